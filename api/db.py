@@ -1,0 +1,51 @@
+"""The tortoise configuration, migrations and the database checks of the command line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tortoise import Tortoise
+from tortoise.migrations.api.migrate import migrate as run_migrations
+
+from api.settings import Settings, get_settings
+from models import MODEL_MODULES
+
+
+def tortoise_config(settings: Settings) -> dict[str, Any]:
+    return {
+        "connections": {"default": settings.database_url},
+        "apps": {
+            "models": {
+                "models": MODEL_MODULES,
+                "default_connection": "default",
+                "migrations": "models.migrations",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+def __getattr__(name: str) -> Any:
+    # `tortoise -c api.db.TORTOISE_ORM makemigrations` reads the config from here.
+    if name == "TORTOISE_ORM":
+        return tortoise_config(get_settings())
+    raise AttributeError(name)
+
+
+async def migrate(settings: Settings) -> None:
+    """Bring the schema up to the newest migration (the only way tables are made)."""
+    await run_migrations(config=tortoise_config(settings))
+
+
+async def init(settings: Settings) -> None:
+    await Tortoise.init(config=tortoise_config(settings), _enable_global_fallback=True)
+
+
+async def close() -> None:
+    await Tortoise.close_connections()
+
+
+async def check(settings: Settings) -> None:
+    """Raises when the database does not answer."""
+    await Tortoise.get_connection("default").execute_query("SELECT 1")

@@ -1,0 +1,53 @@
+"""Demo data: a small, living business to click through (`cargolive seed`, or `serve` on an empty database)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tortoise.transactions import in_transaction
+
+from models.accounts import Organization, User
+from models.enums import OrganizationKind, Role
+from resolvers.accounts import hash_password
+
+DEMO_PASSWORD = "demo"
+ORGANIZATIONS = [
+    ("Cargolive", OrganizationKind.PLATFORM),
+    ("Blue Harbor Motors", OrganizationKind.DEALER),
+    ("Caspian Auto Import", OrganizationKind.DEALER),
+    ("Atlas Freight", OrganizationKind.CARRIER),
+    ("Baltic Haulage", OrganizationKind.CARRIER),
+]
+USERS = [
+    ("admin@cargolive.test", "Ada Admin", Role.ADMIN, "Cargolive"),
+    ("agent@cargolive.test", "Sam Support", Role.SUPPORT_AGENT, "Cargolive"),
+    ("manager@cargolive.test", "Mia Manager", Role.ACCOUNT_MANAGER, "Cargolive"),
+    ("officer@cargolive.test", "Otto Officer", Role.DISPUTE_OFFICER, "Cargolive"),
+    ("warehouse@cargolive.test", "Wendy Warehouse", Role.WAREHOUSE, "Cargolive"),
+    ("dealer@cargolive.test", "Dan Dealer", Role.DEALER, "Blue Harbor Motors"),
+    ("dealer2@cargolive.test", "Dina Dealer", Role.DEALER, "Caspian Auto Import"),
+    ("carrier@cargolive.test", "Carl Carrier", Role.CARRIER, "Atlas Freight"),
+    ("carrier2@cargolive.test", "Cora Carrier", Role.CARRIER, "Baltic Haulage"),
+]
+
+
+async def database_is_empty() -> bool:
+    return not await Organization.exists()
+
+
+async def seed() -> list[tuple[str, Role]]:
+    """Adds the demo data (the caller checks the database is empty); returns the logins."""
+    hashes = await asyncio.gather(*(hash_password(DEMO_PASSWORD) for _ in USERS))
+    async with in_transaction():
+        organizations = {
+            name: await Organization.create(name=name, kind=kind) for name, kind in ORGANIZATIONS
+        }
+        for (email, name, role, organization), password_hash in zip(USERS, hashes, strict=True):
+            await User.create(
+                email=email,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                organization=organizations[organization],
+            )
+    return [(email, role) for email, _, role, _ in USERS]

@@ -1,0 +1,132 @@
+"""Settings from the environment, typed and validated once at start-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
+BROADCAST_SCHEMES = {"memory", "redis", "rediss"}
+
+
+class SettingsError(Exception):
+    """A variable of the environment holds a value the service cannot start with."""
+
+
+def _csv(value: object) -> object:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CARGOLIVE_", extra="ignore", frozen=True, populate_by_name=True
+    )
+
+    database_url: str = Field("sqlite://cargolive.sqlite3", validation_alias="DATABASE_URL")
+    broadcast_url: str = Field("memory://", validation_alias="BROADCAST_URL")
+    env: Literal["development", "production"] = "development"
+    timezone: str = "UTC"
+    allowed_origins: Annotated[list[str], NoDecode] = []
+    holidays: Annotated[list[dt.date], NoDecode] = []
+
+    token_ttl_seconds: int = Field(24 * 3600, ge=60, le=90 * 24 * 3600)
+    login_attempts_per_minute: int = Field(10, ge=1, le=10_000)
+    waybill_lookups_per_minute: int = Field(60, ge=1, le=100_000)
+    max_body_bytes: int = Field(1_048_576, ge=1024, le=64 * 1_048_576)
+    max_query_depth: int = Field(12, ge=2, le=50)
+    max_aliases: int = Field(30, ge=1, le=1000)
+    max_tokens: int = Field(2000, ge=100, le=100_000)
+    max_subscriptions_per_connection: int = Field(20, ge=1, le=1000)
+    connection_init_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    introspection: bool | None = None
+    fraud_reminders_required: int = Field(3, ge=1, le=20)
+    demo_data: bool = True
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in DATABASE_SCHEMES:
+            raise ValueError(
+                f"scheme {scheme!r} is not supported; use sqlite://PATH or postgres://USER@HOST/DB"
+            )
+        return value
+
+    @field_validator("broadcast_url")
+    @classmethod
+    def _broadcast_url(cls, value: str) -> str:
+        scheme = urlsplit(value).scheme
+        if scheme not in BROADCAST_SCHEMES:
+            raise ValueError(f"scheme {scheme!r} is not supported; use memory:// or redis://HOST")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not an IANA time zone such as Europe/Rome") from None
+        return value
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _origins(cls, value: object) -> object:
+        origins = _csv(value)
+        for origin in origins if isinstance(origins, list) else []:
+            parts = urlsplit(origin)
+            if origin != "*" and (parts.scheme not in {"http", "https"} or not parts.netloc):
+                raise ValueError(f"{origin!r} is not an origin such as https://app.example.com")
+        return origins
+
+    @field_validator("holidays", mode="before")
+    @classmethod
+    def _holidays(cls, value: object) -> object:
+        return _csv(value)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @property
+    def introspection_enabled(self) -> bool:
+        return (not self.production) if self.introspection is None else self.introspection
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def _variable(settings_field: str) -> str:
+    field = Settings.model_fields.get(settings_field)
+    if field is not None and isinstance(field.validation_alias, str):
+        return field.validation_alias
+    return f"CARGOLIVE_{settings_field.upper()}"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the environment; a bad value raises SettingsError naming its variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as error:
+        lines = []
+        for problem in error.errors():
+            name = str(problem["loc"][0]) if problem["loc"] else "?"
+            variable = name if name.isupper() else _variable(name)
+            message = problem["msg"].removeprefix("Value error, ")
+            lines.append(f"{variable}: {message}")
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,3 @@
+"""Tortoise models, enums, transition tables and pure validators."""
+
+MODEL_MODULES = ["models.accounts"]

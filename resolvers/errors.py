@@ -1,0 +1,33 @@
+"""Domain errors: raised by use cases, turned into UserErrors by the schema in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from models.enums import ErrorCode
+
+
+class DomainError(Exception):
+    def __init__(
+        self, code: ErrorCode, message: str, field: Sequence[str | int] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.field = [str(part) for part in field] if field is not None else None
+
+
+def invalid(field: Sequence[str | int], message: str) -> DomainError:
+    return DomainError(ErrorCode.INVALID_INPUT, message, field)
+
+
+def not_found(field: Sequence[str | int], what: str) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, f"{what} not found", field)
+
+
+def forbidden(message: str) -> DomainError:
+    return DomainError(ErrorCode.FORBIDDEN, message)
+
+
+class Unauthenticated(Exception):
+    """No valid token where one is needed: a top-level error, not a UserError."""

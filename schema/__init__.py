@@ -1,0 +1,60 @@
+"""The public schema, assembled from each domain by explicit imports."""
+
+from __future__ import annotations
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from schema.accounts import AccountsMutation, AccountsQuery
+from schema.base import Node
+from schema.context import Info
+from schema.errors import ErrorPolicy
+from schema.node import fetch_node
+
+
+@strawberry.type
+class Query(AccountsQuery):
+    @strawberry.field
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
+        return await fetch_node(info, id)
+
+
+@strawberry.type
+class Mutation(AccountsMutation):
+    pass
+
+
+def build_schema(
+    *,
+    max_depth: int = 12,
+    max_aliases: int = 30,
+    max_tokens: int = 2000,
+    introspection: bool = True,
+) -> strawberry.Schema:
+    # ParserCache is left out on purpose: it breaks the errors of subscriptions (STACK_NOTES).
+    extensions: list = [
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        ValidationCache,
+        ErrorPolicy,
+    ]
+    if not introspection:
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=True),
+    )
+
+
+schema = build_schema()

@@ -1,0 +1,60 @@
+"""One place where errors become what clients see: coded when expected, masked when not."""
+
+from __future__ import annotations
+
+import logging
+
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from resolvers.errors import DomainError, Unauthenticated
+
+log = logging.getLogger("cargolive.errors")
+MASKED = "Unexpected error: it was logged with this request's id."
+
+
+def _coded(error: GraphQLError) -> GraphQLError:
+    original = error.original_error
+    if isinstance(original, DomainError):
+        extensions = {"code": original.code.value, "field": original.field}
+    elif isinstance(original, Unauthenticated):
+        extensions = {"code": "UNAUTHENTICATED"}
+    else:
+        return error
+    return GraphQLError(
+        error.message,
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=original,
+        extensions=extensions,
+    )
+
+
+def is_unexpected(error: GraphQLError) -> bool:
+    original = error.original_error
+    if original is None or isinstance(original, GraphQLError | DomainError | Unauthenticated):
+        return False
+    return True
+
+
+class ErrorPolicy(MaskErrors):
+    """Domain and validation errors pass with a code; any other exception is logged, then masked."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=is_unexpected, error_message=MASKED)
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        processed = []
+        for error in errors:
+            if is_unexpected(error):
+                log.error(
+                    "unexpected error at %s",
+                    error.path,
+                    exc_info=error.original_error,
+                )
+                processed.append(self.anonymise_error(error))
+            else:
+                processed.append(_coded(error))
+        return processed

@@ -1,0 +1,1 @@
+"""The event bus: channels, notices, replay + live merge and fan-out to subscribers."""

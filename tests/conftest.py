@@ -1,0 +1,123 @@
+"""One database per test session (migrated, never generated), emptied after every test.
+
+DATABASE_URL and BROADCAST_URL choose the backends: SQLite + memory by default, PostgreSQL +
+Redis when the test command's second pass sets them. In CI a missing service fails the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx2
+import pytest
+import uvicorn
+from tortoise import Tortoise
+
+from api import db
+from api.app import create_app
+from api.settings import Settings, load_settings
+from tests.factories import Factory
+
+TMP = Path(tempfile.mkdtemp(prefix="cargolive-tests-"))
+os.environ.setdefault("DATABASE_URL", f"sqlite://{TMP / 'test.sqlite3'}")
+os.environ.setdefault("BROADCAST_URL", "memory://")
+os.environ.setdefault("CARGOLIVE_LOG_LEVEL", "WARNING")
+
+
+def postgres() -> bool:
+    return os.environ["DATABASE_URL"].startswith(("postgres", "asyncpg"))
+
+
+def test_settings(**overrides: object) -> Settings:
+    return load_settings(**overrides)
+
+
+async def _empty_postgres(settings: Settings) -> None:
+    from tortoise.backends.base.config_generator import expand_db_url
+
+    import asyncpg
+
+    credentials = expand_db_url(settings.database_url)["credentials"]
+    connection = await asyncpg.connect(
+        host=credentials["host"],
+        port=credentials["port"],
+        user=credentials["user"],
+        password=credentials.get("password"),
+        database=credentials["database"],
+    )
+    try:
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[Settings]:
+    settings = test_settings()
+    if postgres():
+        await _empty_postgres(settings)
+    await db.migrate(settings)
+    await Tortoise.close_connections()
+    await db.init(settings)
+    yield settings
+    await db.close()
+
+
+def _tables() -> list[str]:
+    return [model._meta.db_table for model in Tortoise.apps["models"].values()]
+
+
+@pytest.fixture(autouse=True)
+async def clean(database: Settings) -> AsyncIterator[None]:
+    yield
+    connection = Tortoise.get_connection("default")
+    tables = _tables()
+    if postgres():
+        quoted = ", ".join(f'"{name}"' for name in tables)
+        await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+    else:
+        script = "".join(f'DELETE FROM "{name}";' for name in tables)
+        await connection.execute_script(
+            "PRAGMA foreign_keys = OFF;" + script + "DELETE FROM sqlite_sequence;"
+            "PRAGMA foreign_keys = ON;"
+        )
+
+
+@pytest.fixture
+async def app(database: Settings):
+    application = create_app(database, manage_database=False)
+    async with application.router.lifespan_context(application):
+        await application.state.limits.reset()
+        yield application
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx2.AsyncClient]:
+    transport = httpx2.ASGITransport(app=app)
+    async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
+        yield http
+
+
+@pytest.fixture
+async def server(app) -> AsyncIterator[str]:
+    """The app behind a real uvicorn on a free port, in this test's event loop."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_config=None)
+    instance = uvicorn.Server(config)
+    task = asyncio.create_task(instance.serve())
+    while not instance.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.01)
+    port = instance.servers[0].sockets[0].getsockname()[1]
+    yield f"127.0.0.1:{port}"
+    instance.should_exit = True
+    await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+def make(database: Settings) -> Factory:
+    return Factory()
