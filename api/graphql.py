@@ -5,13 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import orjson
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from cross_web import HTTPException
+from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema import BaseSchema
+from strawberry.types import ExecutionResult
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types.unset import UNSET, UnsetType
 
 from api.metrics import OPEN_SOCKETS
 from api.ratelimit import RateLimits
@@ -19,6 +25,9 @@ from api.settings import Settings
 from models.viewer import Viewer
 from resolvers.accounts import viewer_for_token
 from schema.context import Context
+
+
+GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
 def bearer(value: object) -> str | None:
@@ -63,6 +72,44 @@ class CargoliveGraphQL(GraphQL):
         finally:
             OPEN_SOCKETS.dec()
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super().execute_single(*args, **kwargs)
+        except HTTPException as error:
+            # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
+            if error.status_code == 400 and error.reason.endswith("not allowed when using GET"):
+                raise HTTPException(405, error.reason) from error
+            raise
+
+    async def get_sub_response(self, request: Request) -> Response:
+        sub_response = await super().get_sub_response(request)
+        accept = request.headers.get("accept", "")
+        # GraphQL over HTTP: a client that accepts graphql-response+json gets it, with 4xx codes.
+        sub_response.graphql_response_json = GRAPHQL_RESPONSE_JSON in accept  # type: ignore[attr-defined]
+        request.state.sub_response = sub_response
+        return sub_response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = process_result(result)
+        sub_response = getattr(request.state, "sub_response", None)
+        if sub_response is not None and sub_response.graphql_response_json:
+            # The request failed before execution (parse, validation, variables): no data, 400.
+            if result.data is None and result.errors and all(e.path is None for e in result.errors):
+                response.pop("data", None)
+                sub_response.status_code = 400
+        return response
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def create_response(self, response_data: Any, sub_response: Response) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if getattr(sub_response, "graphql_response_json", False):
+            response.headers["content-type"] = GRAPHQL_RESPONSE_JSON + "; charset=utf-8"
+        return response
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         client = client_address(request.scope)
 
@@ -77,16 +124,16 @@ class CargoliveGraphQL(GraphQL):
         context.rejected_token = token is not None and viewer is None
         return context
 
-    async def on_ws_connect(self, context: Context) -> None:  # type: ignore[override]
+    async def on_ws_connect(self, context: Context) -> UnsetType:  # type: ignore[override]
         """connection_init: a token in the payload must be valid, or the socket closes (4403)."""
         params = context.connection_params or {}
         if "authorization" not in params and "Authorization" not in params:
             if context.rejected_token:  # a bad token in the upgrade request's header
                 raise ConnectionRejectionError({"message": "invalid, expired or revoked token"})
-            return None
+            return UNSET
         token = bearer(params.get("authorization", params.get("Authorization")))
         viewer: Viewer | None = await viewer_for_token(token) if token else None
         if viewer is None:
             raise ConnectionRejectionError({"message": "invalid, expired or revoked token"})
         context.viewer = viewer
-        return None
+        return UNSET

@@ -29,3 +29,5 @@ def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # strawberry logs every client mistake as an ERROR; schema/errors.py logs the unexpected ones.
+    logging.getLogger("strawberry.execution").setLevel(logging.CRITICAL)

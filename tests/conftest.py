@@ -6,7 +6,6 @@ Redis when the test command's second pass sets them. In CI a missing service fai
 
 from __future__ import annotations
 
-import asyncio
 import os
 import tempfile
 from collections.abc import AsyncIterator
@@ -14,13 +13,13 @@ from pathlib import Path
 
 import httpx2
 import pytest
-import uvicorn
 from tortoise import Tortoise
 
 from api import db
 from api.app import create_app
 from api.settings import Settings, load_settings
 from tests.factories import Factory
+from tests.servers import running
 
 TMP = Path(tempfile.mkdtemp(prefix="cargolive-tests-"))
 os.environ.setdefault("DATABASE_URL", f"sqlite://{TMP / 'test.sqlite3'}")
@@ -32,7 +31,7 @@ def postgres() -> bool:
     return os.environ["DATABASE_URL"].startswith(("postgres", "asyncpg"))
 
 
-def test_settings(**overrides: object) -> Settings:
+def settings_with(**overrides: object) -> Settings:
     return load_settings(**overrides)
 
 
@@ -57,7 +56,7 @@ async def _empty_postgres(settings: Settings) -> None:
 
 @pytest.fixture(scope="session")
 async def database() -> AsyncIterator[Settings]:
-    settings = test_settings()
+    settings = settings_with()
     if postgres():
         await _empty_postgres(settings)
     await db.migrate(settings)
@@ -105,17 +104,8 @@ async def client(app) -> AsyncIterator[httpx2.AsyncClient]:
 @pytest.fixture
 async def server(app) -> AsyncIterator[str]:
     """The app behind a real uvicorn on a free port, in this test's event loop."""
-    config = uvicorn.Config(app, host="127.0.0.1", port=0, lifespan="off", log_config=None)
-    instance = uvicorn.Server(config)
-    task = asyncio.create_task(instance.serve())
-    while not instance.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.01)
-    port = instance.servers[0].sockets[0].getsockname()[1]
-    yield f"127.0.0.1:{port}"
-    instance.should_exit = True
-    await asyncio.wait_for(task, 10)
+    async with running(app) as address:
+        yield address
 
 
 @pytest.fixture

@@ -138,7 +138,10 @@ async def test_admin_onboards_an_organization_and_its_user(client, make, admin):
     token = await make.token(admin)
 
     created = await gql(
-        client, CREATE_ORGANIZATION, {"input": {"name": " Kyiv Cars ", "kind": "DEALER"}}, token=token
+        client,
+        CREATE_ORGANIZATION,
+        {"input": {"name": " Kyiv Cars ", "kind": "DEALER"}},
+        token=token,
     )
     organization = created["data"]["createOrganization"]["organization"]
     assert organization["name"] == "Kyiv Cars"
