@@ -1,4 +1,4 @@
-"""Demo data: a small, living business to click through (`cargolive seed`, or `serve` on an empty database)."""
+"""Demo data: a small, living business (`cargolive seed`, or `serve` on an empty database)."""
 
 from __future__ import annotations
 

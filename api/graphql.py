@@ -6,17 +6,17 @@ import datetime as dt
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
-from cross_web import HTTPException
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema import BaseSchema
-from strawberry.types import ExecutionResult
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.metrics import OPEN_SOCKETS
@@ -25,7 +25,6 @@ from api.settings import Settings
 from models.viewer import Viewer
 from resolvers.accounts import viewer_for_token
 from schema.context import Context
-
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 

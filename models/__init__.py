@@ -1,3 +1,8 @@
 """Tortoise models, enums, transition tables and pure validators."""
 
-MODEL_MODULES = ["models.accounts"]
+MODEL_MODULES = [
+    "models.accounts",
+    "models.shipments",
+    "models.containers",
+    "models.events",
+]

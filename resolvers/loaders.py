@@ -21,7 +21,7 @@ def group_rows(keys: Sequence[Hashable], rows: Sequence[M], attr: str) -> list[l
 
 
 class Loaders:
-    """A registry created per request (and per event in a subscription): a cache never outlives it."""
+    """Created per request (and per event in a subscription): a cache never outlives it."""
 
     def __init__(self) -> None:
         self._loaders: dict[Hashable, DataLoader[Any, Any]] = {}

@@ -36,9 +36,8 @@ def settings_with(**overrides: object) -> Settings:
 
 
 async def _empty_postgres(settings: Settings) -> None:
-    from tortoise.backends.base.config_generator import expand_db_url
-
     import asyncpg
+    from tortoise.backends.base.config_generator import expand_db_url
 
     credentials = expand_db_url(settings.database_url)["credentials"]
     connection = await asyncpg.connect(

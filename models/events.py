@@ -1,0 +1,47 @@
+"""The event log: one row per thing that happened, in commit order, with who may see it.
+
+`seq` follows commit order (subscriptions/log.py takes a transaction-scoped lock before it
+writes rows on PostgreSQL; SQLite serialises writes), so a reader that has passed seq N never
+sees a row below N commit later.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class EventKind(str, Enum):
+    TRACKING = "TRACKING"  # subject: tracking_event.id
+    LOADING = "LOADING"  # subject: loading_change.id
+    DISPUTE = "DISPUTE"  # subject: dispute_update.id
+    SUPPORT_MESSAGE = "SUPPORT_MESSAGE"  # subject: support_message.id
+    STAFF_ALERT = "STAFF_ALERT"  # subject: staff_alert.id
+
+
+class Event(Model):
+    seq = fields.BigIntField(primary_key=True)
+    kind = fields.CharEnumField(EventKind, max_length=20)
+    subject_id = fields.IntField()
+    # Who may see it: organization ids, platform staff, and (redacted) anyone with the waybill.
+    audience_orgs = fields.JSONField(default=list)
+    staff = fields.BooleanField(default=True)
+    public = fields.BooleanField(default=False)
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "event_log"
+
+
+class EventTopic(Model):
+    """The topics of an event (`shipment:12`, `container:3`, `staff`): what a stream replays."""
+
+    id = fields.BigIntField(primary_key=True)
+    topic = fields.CharField(max_length=64)
+    seq = fields.BigIntField()
+
+    class Meta:
+        table = "event_topic"
+        indexes = (("topic", "seq"),)

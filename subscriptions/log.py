@@ -1,0 +1,88 @@
+"""Writing the event log inside a use case's transaction, and telling the bus after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from models.events import Event, EventKind, EventTopic
+from subscriptions import bus
+
+# Any constant works: it names the one lock that orders event rows on PostgreSQL.
+EVENT_LOG_LOCK = 0x6361726765
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """Who may see an event: these organizations, platform staff, and/or anyone (redacted)."""
+
+    orgs: frozenset[int] = frozenset()
+    staff: bool = True
+    public: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    seq: int
+    topics: tuple[str, ...]
+
+
+@dataclass
+class Recorder:
+    connection: BaseDBAsyncClient
+    notices: list[Notice] = field(default_factory=list)
+    _ordered: bool = False
+
+    async def append(
+        self,
+        *,
+        kind: EventKind,
+        subject_id: int,
+        topics: Iterable[str],
+        audience: Audience,
+        occurred_at: dt.datetime,
+    ) -> int:
+        """Appends one event row (and its topics) in this transaction; returns its seq."""
+        if not self._ordered:
+            await self._order_by_commit()
+        event = await Event.create(
+            kind=kind,
+            subject_id=subject_id,
+            audience_orgs=sorted(audience.orgs),
+            staff=audience.staff,
+            public=audience.public,
+            occurred_at=occurred_at,
+            using_db=self.connection,
+        )
+        unique = tuple(dict.fromkeys(topics))
+        await EventTopic.bulk_create(
+            [EventTopic(topic=topic, seq=event.seq) for topic in unique], using_db=self.connection
+        )
+        self.notices.append(Notice(event.seq, unique))
+        return event.seq
+
+    async def _order_by_commit(self) -> None:
+        # seq must follow commit order: a seq taken inside a transaction could otherwise commit
+        # after a larger one, and a reader past the larger one would never see it. On PostgreSQL
+        # this lock is held until commit, so seqs are drawn in commit order; SQLite already
+        # serialises every write transaction.
+        if self.connection.capabilities.dialect == "postgres":
+            await self.connection.execute_query(
+                "SELECT pg_advisory_xact_lock($1)", [EVENT_LOG_LOCK]
+            )
+        self._ordered = True
+
+
+@asynccontextmanager
+async def recording() -> AsyncIterator[Recorder]:
+    """A write transaction whose appended events are announced on the bus once it commits."""
+    async with in_transaction() as connection:
+        recorder = Recorder(connection)
+        yield recorder
+    if recorder.notices:
+        bus.announce(recorder.notices)
