@@ -94,6 +94,15 @@ def test_a_repeated_local_time_keeps_its_occurrence() -> None:
     assert due == at(CAIRO, 2024, 11, 1, 23, 30)
 
 
+def test_a_repeated_start_landing_on_a_skipped_time_still_moves_forward() -> None:
+    # Amman repeats 00:00-01:00 on Friday 29 October 2021 and skips it on Friday 25 February
+    # 2022, 85 working days later: the second 00:30 lands on 01:30, not on Thursday 23:30.
+    amman = ZoneInfo("Asia/Amman")
+    second = at(amman, 2021, 10, 29, 0, 30, fold=1)
+    due = add_working_days(second, 85, zone=amman, holidays=NO_HOLIDAYS)
+    assert due == at(amman, 2022, 2, 25, 1, 30)
+
+
 def test_working_days_reject_negatives_and_naive_starts() -> None:
     with pytest.raises(ValueError, match="days must be zero or more, got -1"):
         add_working_days(rome(2025, 6, 13, 9), -1, zone=ROME, holidays=NO_HOLIDAYS)
@@ -210,6 +219,13 @@ def test_a_shift_starting_in_the_gap_starts_after_it() -> None:
     assert early.covered_intervals(rome(2025, 3, 30, 0), rome(2025, 3, 30, 12)) == [
         (rome(2025, 3, 30, 3, 30), rome(2025, 3, 30, 4))
     ]
+
+
+def test_a_shift_inside_the_gap_is_dropped_that_day() -> None:
+    # 02:30 reads as 03:30 CEST, after the 03:10 end: nothing is covered that night.
+    inside = Coverage((Shift(dt.time(2, 30), dt.time(3, 10)),), ROME)
+    assert inside.covered_between(rome(2025, 3, 30, 0), rome(2025, 3, 30, 12)) == dt.timedelta()
+    assert inside.next_covered(rome(2025, 3, 30, 0)) == rome(2025, 3, 31, 2, 30)
 
 
 def test_coverage_rejects_bad_input() -> None:
