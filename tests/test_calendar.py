@@ -9,9 +9,12 @@ Cairo changes on weekdays: Friday 26 April 2024 00:00 -> 01:00, Thursday 31 Octo
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from models.calendar import SUPPORT_SHIFTS, Coverage, Shift, add_working_days
 
@@ -237,3 +240,200 @@ def test_coverage_rejects_bad_input() -> None:
         SUPPORT_ROME.due_at(rome(2025, 6, 11, 10), -MINUTE)
     with pytest.raises(ValueError, match="t must be timezone-aware"):
         SUPPORT_ROME.is_covered(dt.datetime(2025, 6, 11, 10))
+
+
+# Properties over random zones, shifts, holidays and starts (2020-2030, often near DST changes,
+# midnights and shift edges).
+
+ZONES = (ROME, NEW_YORK, CAIRO, ZoneInfo("Australia/Lord_Howe"))  # Lord Howe moves 30 minutes
+TICK = dt.timedelta(microseconds=1)
+EDGES = tuple(dt.time(h) for h in (0, 1, 2, 3, 10, 16, 18, 23))
+PROPERTY = settings(max_examples=150, deadline=None)
+
+
+def dst_days(zone: ZoneInfo) -> tuple[dt.date, ...]:
+    days = []
+    day = dt.date(2020, 1, 1)
+    offset = dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset()
+    while day < dt.date(2031, 1, 1):
+        day += dt.timedelta(days=1)
+        previous, offset = offset, dt.datetime.combine(day, dt.time(12), tzinfo=zone).utcoffset()
+        if offset != previous:
+            days += [day - dt.timedelta(days=1), day]
+    return tuple(days)
+
+
+DST_DAYS = {zone: dst_days(zone) for zone in ZONES}
+
+
+@st.composite
+def moments(draw: st.DrawFn, zone: ZoneInfo) -> dt.datetime:
+    if draw(st.booleans()):
+        return draw(
+            st.datetimes(dt.datetime(2020, 1, 1), dt.datetime(2030, 12, 31), timezones=st.just(UTC))
+        )
+    day = draw(
+        st.sampled_from(DST_DAYS[zone]) | st.dates(dt.date(2020, 1, 1), dt.date(2030, 12, 31))
+    )
+    wall = dt.datetime.combine(day, draw(st.sampled_from(EDGES)), tzinfo=zone)
+    wall = wall.replace(fold=draw(st.integers(0, 1)))
+    jitter = draw(st.timedeltas(-3 * HOUR, 3 * HOUR) | st.sampled_from([dt.timedelta(), -TICK]))
+    return wall.astimezone(UTC) + jitter
+
+
+shifts = st.builds(
+    Shift,
+    st.builds(dt.time, st.integers(0, 23), st.integers(0, 59)),
+    st.builds(dt.time, st.integers(0, 23), st.integers(0, 59)),
+)
+
+
+@st.composite
+def setups(draw: st.DrawFn) -> tuple[Coverage, dt.datetime]:
+    """A coverage and a start, with holidays (sometimes runs of them) around the start."""
+    zone = draw(st.sampled_from(ZONES))
+    start = draw(moments(zone))
+    chosen = draw(st.just(SUPPORT_SHIFTS) | st.lists(shifts, min_size=1, max_size=3).map(tuple))
+    base = start.astimezone(zone).date()
+    offsets = draw(st.frozensets(st.integers(-3, 40), max_size=15))
+    holidays = frozenset(base + dt.timedelta(days=n) for n in offsets)
+    return Coverage(chosen, zone, holidays), start
+
+
+amounts = st.timedeltas(dt.timedelta(), dt.timedelta(days=5)) | st.sampled_from(
+    [TICK, minutes(3), minutes(30), 16 * HOUR]
+)
+spans = st.timedeltas(dt.timedelta(), dt.timedelta(days=4))
+
+
+@PROPERTY
+@given(setups(), amounts)
+def test_due_at_is_the_exact_and_earliest_inverse(
+    setup: tuple[Coverage, dt.datetime], amount: dt.timedelta
+) -> None:
+    coverage, start = setup
+    due = coverage.due_at(start, amount)
+    assert due.tzinfo is UTC
+    assert coverage.covered_between(start, due) == amount
+    if amount:
+        assert coverage.covered_between(start, due - TICK) < amount
+        assert coverage.is_covered(due - TICK)
+
+
+@PROPERTY
+@given(setups(), amounts, amounts)
+def test_due_at_is_monotone_in_the_amount(
+    setup: tuple[Coverage, dt.datetime], one: dt.timedelta, other: dt.timedelta
+) -> None:
+    coverage, start = setup
+    shorter, longer = sorted((one, other))
+    assert coverage.due_at(start, shorter) <= coverage.due_at(start, longer)
+
+
+@PROPERTY
+@given(setups(), spans, amounts)
+def test_due_at_is_monotone_in_the_start(
+    setup: tuple[Coverage, dt.datetime], later_by: dt.timedelta, amount: dt.timedelta
+) -> None:
+    coverage, start = setup
+    assert coverage.due_at(start, amount) <= coverage.due_at(start + later_by, amount)
+
+
+@PROPERTY
+@given(setups(), spans, spans)
+def test_covered_time_adds_up_and_never_exceeds_real_time(
+    setup: tuple[Coverage, dt.datetime], first: dt.timedelta, second: dt.timedelta
+) -> None:
+    coverage, a = setup
+    b, c = a + first, a + first + second
+    whole = coverage.covered_between(a, c)
+    assert whole == coverage.covered_between(a, b) + coverage.covered_between(b, c)
+    assert dt.timedelta() <= whole <= c - a
+    assert coverage.covered_between(c, a) == dt.timedelta()
+
+
+@PROPERTY
+@given(setups(), spans)
+def test_intervals_are_merged_ordered_and_clipped(
+    setup: tuple[Coverage, dt.datetime], span: dt.timedelta
+) -> None:
+    coverage, a = setup
+    b = a + span
+    intervals = coverage.covered_intervals(a, b)
+    assert all(a <= start < end <= b for start, end in intervals)
+    assert all(end < following for (_, end), (following, _) in itertools.pairwise(intervals))
+    assert sum((end - start for start, end in intervals), dt.timedelta()) == (
+        coverage.covered_between(a, b)
+    )
+
+
+def covered_by_definition(coverage: Coverage, t: dt.datetime) -> bool:
+    """Is some shift of the last three local days running at t? Read with fold=0 throughout."""
+    today = t.astimezone(coverage.zone).date()
+    for back in range(3):
+        day = today - dt.timedelta(days=back)
+        if day in coverage.holidays:
+            continue
+        for shift in coverage.shifts:
+            end_day = day if shift.end > shift.start else day + dt.timedelta(days=1)
+            start = dt.datetime.combine(day, shift.start, tzinfo=coverage.zone)
+            end = dt.datetime.combine(end_day, shift.end, tzinfo=coverage.zone)
+            if start.astimezone(UTC) <= t < end.astimezone(UTC):
+                return True
+    return False
+
+
+@PROPERTY
+@given(setups())
+def test_is_covered_matches_the_definition_and_covered_time(
+    setup: tuple[Coverage, dt.datetime],
+) -> None:
+    coverage, t = setup
+    covered = coverage.is_covered(t)
+    assert covered == covered_by_definition(coverage, t)
+    assert covered == (coverage.covered_between(t, t + TICK) > dt.timedelta())
+    second = coverage.covered_between(t, t + dt.timedelta(seconds=1))
+    assert (covered or coverage.next_covered(t) < t + dt.timedelta(seconds=1)) == (
+        second > dt.timedelta()
+    )
+
+
+@PROPERTY
+@given(setups())
+def test_next_covered_is_the_first_covered_moment(setup: tuple[Coverage, dt.datetime]) -> None:
+    coverage, t = setup
+    found = coverage.next_covered(t)
+    assert found >= t
+    assert coverage.is_covered(found)
+    assert coverage.covered_between(t, found) == dt.timedelta()
+    assert (found == t) == coverage.is_covered(t)
+
+
+def working_days(first: dt.date, stop: dt.date, holidays: frozenset[dt.date]) -> int:
+    """How many Monday-to-Friday non-holidays lie in [first, stop)."""
+    count = 0
+    while first < stop:
+        count += first.weekday() < 5 and first not in holidays
+        first += dt.timedelta(days=1)
+    return count
+
+
+@PROPERTY
+@given(st.data(), st.sampled_from(ZONES), st.integers(0, 300), st.frozensets(st.integers(-3, 60)))
+def test_add_working_days_lands_on_a_working_day_days_later(
+    data: st.DataObject, zone: ZoneInfo, days: int, offsets: frozenset[int]
+) -> None:
+    start = data.draw(moments(zone))
+    local = start.astimezone(zone)
+    holidays = frozenset(local.date() + dt.timedelta(days=n) for n in offsets)
+    due = add_working_days(start, days, zone=zone, holidays=holidays)
+    landed = due.astimezone(zone)
+    assert due.tzinfo is UTC
+    assert due >= start
+    assert landed.weekday() < 5 and landed.date() not in holidays
+    assert working_days(local.date(), landed.date(), holidays) == days
+    if landed.time() != local.time():
+        # Only a wall time that the landing day skips may move (forward, by the gap).
+        wanted = dt.datetime.combine(landed.date(), local.time(), tzinfo=zone)
+        assert wanted.astimezone(UTC).astimezone(zone).time() != local.time()
+        assert landed.time() > local.time()
