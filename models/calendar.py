@@ -64,7 +64,8 @@ class Coverage:
     A shift belongs to the local day it starts on, and on a holiday no shift starts: the
     16:00-02:00 shift of the evening before a holiday still runs until 02:00 on the holiday.
     Overlapping shifts count once. A shift crossing a DST change is an hour shorter or longer
-    in real time; one a DST change leaves empty (both ends in the gap) is dropped that day.
+    in real time; one the gap leaves empty (02:30-03:10 on Rome's spring-forward night, when
+    02:30 reads as 03:30) is dropped that day.
     SLA timers pause while waiting on the dealer by adding up `covered_between` per running
     stretch; `due_at` is the deadline of one uninterrupted stretch.
     """
