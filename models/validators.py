@@ -1,0 +1,227 @@
+"""Pure validators: each returns the normalized value or raises ValueError naming the rule.
+
+Messages are short and user-facing; the caller attaches the field path.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import string
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+
+from models.iso import COUNTRIES, CURRENCY_MINOR_UNITS, NON_MONEY_CURRENCIES
+
+
+def _upper(value: str) -> str:
+    # str.upper turns some non-ASCII letters into ASCII ones (ß → SS, ı → I): leave those to fail.
+    return "".join(ch.upper() if ch.isascii() else ch for ch in value.strip())
+
+
+# VIN: ISO 3779, check digit in position 9 as in 49 CFR 565.15.
+
+_VIN_VALUES = {
+    **{digit: int(digit) for digit in string.digits},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMN", range(1, 6), strict=True)),
+    "P": 7,
+    "R": 9,
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+_NORTH_AMERICA = "12345"
+
+
+def _vin_check_digit(vin: str) -> str:
+    remainder = sum(_VIN_VALUES[ch] * w for ch, w in zip(vin, _VIN_WEIGHTS, strict=True)) % 11
+    return "X" if remainder == 10 else str(remainder)
+
+
+def vin(value: str) -> str:
+    number = _upper(value)
+    if len(number) != 17:
+        raise ValueError("must be 17 characters")
+    if any(ch in "IOQ" for ch in number):
+        raise ValueError("must not contain I, O or Q")
+    if not all(ch in _VIN_VALUES for ch in number):
+        raise ValueError("must contain only letters A–Z and digits 0–9")
+    if number[0] in _NORTH_AMERICA:
+        expected = _vin_check_digit(number)
+        if number[8] != expected:
+            raise ValueError(f"check digit (9th character) should be {expected} for this VIN")
+    return number
+
+
+# Container numbers: ISO 6346.
+
+
+def _container_letter_values() -> dict[str, int]:
+    values, value = {}, 10
+    for letter in string.ascii_uppercase:
+        if value % 11 == 0:
+            value += 1
+        values[letter] = value
+        value += 1
+    return values
+
+
+_CONTAINER_VALUES = {**_container_letter_values(), **{d: int(d) for d in string.digits}}
+
+
+def _container_check_digit(number: str) -> str:
+    total = sum(_CONTAINER_VALUES[ch] * 2**position for position, ch in enumerate(number[:10]))
+    return str(total % 11 % 10)
+
+
+def container_number(value: str) -> str:
+    number = "".join(_upper(value).split())
+    if len(number) != 11:
+        raise ValueError("must be 11 characters")
+    if not re.fullmatch("[A-Z]{3}", number[:3]):
+        raise ValueError("owner code (first 3 characters) must be letters")
+    if number[3] not in "UJZ":
+        raise ValueError("category (4th character) must be U, J or Z")
+    if not re.fullmatch("[0-9]{6}", number[4:10]):
+        raise ValueError("serial number (5th to 10th character) must be digits")
+    expected = _container_check_digit(number)
+    if number[10] != expected:
+        raise ValueError(f"check digit (11th character) should be {expected}")
+    return number
+
+
+# Places, countries, currencies and money.
+
+_UNLOCODE = re.compile("([A-Z]{2}) ?([A-Z2-9]{3})")
+
+
+def country(value: str) -> str:
+    code = _upper(value)
+    if not re.fullmatch("[A-Z]{2}", code):
+        raise ValueError("must be a 2-letter ISO 3166-1 country code")
+    if code not in COUNTRIES:
+        raise ValueError(f"{code} is not an ISO 3166-1 country code")
+    return code
+
+
+def unlocode(value: str) -> str:
+    match = _UNLOCODE.fullmatch(_upper(value))
+    if match is None:
+        raise ValueError("must be a country code and 3 letters or digits 2–9, like DEHAM")
+    return country(match[1]) + match[2]
+
+
+def _currency_code(value: str) -> str:
+    code = _upper(value)
+    if not re.fullmatch("[A-Z]{3}", code):
+        raise ValueError("must be a 3-letter ISO 4217 currency code")
+    if code in NON_MONEY_CURRENCIES:
+        raise ValueError(f"{code} is not a currency money can be paid in")
+    if code not in CURRENCY_MINOR_UNITS:
+        raise ValueError(f"{code} is not an active ISO 4217 currency code")
+    return code
+
+
+def currency(value: str) -> str:
+    return _currency_code(value)
+
+
+def minor_units(currency: str) -> int:
+    return CURRENCY_MINOR_UNITS[_currency_code(currency)]
+
+
+# 28 significant digits, the decimal module's default, whatever the caller's context says.
+_MONEY = Context(prec=28, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
+
+
+def _require_finite(amount: Decimal) -> None:
+    if not isinstance(amount, Decimal):
+        raise TypeError(f"amount must be a Decimal, not {type(amount).__name__}")
+    if not amount.is_finite():
+        raise ValueError("must be a finite number")
+
+
+def _to_minor_unit(amount: Decimal, code: str) -> Decimal:
+    unit = Decimal(1).scaleb(-CURRENCY_MINOR_UNITS[code])
+    try:
+        return amount.quantize(unit, rounding=ROUND_HALF_UP, context=_MONEY)
+    except InvalidOperation:
+        raise ValueError("is too large") from None
+
+
+def money(amount: Decimal, currency: str) -> tuple[Decimal, str]:
+    """The amount at the currency's minor unit; trailing zeros (10.000 EUR) are not an error."""
+    code = _currency_code(currency)
+    _require_finite(amount)
+    if amount < 0:
+        raise ValueError("must not be negative")
+    exact = _to_minor_unit(amount, code)
+    if exact != amount:
+        places = CURRENCY_MINOR_UNITS[code]
+        raise ValueError(f"{code} has {places or 'no'} decimal places")
+    return exact.copy_abs(), code  # copy_abs: -0 becomes 0
+
+
+def round_money(amount: Decimal, currency: str) -> Decimal:
+    _require_finite(amount)
+    return _to_minor_unit(amount, _currency_code(currency))
+
+
+# Waybill numbers: "CL", 12 random Crockford base32 symbols (60 bits) and a check symbol.
+
+WAYBILL_PREFIX = "CL"
+WAYBILL_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+WAYBILL_RANDOM_LENGTH = 12
+WAYBILL_LENGTH = len(WAYBILL_PREFIX) + WAYBILL_RANDOM_LENGTH + 1
+
+_WAYBILL_VALUES = {symbol: value for value, symbol in enumerate(WAYBILL_ALPHABET)}
+_CONFUSABLES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+class WaybillTypo(ValueError):
+    """Not a waybill number as typed (shape or check symbol), as opposed to an unknown one."""
+
+
+def _checksum(symbols: str) -> int:
+    """Σ x^k·v_k in GF(32) (modulus x^5 + x^2 + 1), k counted from the right end.
+
+    x generates GF(32)*, so the weights of up to 31 positions are distinct and nonzero:
+    substituting b for a at k changes the sum by x^k·(a+b) ≠ 0, and swapping a and b at j and k
+    by (x^j + x^k)·(a+b) ≠ 0 (+ is XOR). Every substitution and every transposition is caught.
+    """
+    total = 0
+    for symbol in symbols:
+        total <<= 1
+        if total & 0b100000:
+            total ^= 0b100101
+        total ^= _WAYBILL_VALUES[symbol]
+    return total
+
+
+def _check_symbol(body: str) -> str:
+    # _checksum(body + c) is x·_checksum(body) + c, and c + c is 0 in GF(32).
+    return WAYBILL_ALPHABET[_checksum(body + "0")]
+
+
+def new_waybill() -> str:
+    body = "".join(secrets.choice(WAYBILL_ALPHABET) for _ in range(WAYBILL_RANDOM_LENGTH))
+    return WAYBILL_PREFIX + body + _check_symbol(body)
+
+
+def waybill(value: str) -> str:
+    compact = _upper(value).replace(" ", "").replace("-", "")
+    if not compact.startswith(WAYBILL_PREFIX):
+        raise WaybillTypo(f"must start with {WAYBILL_PREFIX}")
+    if len(compact) != WAYBILL_LENGTH:
+        raise WaybillTypo(f"must be {WAYBILL_LENGTH} characters")
+    symbols = compact[len(WAYBILL_PREFIX) :].translate(_CONFUSABLES)
+    for symbol in symbols:
+        if symbol not in _WAYBILL_VALUES:
+            raise WaybillTypo(f"must not contain {symbol}")
+    if _checksum(symbols) != 0:
+        raise WaybillTypo("check character does not match: the number is mistyped")
+    return WAYBILL_PREFIX + symbols
+
+
+def format_waybill(number: str) -> str:
+    """The stored form in groups of five for people to read: CL7K3-M9QX2-TB4H5."""
+    return "-".join(number[start : start + 5] for start in range(0, len(number), 5))
