@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -21,7 +22,9 @@ from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from schema import build_schema
+from subscriptions import hub
 from subscriptions.bus import Bus
+from subscriptions.hub import Hub
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -43,14 +46,20 @@ async def _database_ready() -> bool:
     return True
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    manage_database: bool = True,
+    schema: strawberry.Schema | None = None,
+) -> Starlette:
     """The app; `manage_database=False` when the caller (a test session) owns the ORM."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     bus = Bus(settings.broadcast_url)
     limits = RateLimits(settings)
     graphql = CargoliveGraphQL(
-        build_schema(
+        schema
+        or build_schema(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
@@ -69,6 +78,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 )
             await bus.connect()
             stack.push_async_callback(bus.disconnect)
+            fanout = Hub()
+            await fanout.start()
+            hub.install(fanout)
+            stack.push_async_callback(fanout.stop)
             yield
 
     app = Starlette(
