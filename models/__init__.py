@@ -1,3 +1,3 @@
 """Tortoise models, enums, transition tables and pure validators."""
 
-MODEL_MODULES = ["models.accounts"]
+MODEL_MODULES = ["models.accounts", "models.calculations"]
