@@ -15,20 +15,21 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
 from schema.base import Node
+from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
 
 
 @strawberry.type
-class Query(AccountsQuery):
+class Query(AccountsQuery, CalculationsQuery):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await fetch_node(info, id)
 
 
 @strawberry.type
-class Mutation(AccountsMutation):
+class Mutation(AccountsMutation, CalculationsMutation):
     pass
 
 
