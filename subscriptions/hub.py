@@ -76,6 +76,7 @@ class Hub:
         self._opening: dict[str, asyncio.Future[Topic]] = {}
         self._relay: asyncio.Task[None] | None = None
         self._relay_seq = 0
+        self._retired: set[asyncio.Task[None]] = set()  # tasks of closed topics, winding down
 
     async def start(self) -> None:
         self._relay_seq = await latest_seq()
@@ -84,6 +85,7 @@ class Hub:
 
     async def stop(self) -> None:
         tasks = [task for topic in self._topics.values() for task in topic.tasks]
+        tasks.extend(self._retired)
         if self._relay is not None:
             tasks.append(self._relay)
         for task in tasks:
@@ -126,6 +128,8 @@ class Hub:
             del self._topics[topic_name]
             for task in topic.tasks:
                 task.cancel()
+                self._retired.add(task)
+                task.add_done_callback(self._retired.discard)
 
     async def _topic(self, name: str) -> Topic:
         topic = self._topics.get(name)
