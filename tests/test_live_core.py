@@ -4,7 +4,9 @@ the graphql-transport-ws close codes, token revocation and slow consumers."""
 from __future__ import annotations
 
 import asyncio
+import json
 import socket as sockets
+from pathlib import Path
 
 import pytest
 import websockets
@@ -235,3 +237,27 @@ async def test_a_subscriber_that_stops_reading_is_closed_while_others_keep_up(da
         assert await asyncio.wait_for(reader, 20) == list(range(300))
         assert await ws.closed_with(slow, 10) == 1013
         await fast.close()
+
+
+async def test_the_graphql_ws_reference_client_subscribes_and_receives(live_server, staff_token):
+    node = Path(__file__).parent / "node"
+    process = await asyncio.create_subprocess_exec(
+        "node",
+        str(node / "subscribe.mjs"),
+        f"ws://{live_server}/graphql",
+        staff_token,
+        live.TICKS,
+        '{"room": 11}',
+        "3",
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    assert await asyncio.wait_for(process.stdout.readline(), 10) == b"subscribed\n"
+    await asyncio.sleep(0.5)  # the client connects and subscribes after it says so
+    for note in (1, 2, 3):
+        await live.tick(11, note=note)
+    out, err = await asyncio.wait_for(process.communicate(), 20)
+    assert process.returncode == 0, err.decode()
+    payloads = [json.loads(line) for line in out.decode().splitlines()]
+    assert [p["data"]["ticks"]["note"] for p in payloads] == [1, 2, 3]
