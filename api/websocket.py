@@ -34,6 +34,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 
 from api.auth import bearer
 from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS
+from api.outbox import Outbox
 from api.settings import Settings
 from models import clock
 from resolvers.accounts import token_is_live, viewer_for_token
@@ -58,8 +59,9 @@ class Closing(Exception):
         self.reason = reason
 
 
-def next_frame(operation_id: str, payload: str) -> str:
-    return f'{{"id":{orjson.dumps(operation_id).decode()},"type":"next","payload":{payload}}}'
+def frame_prefix(operation_id: str) -> str:
+    """A `next` frame of this operation up to its payload: the frame is prefix + payload + "}"."""
+    return f'{{"id":{orjson.dumps(operation_id).decode()},"type":"next","payload":'
 
 
 class Operation:
@@ -68,6 +70,7 @@ class Operation:
     def __init__(self, connection: Connection, operation_id: str) -> None:
         self.connection = connection
         self.id = operation_id
+        self.prefix = frame_prefix(operation_id)
         self.last_seq = 0
         self.replaying = True
         self.held: list[tuple[int, str]] = []
@@ -80,14 +83,14 @@ class Operation:
             return
         if seq > self.last_seq:
             self.last_seq = seq
-            self.connection.push(next_frame(self.id, payload))
+            self.connection.outbox.push(self.prefix + payload + "}")
 
     def go_live(self) -> None:
         """After the replay: pass on what arrived meanwhile above the replayed seq, then live."""
         for seq, payload in sorted(self.held):
             if seq > self.last_seq:
                 self.last_seq = seq
-                self.connection.push(next_frame(self.id, payload))
+                self.connection.outbox.push(self.prefix + payload + "}")
         self.held.clear()
         self.replaying = False
 
@@ -98,7 +101,7 @@ class Connection:
         self.schema = schema
         self.settings = settings
         self.context = context
-        self.outbox: asyncio.Queue[str | None] = asyncio.Queue(settings.socket_outbox_frames)
+        self.outbox = Outbox(websocket.send_text, settings.socket_outbox_frames, self.overflow)
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.acknowledged = False
         self.initialised = False
@@ -107,20 +110,12 @@ class Connection:
 
     # -- sending
 
-    def push(self, frame: str) -> None:
-        try:
-            self.outbox.put_nowait(frame)
-        except asyncio.QueueFull:
-            self.overflow()
-
     def overflow(self) -> None:
         self.close(1013, "subscriber too slow: reconnect and resume from your cursor")
 
     def close(self, code: int, reason: str) -> None:
         if self.closing is None:
             self.closing = Closing(code, reason)
-            with contextlib.suppress(asyncio.QueueFull):
-                self.outbox.put_nowait(None)
             for task in self._tasks:
                 if task is not asyncio.current_task():
                     task.cancel()
@@ -128,16 +123,11 @@ class Connection:
     async def send(self, message: dict[str, Any]) -> None:
         await self.outbox.put(orjson.dumps(message).decode())
 
-    async def _write_forever(self) -> None:
-        while (frame := await self.outbox.get()) is not None:
-            await self.ws.send_text(frame)
-
     # -- the connection's life
 
     async def serve(self) -> None:
         await self.ws.accept(subprotocol=PROTOCOL)
         OPEN_SOCKETS.inc()
-        writer = asyncio.create_task(self._write_forever())
         self._tasks = [
             asyncio.create_task(self._read_forever()),
             asyncio.create_task(self._init_timeout()),
@@ -154,10 +144,8 @@ class Connection:
             if closing is not None:
                 # frames queued before the close still go out, then the close frame
                 with contextlib.suppress(BaseException):
-                    await asyncio.wait_for(writer, 2)
-            writer.cancel()
-            with contextlib.suppress(BaseException):
-                await writer
+                    await asyncio.wait_for(self.outbox.drained(), 2)
+            self.outbox.close()
             if closing is not None and self.ws.application_state != WebSocketState.DISCONNECTED:
                 with contextlib.suppress(Exception):
                     await self.ws.close(closing.code, closing.reason)
@@ -370,7 +358,7 @@ class Connection:
             while events := await read_topic(opened.topic, after=last, limit=REPLAY_PAGE):
                 for event in events:
                     if group.accepts(event) and (text := await group.render(event)) is not None:
-                        await self.outbox.put(next_frame(operation_id, text))
+                        await self.outbox.put(subscriber.prefix + text + "}")
                     last = event.seq
             subscriber.last_seq = last
             subscriber.go_live()
