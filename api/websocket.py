@@ -36,8 +36,10 @@ from api.auth import bearer
 from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS
 from api.outbox import Outbox
 from api.settings import Settings
+from api.token_watch import TokenWatch, watch
 from models import clock
-from resolvers.accounts import token_is_live, viewer_for_token
+from models.viewer import Viewer
+from resolvers.accounts import viewer_for_token
 from resolvers.errors import DomainError
 from resolvers.loaders import Loaders
 from schema.context import Context
@@ -107,6 +109,8 @@ class Connection:
         self.initialised = False
         self.closing: Closing | None = None
         self._tasks: list[asyncio.Task[None]] = []
+        self._timers: list[asyncio.TimerHandle] = []
+        self._watched_token: int | None = None
 
     # -- sending
 
@@ -128,13 +132,19 @@ class Connection:
     async def serve(self) -> None:
         await self.ws.accept(subprotocol=PROTOCOL)
         OPEN_SOCKETS.inc()
-        self._tasks = [
-            asyncio.create_task(self._read_forever()),
-            asyncio.create_task(self._init_timeout()),
-        ]
+        self._tasks = [asyncio.create_task(self._read_forever())]
+        self._timers.append(
+            asyncio.get_running_loop().call_later(
+                self.settings.connection_init_timeout_seconds, self._init_expired
+            )
+        )
         try:
             await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
+            for timer in self._timers:
+                timer.cancel()
+            if self._watched_token is not None:
+                self._token_watch().discard(self._watched_token, self._token_dead)
             for task in [*self._tasks, *self.operations.values()]:
                 task.cancel()
             for task in [*self._tasks, *self.operations.values()]:
@@ -151,12 +161,9 @@ class Connection:
                     await self.ws.close(closing.code, closing.reason)
             OPEN_SOCKETS.dec()
 
-    async def _init_timeout(self) -> None:
-        await asyncio.sleep(self.settings.connection_init_timeout_seconds)
+    def _init_expired(self) -> None:
         if not self.initialised:
             self.close(4408, "Connection initialisation timeout")
-        else:
-            await asyncio.Event().wait()
 
     async def _read_forever(self) -> None:
         try:
@@ -212,21 +219,26 @@ class Connection:
                 raise Closing(4403, "Forbidden: invalid, expired or revoked token")
         elif self.context.rejected_token:
             raise Closing(4403, "Forbidden: invalid, expired or revoked token")
-        if self.context.viewer is not None:
-            self._tasks.append(asyncio.create_task(self._watch_token()))
+        if self.context.viewer is not None and self.context.viewer.token_id is not None:
+            self._watch_token(self.context.viewer)
         self.acknowledged = True
         await self.send({"type": "connection_ack"})
 
-    async def _watch_token(self) -> None:
+    def _watch_token(self, viewer: Viewer) -> None:
         """Closes the socket (4403) once its token expires or is revoked."""
-        viewer = self.context.viewer
-        assert viewer is not None and viewer.token_id is not None
-        while True:
-            left = (viewer.expires_at - clock.now()).total_seconds() if viewer.expires_at else 1e9
-            await asyncio.sleep(max(0.0, min(left, self.settings.token_recheck_seconds)))
-            if not await token_is_live(viewer.token_id):
-                self.close(4403, "Forbidden: the token expired or was revoked")
-                return
+        assert viewer.token_id is not None
+        self._watched_token = viewer.token_id
+        self._token_watch().add(viewer.token_id, self._token_dead)
+        if viewer.expires_at is not None:
+            left = (viewer.expires_at - clock.now()).total_seconds()
+            loop = asyncio.get_running_loop()
+            self._timers.append(loop.call_later(max(0.0, left), self._token_dead))
+
+    def _token_watch(self) -> TokenWatch:
+        return watch(self.settings.token_recheck_seconds)
+
+    def _token_dead(self) -> None:
+        self.close(4403, "Forbidden: the token expired or was revoked")
 
     # -- operations
 

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -104,10 +105,18 @@ async def viewer_for_token(token: str) -> Viewer | None:
     )
 
 
-async def token_is_live(token_id: int) -> bool:
-    return await AccessToken.filter(
-        id=token_id, revoked_at=None, expires_at__gt=clock.now()
-    ).exists()
+async def live_tokens(token_ids: Collection[int]) -> set[int]:
+    """Which of `token_ids` are neither revoked nor expired: one query per thousand ids."""
+    ids = list(token_ids)
+    now = clock.now()
+    live: set[int] = set()
+    for start in range(0, len(ids), 1000):
+        live.update(
+            await AccessToken.filter(
+                id__in=ids[start : start + 1000], revoked_at=None, expires_at__gt=now
+            ).values_list("id", flat=True)
+        )
+    return live
 
 
 async def revoke_token(token: str) -> bool:

@@ -4,6 +4,7 @@ the graphql-transport-ws close codes, token revocation and slow consumers."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import socket as sockets
 from pathlib import Path
@@ -203,6 +204,14 @@ async def test_a_revoked_token_closes_the_socket_with_4403(live_server, make):
         await ws.subscribe(socket, live.TICKS, {"room": 8})
         await revoke_token(token)
         assert await ws.closed_with(socket, 3) == 4403
+
+
+async def test_a_socket_closes_with_4403_when_its_token_expires(live_server, make):
+    token = await make.token(await make.user(Role.DISPATCHER), ttl=dt.timedelta(seconds=1))
+    async with await ws.connect(live_server) as socket:
+        await ws.init(socket, token)
+        await ws.subscribe(socket, live.TICKS, {"room": 12})
+        assert await ws.closed_with(socket, 5) == 4403
 
 
 async def test_a_subscriber_that_stops_reading_is_closed_while_others_keep_up(database, make):
