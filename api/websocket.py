@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from typing import Any
 
@@ -19,6 +20,7 @@ from graphql import (
     ExecutionResult,
     FieldNode,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     get_operation_ast,
@@ -309,16 +311,8 @@ class Connection:
             ACTIVE_SUBSCRIPTIONS.dec()
 
     def _document(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
-        try:
-            document = parse(query, max_tokens=self.settings.max_tokens)
-        except GraphQLError as error:
-            return None, [error]
-        rules = [
-            *specified_rules,
-            depth_rule(self.settings.max_query_depth, None, None),
-            alias_rule(self.settings.max_aliases),
-        ]
-        errors = validate(self.schema._schema, document, rules)
+        limits = self.settings.max_tokens, self.settings.max_query_depth, self.settings.max_aliases
+        document, errors = checked_document(self.schema._schema, query, *limits)
         return document, list(errors)
 
     def _fresh_context(self) -> Context:
@@ -377,6 +371,20 @@ class Connection:
             await asyncio.Event().wait()  # live until the client completes or leaves
         finally:
             current.leave(opened.topic, key, subscriber)
+
+
+@functools.lru_cache(maxsize=256)
+def checked_document(
+    schema: GraphQLSchema, query: str, max_tokens: int, max_depth: int, max_aliases: int
+) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+    """`query` parsed and validated, once per process: thousands of screens subscribe with the
+    same few documents, and validating one cost more than all the rest of a subscribe."""
+    try:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError as error:
+        return None, (error,)
+    rules = [*specified_rules, depth_rule(max_depth, None, None), alias_rule(max_aliases)]
+    return document, tuple(validate(schema, document, rules))
 
 
 def render_with(executor: Executor, opened: Stream) -> Any:

@@ -13,6 +13,7 @@ import pytest
 import websockets
 
 from api.app import create_app
+from api.websocket import checked_document
 from models.enums import Role
 from resolvers.accounts import revoke_token
 from resolvers.pagination import encode_cursor
@@ -129,6 +130,23 @@ async def test_another_organization_receives_no_frame(live_server, make):
 
         assert await next_notes(a, 1) == [1]
         assert await silent(b, 0.5)
+
+
+async def test_a_document_is_checked_once_however_many_sockets_send_it(live_server, staff_token):
+    checked_document.cache_clear()
+    for room, note in ((13, 1), (14, 2)):
+        async with await ws.connect(live_server) as socket:
+            await ws.init(socket, staff_token)
+            await ws.subscribe(socket, live.TICKS, {"room": room})
+            await asyncio.sleep(0.2)
+            await live.tick(room, note=note)
+            assert await next_notes(socket, 1) == [note]
+            for _ in range(2):  # an invalid document keeps its errors
+                operation = await ws.subscribe(socket, "subscription { ticks { nope } }")
+                frame = await ws.receive(socket)
+                assert (frame["type"], frame["id"]) == ("error", operation)
+
+    assert (checked_document.cache_info().misses, checked_document.cache_info().hits) == (2, 4)
 
 
 async def test_an_invisible_object_is_a_not_found_error(live_server, staff_token):
