@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
@@ -40,16 +36,18 @@ def build_schema(
     max_tokens: int = 2000,
     introspection: bool = True,
 ) -> strawberry.Schema:
+    # The rules are made once: QueryDepthLimiter and MaxAliasesLimiter make a new rule class for
+    # every request, and ValidationCache, whose key holds the rules, then never hits.
+    rules = [depth_rule(max_depth, None, None), alias_rule(max_aliases)]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     # ParserCache is left out on purpose: it breaks the errors of subscriptions (STACK_NOTES).
     extensions: list = [
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ValidationCache,
         ErrorPolicy,
     ]
-    if not introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

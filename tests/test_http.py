@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx2
 import pytest
+from strawberry.extensions.validation_cache import DEFAULT_MAXSIZE, _get_validate_cache
 
 from api.app import create_app
 from models.enums import Role
@@ -79,6 +80,19 @@ async def test_too_many_aliases_are_refused(client, database):
     result = await gql(client, "{ " + aliases + " }")
     assert result["data"] is None
     assert "aliases" in result["errors"][0]["message"]
+
+
+async def test_a_query_sent_again_is_not_validated_again(client, make):
+    token = await make.token(await make.user(Role.DEALER))
+    cached = _get_validate_cache(DEFAULT_MAXSIZE)
+    await gql(client, nested(3), token=token)
+    before = cached.cache_info()
+
+    result = await gql(client, nested(3), token=token)
+
+    assert "errors" not in result
+    after = cached.cache_info()
+    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
 
 
 async def test_field_suggestions_are_not_given(client):
