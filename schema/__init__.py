@@ -15,6 +15,7 @@ from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
+from schema.parsing import ParseOnce
 
 
 @strawberry.type
@@ -41,10 +42,12 @@ def build_schema(
     rules = [depth_rule(max_depth, None, None), alias_rule(max_aliases)]
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
-    # ParserCache is left out on purpose: it breaks the errors of subscriptions (STACK_NOTES).
+    # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
+    # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
     extensions: list = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        ParseOnce,
         ValidationCache,
         ErrorPolicy,
     ]

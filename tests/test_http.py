@@ -13,6 +13,7 @@ from strawberry.extensions.validation_cache import DEFAULT_MAXSIZE, _get_validat
 
 from api.app import create_app
 from models.enums import Role
+from schema.parsing import parsed
 from tests.conftest import settings_with
 from tests.graphql import gql
 
@@ -82,17 +83,31 @@ async def test_too_many_aliases_are_refused(client, database):
     assert "aliases" in result["errors"][0]["message"]
 
 
-async def test_a_query_sent_again_is_not_validated_again(client, make):
+async def test_a_query_sent_again_is_neither_parsed_nor_validated_again(client, make):
     token = await make.token(await make.user(Role.DEALER))
-    cached = _get_validate_cache(DEFAULT_MAXSIZE)
+    caches = [parsed, _get_validate_cache(DEFAULT_MAXSIZE)]
     await gql(client, nested(3), token=token)
-    before = cached.cache_info()
+    before = [cache.cache_info() for cache in caches]
 
     result = await gql(client, nested(3), token=token)
 
     assert "errors" not in result
-    after = cached.cache_info()
-    assert (after.hits, after.misses) == (before.hits + 1, before.misses)
+    for cache, then in zip(caches, before, strict=True):
+        now = cache.cache_info()
+        assert (now.hits, now.misses) == (then.hits + 1, then.misses)
+
+
+async def test_a_query_that_does_not_parse_gets_its_syntax_error_every_time(client):
+    for _ in range(2):
+        result = await gql(client, "{ viewer { email }")
+        assert result["errors"][0]["message"].startswith("Syntax Error")
+
+
+async def test_the_token_limit_holds_for_a_parsed_document_too(client, database):
+    fields = " ".join(["__typename"] * database.max_tokens)
+    for _ in range(2):
+        result = await gql(client, "{ " + fields + " }")
+        assert f"more than {database.max_tokens} tokens" in result["errors"][0]["message"]
 
 
 async def test_field_suggestions_are_not_given(client):
