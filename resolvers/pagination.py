@@ -57,7 +57,8 @@ async def keyset_page(
     """One page ordered by primary key (newest first by default), plus the filtered total."""
     size = page_size(first)
     total = await queryset.count()
-    ordered = queryset.order_by("-pk" if newest_first else "pk")
+    key_field = queryset.model._meta.pk_attr  # tortoise orders by field names, not by "pk"
+    ordered = queryset.order_by(f"-{key_field}" if newest_first else key_field)
     if after is not None:
         key = decode_cursor(after)
         ordered = ordered.filter(pk__lt=key) if newest_first else ordered.filter(pk__gt=key)
