@@ -5,4 +5,5 @@ MODEL_MODULES = [
     "models.shipments",
     "models.containers",
     "models.events",
+    "models.alerts",
 ]
