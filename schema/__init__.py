@@ -15,20 +15,23 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
 from schema.base import Node
+from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
+from schema.shipments import ShipmentsMutation, ShipmentsQuery
+from schema.tracking import TrackingMutation, TrackingQuery
 
 
 @strawberry.type
-class Query(AccountsQuery):
+class Query(AccountsQuery, ShipmentsQuery, ContainersQuery, TrackingQuery):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await fetch_node(info, id)
 
 
 @strawberry.type
-class Mutation(AccountsMutation):
+class Mutation(AccountsMutation, ShipmentsMutation, TrackingMutation, ContainersMutation):
     pass
 
 
