@@ -8,6 +8,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -25,7 +26,9 @@ from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from resolvers.pickups import raise_late_pickups
 from schema import build_schema
+from subscriptions import hub
 from subscriptions.bus import Bus
+from subscriptions.hub import Hub
 
 log = logging.getLogger("cargolive.app")
 
@@ -74,14 +77,20 @@ async def background(every: float) -> AsyncIterator[None]:
             await task
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    manage_database: bool = True,
+    schema: strawberry.Schema | None = None,
+) -> Starlette:
     """The app; `manage_database=False` when the caller (a test session) owns the ORM."""
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     bus = Bus(settings.broadcast_url)
     limits = RateLimits(settings)
     graphql = CargoliveGraphQL(
-        build_schema(
+        schema
+        or build_schema(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
@@ -100,6 +109,10 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
                 )
             await bus.connect()
             stack.push_async_callback(bus.disconnect)
+            fanout = Hub()
+            await fanout.start()
+            hub.install(fanout)
+            stack.push_async_callback(fanout.stop)
             await stack.enter_async_context(background(settings.pickup_check_seconds))
             yield
 

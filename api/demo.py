@@ -6,6 +6,7 @@ import asyncio
 
 from tortoise.transactions import in_transaction
 
+from api.demo_rates import seed_rates
 from models.accounts import Organization, User
 from models.enums import OrganizationKind, Role
 from resolvers.accounts import hash_password
@@ -50,4 +51,5 @@ async def seed() -> list[tuple[str, Role]]:
                 password_hash=password_hash,
                 organization=organizations[organization],
             )
+        await seed_rates()
     return [(email, role) for email, _, role, _ in USERS]

@@ -12,36 +12,19 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UNSET, UnsetType
 
-from api.metrics import OPEN_SOCKETS
+from api.auth import bearer, client_address, origin_allowed
 from api.ratelimit import RateLimits
 from api.settings import Settings
-from models.viewer import Viewer
+from api.websocket import graphql_socket
 from resolvers.accounts import viewer_for_token
 from schema.context import Context
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
-
-
-def bearer(value: object) -> str | None:
-    """The token of an `Authorization: Bearer <token>` value, or None."""
-    if not isinstance(value, str):
-        return None
-    scheme, _, token = value.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    return token.strip()
-
-
-def client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return client[0] if client else "unknown"
 
 
 class CargoliveGraphQL(GraphQL):
@@ -65,11 +48,14 @@ class CargoliveGraphQL(GraphQL):
         if scope["type"] != "websocket":
             await super().__call__(scope, receive, send)
             return
-        OPEN_SOCKETS.inc()
-        try:
-            await super().__call__(scope, receive, send)
-        finally:
-            OPEN_SOCKETS.dec()
+        websocket = WebSocket(scope, receive, send)
+        if not origin_allowed(
+            websocket.headers.get("origin"), websocket.headers.get("host"), self.settings
+        ):
+            await websocket.close(code=1008)  # before accept: the handshake gets HTTP 403
+            return
+        context = await self.get_context(websocket, None)
+        await graphql_socket(websocket, self.schema, self.settings, context)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -122,17 +108,3 @@ class CargoliveGraphQL(GraphQL):
         )
         context.rejected_token = token is not None and viewer is None
         return context
-
-    async def on_ws_connect(self, context: Context) -> UnsetType:  # type: ignore[override]
-        """connection_init: a token in the payload must be valid, or the socket closes (4403)."""
-        params = context.connection_params or {}
-        if "authorization" not in params and "Authorization" not in params:
-            if context.rejected_token:  # a bad token in the upgrade request's header
-                raise ConnectionRejectionError({"message": "invalid, expired or revoked token"})
-            return UNSET
-        token = bearer(params.get("authorization", params.get("Authorization")))
-        viewer: Viewer | None = await viewer_for_token(token) if token else None
-        if viewer is None:
-            raise ConnectionRejectionError({"message": "invalid, expired or revoked token"})
-        context.viewer = viewer
-        return UNSET

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     max_tokens: int = Field(2000, ge=100, le=100_000)
     max_subscriptions_per_connection: int = Field(20, ge=1, le=1000)
     connection_init_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    # A subscriber this many frames behind is closed (1013) and resumes from its cursor.
+    socket_outbox_frames: int = Field(512, ge=1, le=100_000)
+    token_recheck_seconds: float = Field(15.0, gt=0, le=3600)
     introspection: bool | None = None
     fraud_reminders_required: int = Field(3, ge=1, le=20)
     # How often each process looks for late pickups; 0 turns the check off in this process.

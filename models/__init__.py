@@ -6,4 +6,5 @@ MODEL_MODULES = [
     "models.containers",
     "models.events",
     "models.alerts",
+    "models.calculations",
 ]

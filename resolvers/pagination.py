@@ -57,11 +57,11 @@ async def keyset_page(
     """One page ordered by primary key (newest first by default), plus the filtered total."""
     size = page_size(first)
     total = await queryset.count()
-    key_field = queryset.model._meta.pk_attr  # tortoise orders by field names, not by "pk"
-    ordered = queryset.order_by(f"-{key_field}" if newest_first else key_field)
+    pk = queryset.model._meta.pk_attr  # tortoise 1.1 orders by field names, not by "pk"
+    ordered = queryset.order_by(f"-{pk}" if newest_first else pk)
     if after is not None:
         key = decode_cursor(after)
-        ordered = ordered.filter(pk__lt=key) if newest_first else ordered.filter(pk__gt=key)
+        ordered = ordered.filter(**{f"{pk}__lt" if newest_first else f"{pk}__gt": key})
     rows = list(await ordered.limit(size + 1)) if size else []
     return Page(
         items=rows[:size], has_next=len(rows) > size, has_previous=after is not None, total=total

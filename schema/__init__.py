@@ -15,6 +15,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
 from schema.base import Node
+from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
@@ -24,14 +25,16 @@ from schema.tracking import TrackingMutation, TrackingQuery
 
 
 @strawberry.type
-class Query(AccountsQuery, ShipmentsQuery, ContainersQuery, TrackingQuery):
+class Query(AccountsQuery, ShipmentsQuery, ContainersQuery, TrackingQuery, CalculationsQuery):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await fetch_node(info, id)
 
 
 @strawberry.type
-class Mutation(AccountsMutation, ShipmentsMutation, TrackingMutation, ContainersMutation):
+class Mutation(
+    AccountsMutation, ShipmentsMutation, TrackingMutation, ContainersMutation, CalculationsMutation
+):
     pass
 
 

@@ -58,3 +58,15 @@ class ErrorPolicy(MaskErrors):
             else:
                 processed.append(_coded(error))
         return processed
+
+
+def public_errors(errors: list[GraphQLError]) -> list[dict]:
+    """Errors as a client may see them (for results produced outside strawberry's execute)."""
+    shown = []
+    for error in errors:
+        if is_unexpected(error):
+            log.error("unexpected error at %s", error.path, exc_info=error.original_error)
+            shown.append(GraphQLError(MASKED, path=error.path).formatted)
+        else:
+            shown.append(_coded(error).formatted)
+    return shown

@@ -1,7 +1,10 @@
-"""The bus between processes: broadcaster on memory:// or redis://, with health checks.
+"""The bus between processes: broadcaster on memory:// or redis://, supervised.
 
 A notice is small: `seq` on the channel of each topic. It only wakes receivers up; they read
 the event log itself, so a lost notice delays an event (until the relay) but never loses it.
+broadcaster does not reconnect after a Redis restart (its listener stays alive and hears
+nothing), so a supervisor pings Redis and, once it answers again after a failure, builds a new
+connection and tells the hub to listen again.
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -23,11 +26,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("cargolive.bus")
 CHANNEL_PREFIX = "cargolive:"
 PENDING_LIMIT = 10_000
+SUPERVISE_SECONDS = 1.0
 _current: Bus | None = None
+_reconnect_callbacks: list[Callable[[], Awaitable[None]]] = []
 
 
 def channel(topic: str) -> str:
     return CHANNEL_PREFIX + topic
+
+
+def current() -> Bus | None:
+    return _current
+
+
+def on_reconnect(callback: Callable[[], Awaitable[None]]) -> None:
+    _reconnect_callbacks.append(callback)
 
 
 def announce(notices: Iterable[Notice]) -> None:
@@ -39,15 +52,17 @@ def announce(notices: Iterable[Notice]) -> None:
 class Bus:
     def __init__(self, url: str) -> None:
         self.url = url
-        self._redis: FixedRedisBackend | None = None
-        if urlsplit(url).scheme in {"redis", "rediss"}:
-            self._redis = FixedRedisBackend(url)
-            self.broadcast = Broadcast(backend=self._redis)
-        else:
-            self.broadcast = Broadcast(url)
-
+        self.redis = urlsplit(url).scheme in {"redis", "rediss"}
+        self.broadcast, self._backend = self._build()
         self._pending: asyncio.Queue[Notice] = asyncio.Queue(PENDING_LIMIT)
-        self._publisher: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[None]] = []
+        self._healthy = True
+
+    def _build(self) -> tuple[Broadcast, FixedRedisBackend | None]:
+        if self.redis:
+            backend = FixedRedisBackend(self.url)
+            return Broadcast(backend=backend), backend
+        return Broadcast(self.url), None
 
     async def connect(self) -> None:
         """Connects (a Redis that is down only makes /readyz fail) and becomes the current bus."""
@@ -55,18 +70,22 @@ class Bus:
         try:
             await self.broadcast.connect()
         except Exception as error:
+            self._healthy = False
             log.error("bus unreachable at start: %s", error)
-        self._publisher = asyncio.create_task(self._publish_forever(), name="bus-publisher")
+        self._tasks = [asyncio.create_task(self._publish_forever(), name="bus-publisher")]
+        if self.redis:
+            self._tasks.append(asyncio.create_task(self._supervise(), name="bus-supervisor"))
         _current = self
 
     async def disconnect(self) -> None:
         global _current
         if _current is self:
             _current = None
-        if self._publisher is not None:
-            self._publisher.cancel()
+        _reconnect_callbacks.clear()
+        for task in self._tasks:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._publisher
+                await task
         with contextlib.suppress(Exception):
             await self.broadcast.disconnect()
 
@@ -76,6 +95,15 @@ class Bus:
                 self._pending.put_nowait(notice)
             except asyncio.QueueFull:
                 log.warning("bus backlog full: seq %s is left to the relay", notice.seq)
+
+    async def ready(self, within: float = 1.0) -> bool:
+        """True when notices can be published: memory always, Redis when it answers PING."""
+        if self._backend is None:
+            return True
+        try:
+            return await asyncio.wait_for(self._backend.ping(), within)
+        except Exception:
+            return False
 
     async def _publish_forever(self) -> None:
         this = asyncio.current_task()
@@ -92,11 +120,31 @@ class Bus:
                 except Exception as error:  # the relay re-reads the log: nothing is lost
                     log.warning("publish of seq %s on %s failed: %s", notice.seq, topic, error)
 
-    async def ready(self, within: float = 1.0) -> bool:
-        """True when notices can be published: memory always, Redis when it answers PING."""
-        if self._redis is None:
-            return True
+    async def _supervise(self) -> None:
+        while True:
+            await asyncio.sleep(SUPERVISE_SECONDS)
+            answering = await self.ready()
+            listening = self._backend is not None and self._backend.listener_alive
+            if answering and listening and self._healthy:
+                continue
+            if answering:
+                await self._reconnect()  # Redis is back, but this connection no longer hears it
+                continue
+            if self._healthy:
+                log.warning("bus lost: notices wait for Redis, the relay delivers meanwhile")
+            self._healthy = False
+
+    async def _reconnect(self) -> None:
+        old = self.broadcast
+        self.broadcast, self._backend = self._build()
         try:
-            return await asyncio.wait_for(self._redis.ping(), within)
-        except Exception:
-            return False
+            await self.broadcast.connect()
+        except Exception as error:
+            log.warning("bus reconnect failed: %s", error)
+            return
+        self._healthy = True
+        log.warning("bus reconnected")
+        with contextlib.suppress(Exception):
+            await old.disconnect()
+        for callback in list(_reconnect_callbacks):
+            await callback()

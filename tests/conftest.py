@@ -77,12 +77,12 @@ async def clean(database: Settings) -> AsyncIterator[None]:
     tables = _tables()
     if postgres():
         quoted = ", ".join(f'"{name}"' for name in tables)
-        await connection.execute_script(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE")
+        # Identities keep counting: seqs and ids are never reused, as in production.
+        await connection.execute_script(f"TRUNCATE {quoted} CASCADE")
     else:
         script = "".join(f'DELETE FROM "{name}";' for name in tables)
         await connection.execute_script(
-            "PRAGMA foreign_keys = OFF;" + script + "DELETE FROM sqlite_sequence;"
-            "PRAGMA foreign_keys = ON;"
+            "PRAGMA foreign_keys = OFF;" + script + "PRAGMA foreign_keys = ON;"
         )
 
 

@@ -15,14 +15,14 @@ from models.enums import Role
 from tests.conftest import settings_with
 from tests.graphql import gql
 
-AUDIT = Path(__file__).parent / "audit"
+AUDIT = Path(__file__).parent / "node"
 VIEWER = "{ viewer { email } }"
 LOGIN = 'mutation { login(email: "a@b.co", password: "x") { token } }'
 
 
 async def test_the_graphql_over_http_audit_passes_every_audit(server):
     if shutil.which("node") is None or not (AUDIT / "node_modules").exists():
-        pytest.fail("node and tests/audit/node_modules are needed: run the README's test command")
+        pytest.fail("node and tests/node/node_modules are needed: run the README's test command")
     process = await asyncio.create_subprocess_exec(
         "node",
         str(AUDIT / "audit.mjs"),

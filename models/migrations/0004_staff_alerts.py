@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0002_shipments_containers_events')]
+    dependencies = [('models', '0003_calculations')]
 
     initial = False
 

@@ -1,0 +1,52 @@
+"""Reading the event log: per topic, in seq (commit) order."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from tortoise.functions import Max
+
+from models.events import Event, EventTopic
+
+
+async def latest_seq(topic: str | None = None) -> int:
+    """The highest committed seq, of one topic or of the whole log (0 when empty)."""
+    query = EventTopic.filter(topic=topic) if topic is not None else Event.all()
+    field = "seq"
+    row = await query.annotate(top=Max(field)).first().values("top")
+    return int(row["top"] or 0) if row else 0
+
+
+async def read_topic(
+    topic: str,
+    *,
+    after: int,
+    limit: int,
+) -> list[Event]:
+    """Events of `topic` with seq > `after`, oldest first, at most `limit` of them."""
+    seqs = (
+        await EventTopic.filter(topic=topic, seq__gt=after)
+        .order_by("seq")
+        .limit(limit)
+        .values_list("seq", flat=True)
+    )
+    if not seqs:
+        return []
+    return list(await Event.filter(seq__in=list(seqs)).order_by("seq"))
+
+
+async def topics_after(mark: int, topics: Collection[str]) -> tuple[set[str], int]:
+    """Which of `topics` have events past `mark`, and the log's new mark.
+
+    Every seq up to the log's highest is committed (seq follows commit order), so the mark can
+    move there at once without skipping anything.
+    """
+    top = await latest_seq()
+    if top <= mark or not topics:
+        return set(), max(top, mark)
+    names = await (
+        EventTopic.filter(topic__in=list(topics), seq__gt=mark, seq__lte=top)
+        .distinct()
+        .values_list("topic", flat=True)
+    )
+    return set(names), top
