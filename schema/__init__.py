@@ -14,6 +14,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
+from schema.amendments import AmendmentsMutation
 from schema.base import Node
 from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.containers import ContainersMutation, ContainersQuery
@@ -33,7 +34,12 @@ class Query(AccountsQuery, ShipmentsQuery, ContainersQuery, TrackingQuery, Calcu
 
 @strawberry.type
 class Mutation(
-    AccountsMutation, ShipmentsMutation, TrackingMutation, ContainersMutation, CalculationsMutation
+    AccountsMutation,
+    ShipmentsMutation,
+    AmendmentsMutation,
+    TrackingMutation,
+    ContainersMutation,
+    CalculationsMutation,
 ):
     pass
 

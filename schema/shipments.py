@@ -11,7 +11,7 @@ from models import shipments as tables
 from models.accounts import Organization as OrganizationRow
 from models.containers import Container as ContainerRow
 from models.shipments import ShipmentStatus as ShipmentStatusEnum
-from resolvers import amendments, listings, relations, shipments
+from resolvers import listings, relations, shipments
 from resolvers.journal import shipment_topic
 from schema.accounts import Organization
 from schema.base import (
@@ -68,15 +68,37 @@ class Shipment(Node):
     )
     reference: str | None
     status: ShipmentStatus
+    origin: Location
+    destination: Location
+    pickup_scheduled_at: dt.datetime | None
+    picked_up_at: dt.datetime | None
+    accepted_at: dt.datetime | None
+    eta: dt.datetime | None
+    deposit: Money | None
+    price: Money | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
     _row: strawberry.Private[tables.Shipment]
 
     @classmethod
     def from_model(cls, row: tables.Shipment) -> Shipment:
+        origin, destination = location(row, "origin"), location(row, "destination")
+        assert origin is not None and destination is not None  # NOT NULL columns
         return cls(
             id=strawberry.ID(to_global_id("Shipment", row.pk)),
             waybill=row.waybill,
             reference=row.reference,
             status=row.status,
+            origin=origin,
+            destination=destination,
+            pickup_scheduled_at=row.pickup_scheduled_at,
+            picked_up_at=row.picked_up_at,
+            accepted_at=row.accepted_at,
+            eta=row.eta,
+            deposit=money(row.deposit_amount, row.deposit_currency),
+            price=money(row.price_amount, row.price_currency),
+            created_at=row.created_at,
+            updated_at=row.updated_at,
             _row=row,
         )
 
@@ -90,42 +112,6 @@ class Shipment(Node):
     async def carrier(self, info: Info) -> Organization | None:
         row = await info.context.loaders.load(OrganizationRow, self._row.carrier_id)
         return Organization.from_model(row) if row else None
-
-    @strawberry.field
-    def origin(self) -> Location:
-        found = location(self._row, "origin")
-        assert found is not None  # NOT NULL columns
-        return found
-
-    @strawberry.field
-    def destination(self) -> Location:
-        found = location(self._row, "destination")
-        assert found is not None
-        return found
-
-    @strawberry.field
-    def pickup_scheduled_at(self) -> dt.datetime | None:
-        return self._row.pickup_scheduled_at
-
-    @strawberry.field
-    def picked_up_at(self) -> dt.datetime | None:
-        return self._row.picked_up_at
-
-    @strawberry.field
-    def accepted_at(self) -> dt.datetime | None:
-        return self._row.accepted_at
-
-    @strawberry.field
-    def eta(self) -> dt.datetime | None:
-        return self._row.eta
-
-    @strawberry.field
-    def deposit(self) -> Money | None:
-        return money(self._row.deposit_amount, self._row.deposit_currency)
-
-    @strawberry.field
-    def price(self) -> Money | None:
-        return money(self._row.price_amount, self._row.price_currency)
 
     @strawberry.field
     async def vehicles(self, info: Info) -> list[Vehicle]:
@@ -155,14 +141,6 @@ class Shipment(Node):
     def disputes(self) -> list[Annotated[Dispute, strawberry.lazy("schema.disputes")]]:
         # Disputes arrive with their own issue; until then no shipment has one.
         return []
-
-    @strawberry.field
-    def created_at(self) -> dt.datetime:
-        return self._row.created_at
-
-    @strawberry.field
-    def updated_at(self) -> dt.datetime:
-        return self._row.updated_at
 
 
 @strawberry.type
@@ -319,35 +297,6 @@ class ShipmentsMutation:
             key = decode_id(id, "Shipment", ["id"])
             row = await shipments.schedule_pickup(
                 viewer=info.context.viewer, shipment_id=key, at=at
-            )
-            return _shipment(row)
-
-        return await run_payload(ShipmentPayload, action)
-
-    @strawberry.mutation
-    async def request_destination_change(
-        self, info: Info, shipment_id: strawberry.ID, destination: LocationInput, reason: str
-    ) -> ShipmentPayload:
-        async def action() -> dict[str, object]:
-            key = decode_id(shipment_id, "Shipment", ["shipmentId"])
-            row = await amendments.request_destination_change(
-                viewer=info.context.viewer,
-                shipment_id=key,
-                destination=place(destination),
-                reason=reason,
-            )
-            return _shipment(row)
-
-        return await run_payload(ShipmentPayload, action)
-
-    @strawberry.mutation
-    async def decide_destination_change(
-        self, info: Info, shipment_id: strawberry.ID, approve: bool, note: str | None = None
-    ) -> ShipmentPayload:
-        async def action() -> dict[str, object]:
-            key = decode_id(shipment_id, "Shipment", ["shipmentId"])
-            row = await amendments.decide_destination_change(
-                viewer=info.context.viewer, shipment_id=key, approve=approve, note=note
             )
             return _shipment(row)
 
