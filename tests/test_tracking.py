@@ -1,4 +1,4 @@
-"""Recording tracking events, the event lists, and the public waybill view."""
+"""Recording tracking events on shipments and containers, and the event lists."""
 
 from __future__ import annotations
 
@@ -17,7 +17,6 @@ from tests.shipping import (
     POTI,
     RECORD_EVENT,
     SHIPMENT_EVENTS,
-    TRACK,
     gid,
     later,
     payload,
@@ -331,86 +330,3 @@ async def test_an_events_page_is_capped_at_a_hundred(client, make, dealer):
         client, SHIPMENT_EVENTS, {"id": gid("Shipment", row.id), "first": 101}, token=dealer.token
     )
     assert result["errors"][0]["extensions"] == {"code": "INVALID_INPUT", "field": ["first"]}
-
-
-# The public view.
-
-
-PUBLIC_TRACKING_FIELDS = {"waybill", "status", "origin", "destination", "eta", "events"}
-PUBLIC_EVENT_FIELDS = {"cursor", "type", "classifier", "occurredAt", "location"}
-FIELDS_OF = """
-query ($name: String!) { __type(name: $name) { fields { name } } }
-"""
-
-
-async def test_anyone_with_the_waybill_sees_the_redacted_tracking(client, make, dealer, warehouse):
-    row = await make.shipment(
-        customer=dealer.organization_id,
-        status=S.IN_TRANSIT,
-        deposit_amount=100,
-        deposit_currency="USD",
-    )
-    await payload(
-        client,
-        RECORD_EVENT,
-        _record(
-            shipmentId=gid("Shipment", row.id),
-            type="DELAYED",
-            description="customs holds the papers of Mr. Smith",
-            location=POTI,
-        ),
-        warehouse,
-    )
-    seq = (await TrackingEvent.get()).seq
-    spaced = "-".join(row.waybill[i : i + 5] for i in range(0, 15, 5)).lower()
-
-    tracked = await payload(client, TRACK, {"waybill": spaced}, None)  # anonymous
-
-    assert tracked == {
-        "waybill": row.waybill,
-        "status": "IN_TRANSIT",
-        "eta": None,
-        "origin": NEW_YORK,
-        "destination": POTI,
-        "events": [
-            {
-                "cursor": encode_cursor(seq),
-                "type": "DELAYED",
-                "classifier": "ACTUAL",
-                "occurredAt": tracked["events"][0]["occurredAt"],
-                "location": POTI,
-            }
-        ],
-    }
-    # No name, money, description or internal field can even be asked for.
-    for type_name, fields in (
-        ("PublicTracking", PUBLIC_TRACKING_FIELDS),
-        ("PublicTrackingEvent", PUBLIC_EVENT_FIELDS),
-    ):
-        found = await payload(client, FIELDS_OF, {"name": type_name}, None)
-        assert {field["name"] for field in found["fields"]} == fields
-
-
-async def test_a_mistyped_waybill_is_an_error_and_an_unknown_one_is_null(client, make):
-    row = await make.shipment(customer=(await make.organization()).id)
-    number = row.waybill
-    at = next(i for i in range(2, 14) if number[i] != number[i + 1])
-    typo = number[:at] + number[at + 1] + number[at] + number[at + 2 :]  # two symbols swapped
-
-    mistyped = await gql(client, TRACK, {"waybill": typo})
-    unknown = await gql(client, TRACK, {"waybill": "CL0000000000000"})
-
-    assert mistyped["data"] == {"trackWaybill": None}
-    (error,) = mistyped["errors"]
-    assert error["extensions"] == {"code": "INVALID_INPUT", "field": ["waybill"]}
-    assert "mistyped" in error["message"]
-    assert unknown == {"data": {"trackWaybill": None}}
-
-
-async def test_waybill_look_ups_are_rate_limited_per_client(client, database):
-    for _ in range(database.waybill_lookups_per_minute):
-        assert "errors" not in await gql(client, TRACK, {"waybill": "CL0000000000000"})
-
-    over = await gql(client, TRACK, {"waybill": "CL0000000000000"})
-
-    assert over["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
