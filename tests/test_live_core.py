@@ -261,3 +261,24 @@ async def test_the_graphql_ws_reference_client_subscribes_and_receives(live_serv
     assert process.returncode == 0, err.decode()
     payloads = [json.loads(line) for line in out.decode().splitlines()]
     assert [p["data"]["ticks"]["note"] for p in payloads] == [1, 2, 3]
+
+
+async def test_subscriptions_per_connection_are_capped(database, make):
+    app = create_app(
+        settings_with(max_subscriptions_per_connection=2), manage_database=False, schema=live.schema
+    )
+    token = await make.token(await make.user(Role.DISPATCHER))
+    async with app.router.lifespan_context(app), running(app) as address:
+        async with await ws.connect(address) as socket:
+            await ws.init(socket, token)
+            await ws.subscribe(socket, live.TICKS, {"room": 12})
+            await ws.subscribe(socket, live.TICKS, {"room": 13})
+            third = await ws.subscribe(socket, live.TICKS, {"room": 14})
+            frame = await ws.receive(socket)
+            assert frame == {
+                "id": third,
+                "type": "error",
+                "payload": [{"message": "too many operations on this connection"}],
+            }
+            await live.tick(12, note=1)
+            assert await next_notes(socket, 1) == [1]  # the first two keep running
