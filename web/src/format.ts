@@ -90,9 +90,13 @@ export function placeLabel(place: Place | null): string {
 }
 
 // undefined locale and time zone: the viewer's own, as the browser knows them.
+// (dateStyle and timeStyle refuse timeZoneName, hence the separate fields)
 const moment = new Intl.DateTimeFormat(undefined, {
-  dateStyle: 'medium',
-  timeStyle: 'short',
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
   timeZoneName: 'short',
 });
 const day = new Intl.DateTimeFormat(undefined, { dateStyle: 'full' });
