@@ -155,6 +155,7 @@ export class CargoliveTracking extends HTMLElement {
   private refreshTimer: number | undefined;
   private generation = 0;
   private link: LinkState = 'connecting';
+  private restarting = false;
 
   constructor() {
     super();
@@ -170,7 +171,7 @@ export class CargoliveTracking extends HTMLElement {
   }
 
   connectedCallback(): void {
-    this.start();
+    this.restart();
   }
 
   disconnectedCallback(): void {
@@ -178,7 +179,18 @@ export class CargoliveTracking extends HTMLElement {
   }
 
   attributeChangedCallback(_: string, before: string | null, after: string | null): void {
-    if (before !== after && this.isConnected) this.start();
+    if (before !== after) this.restart();
+  }
+
+  /** Once per task: an upgrade calls attributeChangedCallback and then connectedCallback, and
+   * a host may set `api` and `waybill` one after the other; one connection serves them all. */
+  private restart(): void {
+    if (this.restarting) return;
+    this.restarting = true;
+    queueMicrotask(() => {
+      this.restarting = false;
+      if (this.isConnected) this.start();
+    });
   }
 
   private $<T extends Element = HTMLElement>(selector: string): T {

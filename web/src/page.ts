@@ -47,7 +47,7 @@ tracking.addEventListener('cargolive-lookup', (event) => {
   const { outcome, waybill } = (event as CustomEvent<{ outcome: string; waybill: string }>).detail;
   if (outcome === 'found') {
     // The server's spelling (O read as 0 and so on) becomes the address to share.
-    if (waybill !== fromAddress()) history.replaceState(null, '', BASE + waybill);
+    if (location.pathname !== BASE + waybill) history.replaceState(null, '', BASE + waybill);
     input.value = formatWaybill(waybill);
   } else if (outcome === 'mistyped' || outcome === 'malformed') {
     input.setAttribute('aria-invalid', 'true');
