@@ -94,6 +94,9 @@ class Browser:
     async def attributes(self, selector: str, name: str) -> list[str | None]:
         return await self.call("attributes", selector=selector, name=name)
 
+    async def visible(self, selector: str) -> bool:
+        return await self.call("visible", selector=selector)
+
     async def wait_count(self, selector: str, count: int, timeout_ms: int = 5000) -> int:
         return await self.call("waitCount", selector=selector, count=count, timeout=timeout_ms)
 
