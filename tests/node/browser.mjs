@@ -65,6 +65,9 @@ const commands = {
   async viewport({ width, height }) {
     await page.setViewportSize({ width, height });
   },
+  async emulate({ reducedMotion = null, colorScheme = null }) {
+    await page.emulateMedia({ reducedMotion, colorScheme });
+  },
   /** Answers `html` for every request to `url` (a page on another origin, for embeds). */
   async serve({ url, html }) {
     routes.set(url, html);
