@@ -124,7 +124,8 @@ TEMPLATE.innerHTML = `
   <dl class="summary">
     <div><dt>Status</dt><dd class="status"></dd></div>
     <div><dt>Route</dt><dd class="route"><span class="from"></span>
-      <span class="arrow" aria-label="to">→</span> <span class="to"></span></dd></div>
+      <span class="arrow" aria-hidden="true">→</span><span class="sr-only">to</span>
+      <span class="to"></span></dd></div>
     <div><dt>Estimated arrival</dt><dd class="eta"></dd></div>
   </dl>
   <div class="body">
