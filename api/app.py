@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 
@@ -22,10 +25,13 @@ from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
+from resolvers.pickups import raise_late_pickups
 from schema import build_schema
 from subscriptions import hub
 from subscriptions.bus import Bus
 from subscriptions.hub import Hub
+
+log = logging.getLogger("cargolive.app")
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -45,6 +51,31 @@ async def _database_ready() -> bool:
     except Exception:
         return False
     return True
+
+
+async def check_pickups_forever(every: float) -> None:
+    """Raises late pickups every `every` seconds; each process may run it (claims are atomic)."""
+    while True:
+        await asyncio.sleep(every)
+        try:
+            await raise_late_pickups()
+        except Exception:  # a database hiccup must not end the loop: the next round retries
+            log.exception("the late-pickup check failed")
+
+
+@asynccontextmanager
+async def background(every: float) -> AsyncIterator[None]:
+    """Runs the late-pickup check while the app serves, and stops it at shutdown."""
+    if every <= 0:
+        yield
+        return
+    task = asyncio.create_task(check_pickups_forever(every), name="late-pickups")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 def create_app(
@@ -83,6 +114,7 @@ def create_app(
             await fanout.start()
             hub.install(fanout)
             stack.push_async_callback(fanout.stop)
+            await stack.enter_async_context(background(settings.pickup_check_seconds))
             yield
 
     app = Starlette(

@@ -7,6 +7,7 @@ import asyncio
 from tortoise.transactions import in_transaction
 
 from api.demo_rates import seed_rates
+from api.demo_shipments import cast_of, seed_shipments
 from models.accounts import Organization, User
 from models.enums import OrganizationKind, Role
 from resolvers.accounts import hash_password
@@ -43,8 +44,9 @@ async def seed() -> list[tuple[str, Role]]:
         organizations = {
             name: await Organization.create(name=name, kind=kind) for name, kind in ORGANIZATIONS
         }
+        users = {}
         for (email, name, role, organization), password_hash in zip(USERS, hashes, strict=True):
-            await User.create(
+            users[email] = await User.create(
                 email=email,
                 name=name,
                 role=role,
@@ -52,4 +54,5 @@ async def seed() -> list[tuple[str, Role]]:
                 organization=organizations[organization],
             )
         await seed_rates()
+        await seed_shipments(cast_of(users, organizations))
     return [(email, role) for email, _, role, _ in USERS]

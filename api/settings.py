@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     token_recheck_seconds: float = Field(15.0, gt=0, le=3600)
     introspection: bool | None = None
     fraud_reminders_required: int = Field(3, ge=1, le=20)
+    # How often each process looks for late pickups; 0 turns the check off in this process.
+    pickup_check_seconds: float = Field(30, ge=0, le=3600)
     demo_data: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

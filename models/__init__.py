@@ -5,5 +5,6 @@ MODEL_MODULES = [
     "models.shipments",
     "models.containers",
     "models.events",
+    "models.alerts",
     "models.calculations",
 ]

@@ -35,6 +35,15 @@ class LoadingStatus(str, Enum):
 
 LOADING_ORDER: tuple[LoadingStatus, ...] = tuple(LoadingStatus)
 
+MAX_VEHICLES = 20
+# Cars on racks as forwarders load them: the most each box type takes (and at most MAX_VEHICLES).
+VEHICLES_PER_TYPE: dict[ContainerType, int] = {
+    ContainerType.GP20: 4,
+    ContainerType.GP40: 8,
+    ContainerType.HC40: 10,
+    ContainerType.HC45: 12,
+}
+
 
 class Container(Model):
     id = fields.IntField(primary_key=True)

@@ -14,22 +14,33 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
+from schema.amendments import AmendmentsMutation
 from schema.base import Node
 from schema.calculations import CalculationsMutation, CalculationsQuery
+from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
+from schema.shipments import ShipmentsMutation, ShipmentsQuery
+from schema.tracking import TrackingMutation, TrackingQuery
 
 
 @strawberry.type
-class Query(AccountsQuery, CalculationsQuery):
+class Query(AccountsQuery, ShipmentsQuery, ContainersQuery, TrackingQuery, CalculationsQuery):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await fetch_node(info, id)
 
 
 @strawberry.type
-class Mutation(AccountsMutation, CalculationsMutation):
+class Mutation(
+    AccountsMutation,
+    ShipmentsMutation,
+    AmendmentsMutation,
+    TrackingMutation,
+    ContainersMutation,
+    CalculationsMutation,
+):
     pass
 
 

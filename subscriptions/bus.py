@@ -106,12 +106,17 @@ class Bus:
             return False
 
     async def _publish_forever(self) -> None:
-        while True:
+        this = asyncio.current_task()
+        assert this is not None
+        # A cancel landing inside a publish can be swallowed below us (wait_for on 3.11 does,
+        # and so did redis-py 8 here): stop on the request itself, or disconnect() hangs.
+        while not this.cancelling():
             notice = await self._pending.get()
             message = str(notice.seq)
             for topic in notice.topics:
                 try:
-                    await asyncio.wait_for(self.broadcast.publish(channel(topic), message), 1.0)
+                    async with asyncio.timeout(1.0):
+                        await self.broadcast.publish(channel(topic), message)
                 except Exception as error:  # the relay re-reads the log: nothing is lost
                     log.warning("publish of seq %s on %s failed: %s", notice.seq, topic, error)
 

@@ -18,7 +18,8 @@ from tortoise import Tortoise
 from api import db
 from api.app import create_app
 from api.settings import Settings, load_settings
-from tests.factories import Factory
+from models.enums import Role
+from tests.factories import Factory, Party
 from tests.servers import running
 
 TMP = Path(tempfile.mkdtemp(prefix="cargolive-tests-"))
@@ -110,3 +111,41 @@ async def server(app) -> AsyncIterator[str]:
 @pytest.fixture
 def make(database: Settings) -> Factory:
     return Factory()
+
+
+# Signed-in parties by role, each in an organization of its own (a Party: user and token).
+
+
+@pytest.fixture
+async def dealer(make) -> Party:
+    return await make.party(Role.DEALER)
+
+
+@pytest.fixture
+async def other_dealer(make) -> Party:
+    return await make.party(Role.DEALER)
+
+
+@pytest.fixture
+async def carrier(make) -> Party:
+    return await make.party(Role.CARRIER)
+
+
+@pytest.fixture
+async def other_carrier(make) -> Party:
+    return await make.party(Role.CARRIER)
+
+
+@pytest.fixture
+async def warehouse(make) -> Party:
+    return await make.party(Role.WAREHOUSE)
+
+
+@pytest.fixture
+async def dispatcher(make) -> Party:
+    return await make.party(Role.DISPATCHER)
+
+
+@pytest.fixture
+async def admin(make) -> Party:
+    return await make.party(Role.ADMIN)

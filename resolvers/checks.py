@@ -1,0 +1,128 @@
+"""Plain input values of the use cases and the checks that turn them into clean ones.
+
+Each check raises a DomainError naming the input field at fault, so that a client can point at
+it; the pure rules themselves live in models.validators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from models import clock, validators
+from models.enums import ErrorCode
+from resolvers.errors import DomainError, invalid
+
+Path = Sequence[str | int]
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    name: str
+    country: str
+    unlocode: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Amount:
+    amount: Decimal
+    currency: str
+
+
+def text(value: str, field: Path, *, limit: int) -> str:
+    """A required text: stripped, 1 to `limit` characters."""
+    value = value.strip()
+    if not value or len(value) > limit:
+        raise invalid(field, f"must be 1 to {limit} characters")
+    return value
+
+
+def optional_text(value: str | None, field: Path, *, limit: int) -> str | None:
+    """An optional text: stripped, None when blank, at most `limit` characters."""
+    if value is None or not value.strip():
+        return None
+    return text(value, field, limit=limit)
+
+
+def place(value: Place, field: Path) -> Place:
+    """A named place with an ISO country and, when given, a UN/LOCODE in that country."""
+    name = text(value.name, [*field, "name"], limit=200)
+    try:
+        country = validators.country(value.country)
+    except ValueError as error:
+        raise invalid([*field, "country"], str(error)) from None
+    code = None
+    if value.unlocode is not None and value.unlocode.strip():
+        try:
+            code = validators.unlocode(value.unlocode)
+        except ValueError as error:
+            raise invalid([*field, "unlocode"], str(error)) from None
+        if code[:2] != country:
+            raise invalid([*field, "unlocode"], f"{code} is not in {country}")
+    return Place(name=name, country=country, unlocode=code)
+
+
+def optional_place(value: Place | None, field: Path) -> Place | None:
+    return None if value is None else place(value, field)
+
+
+def money(value: Amount | None, field: Path) -> Amount | None:
+    """A non-negative amount at its currency's minor unit, in an active ISO 4217 currency."""
+    if value is None:
+        return None
+    try:
+        currency = validators.currency(value.currency)
+    except ValueError as error:
+        raise invalid([*field, "currency"], str(error)) from None
+    try:
+        amount, _ = validators.money(value.amount, currency)
+    except ValueError as error:
+        raise invalid([*field, "amount"], str(error)) from None
+    return Amount(amount=amount, currency=currency)
+
+
+def moment(value: dt.datetime, field: Path) -> dt.datetime:
+    """A point in time: an offset is required, since a bare wall time is ambiguous."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise invalid(field, "must include a UTC offset, like 2026-05-01T09:00:00Z")
+    return value.astimezone(dt.UTC)
+
+
+def not_past(value: dt.datetime, field: Path) -> dt.datetime:
+    value = moment(value, field)
+    if value < clock.now():
+        raise invalid(field, "must not be in the past")
+    return value
+
+
+def not_future(value: dt.datetime, field: Path) -> dt.datetime:
+    value = moment(value, field)
+    if value > clock.now():
+        raise invalid(field, "must not be in the future for an ACTUAL event")
+    return value
+
+
+def vin(value: str, field: Path) -> str:
+    try:
+        return validators.vin(value)
+    except ValueError as error:
+        raise DomainError(ErrorCode.INVALID_VIN, f"VIN {error}", field) from None
+
+
+def container_number(value: str, field: Path) -> str:
+    try:
+        return validators.container_number(value)
+    except ValueError as error:
+        raise DomainError(
+            ErrorCode.INVALID_CONTAINER_NUMBER, f"container number {error}", field
+        ) from None
+
+
+def transition(message: str, field: Path | None = None) -> DomainError:
+    return DomainError(ErrorCode.INVALID_TRANSITION, message, field)
+
+
+def conflict(message: str, field: Path | None = None) -> DomainError:
+    return DomainError(ErrorCode.CONFLICT, message, field)

@@ -1,0 +1,208 @@
+"""Writing tracking events: the row, its entry in the event log, and what it does to shipments.
+
+Every function here runs inside a use case's `recording()` transaction and appends its events
+to that log, so the change and its events commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from models import clock
+from models.containers import Container
+from models.events import EventKind
+from models.shipments import EventClassifier, Shipment, TrackingEvent, TrackingEventType
+from models.transitions import TERMINAL, Position, after_container_event, after_event
+from resolvers.checks import Place, conflict
+from subscriptions.log import Audience, Recorder
+
+
+def shipment_topic(shipment_id: int) -> str:
+    return f"shipment:{shipment_id}"
+
+
+def container_topic(container_id: int) -> str:
+    return f"container:{container_id}"
+
+
+def parties(shipments: Iterable[Shipment]) -> frozenset[int]:
+    """The organizations an event about these shipments concerns: customers and carriers."""
+    orgs: set[int] = set()
+    for shipment in shipments:
+        orgs.add(shipment.customer_id)
+        if shipment.carrier_id is not None:
+            orgs.add(shipment.carrier_id)
+    return frozenset(orgs)
+
+
+def position(shipment: Shipment) -> Position:
+    return Position(shipment.status, shipment.status_before_hold)
+
+
+def origin_of(shipment: Shipment) -> Place:
+    return Place(shipment.origin_name, shipment.origin_country, shipment.origin_unlocode)
+
+
+def destination_of(shipment: Shipment) -> Place:
+    return Place(
+        shipment.destination_name, shipment.destination_country, shipment.destination_unlocode
+    )
+
+
+async def update_shipment(shipment: Shipment, **changes: Any) -> None:
+    """Writes `changes` unless the shipment was written since it was read (CONFLICT).
+
+    Every write bumps `version`, so `WHERE status = s AND version = v` loses a race on both
+    backends: on PostgreSQL the second UPDATE waits for the first to commit, then matches no row.
+    """
+    changes |= {"version": shipment.version + 1, "updated_at": clock.now()}
+    updated = await Shipment.filter(
+        id=shipment.id, status=shipment.status, version=shipment.version
+    ).update(**changes)
+    if not updated:
+        raise conflict("the shipment changed meanwhile: load it again and retry")
+    for name, value in changes.items():
+        setattr(shipment, name, value)
+
+
+def _effects(
+    shipment: Shipment,
+    moved: Position,
+    event: TrackingEventType,
+    classifier: EventClassifier,
+    occurred_at: dt.datetime,
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if moved != position(shipment):
+        changes |= {"status": moved.status, "status_before_hold": moved.before_hold}
+    if (
+        classifier is EventClassifier.ACTUAL
+        and event is TrackingEventType.PICKED_UP
+        and shipment.picked_up_at is None
+    ):
+        changes["picked_up_at"] = occurred_at
+    if (
+        classifier is EventClassifier.ESTIMATED
+        and event is TrackingEventType.ARRIVED
+        and shipment.status not in TERMINAL
+    ):
+        changes["eta"] = occurred_at
+    return changes
+
+
+async def _create_event(
+    *,
+    shipment: Shipment | None = None,
+    container: Container | None = None,
+    event: TrackingEventType,
+    classifier: EventClassifier,
+    occurred_at: dt.datetime,
+    location: Place | None,
+    description: str | None,
+    recorded_by: int | None,
+) -> TrackingEvent:
+    return await TrackingEvent.create(
+        shipment=shipment,
+        container=container,
+        type=event,
+        classifier=classifier,
+        occurred_at=occurred_at,
+        recorded_at=clock.now(),
+        location_name=location.name if location else None,
+        location_unlocode=location.unlocode if location else None,
+        location_country=location.country if location else None,
+        description=description,
+        recorded_by_id=recorded_by,
+    )
+
+
+async def _log(
+    log: Recorder, row: TrackingEvent, topics: list[str], shipments: Iterable[Shipment]
+) -> TrackingEvent:
+    row.seq = await log.append(
+        kind=EventKind.TRACKING,
+        subject_id=row.id,
+        topics=topics,
+        audience=Audience(orgs=parties(shipments), staff=True, public=True),
+        occurred_at=row.occurred_at,
+    )
+    await TrackingEvent.filter(id=row.id).update(seq=row.seq)
+    return row
+
+
+async def shipments_inside(container: Container) -> list[Shipment]:
+    """The container's shipments, locked until commit on PostgreSQL so none moves meanwhile."""
+    return await Shipment.filter(container_id=container.id).select_for_update().order_by("id")
+
+
+async def record_on_shipment(
+    log: Recorder,
+    shipment: Shipment,
+    *,
+    event: TrackingEventType,
+    classifier: EventClassifier = EventClassifier.ACTUAL,
+    occurred_at: dt.datetime | None = None,
+    location: Place | None = None,
+    description: str | None = None,
+    recorded_by: int | None = None,
+    **changes: Any,
+) -> TrackingEvent:
+    """Records an event on one shipment and applies it (Refused when the table forbids it).
+
+    `changes` are written with the shipment in the same conditional UPDATE.
+    """
+    occurred_at = occurred_at or clock.now()
+    moved = after_event(position(shipment), event, classifier)
+    changes |= _effects(shipment, moved, event, classifier, occurred_at)
+    if changes:
+        await update_shipment(shipment, **changes)
+    row = await _create_event(
+        shipment=shipment,
+        event=event,
+        classifier=classifier,
+        occurred_at=occurred_at,
+        location=location,
+        description=description,
+        recorded_by=recorded_by,
+    )
+    return await _log(log, row, [shipment_topic(shipment.id)], [shipment])
+
+
+async def record_on_container(
+    log: Recorder,
+    container: Container,
+    *,
+    event: TrackingEventType,
+    classifier: EventClassifier = EventClassifier.ACTUAL,
+    occurred_at: dt.datetime | None = None,
+    location: Place | None = None,
+    description: str | None = None,
+    recorded_by: int | None = None,
+    inside: list[Shipment] | None = None,
+) -> TrackingEvent:
+    """Records an event on a container: one row, in the topic of every shipment inside, each
+    moved forward when the event's status is ahead of it (models/transitions.py).
+
+    `inside` is what `shipments_inside` returned in this transaction, when the caller has it.
+    """
+    occurred_at = occurred_at or clock.now()
+    if inside is None:
+        inside = await shipments_inside(container)
+    for shipment in inside:
+        moved = after_container_event(position(shipment), event, classifier)
+        changes = _effects(shipment, moved, event, classifier, occurred_at)
+        if changes:
+            await update_shipment(shipment, **changes)
+    row = await _create_event(
+        container=container,
+        event=event,
+        classifier=classifier,
+        occurred_at=occurred_at,
+        location=location,
+        description=description,
+        recorded_by=recorded_by,
+    )
+    topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
+    return await _log(log, row, topics, inside)

@@ -1,0 +1,74 @@
+"""The pickup service level (001 A): a pickup more than 60 minutes late raises PICKUP_LATE once.
+
+The state is the shipment's `pickup_late_at`, so a restart forgets nothing, and each shipment
+is claimed with `UPDATE … WHERE pickup_late_at IS NULL`: of two processes checking at once,
+only the one whose UPDATE matched writes the DELAYED event and the staff alert.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tortoise.expressions import F
+from tortoise.queryset import QuerySet
+
+from models import clock
+from models.alerts import StaffAlert, StaffAlertKind
+from models.events import EventKind
+from models.shipments import Shipment, ShipmentStatus, TrackingEventType
+from resolvers.journal import origin_of, record_on_shipment
+from subscriptions.log import Audience, recording
+
+PICKUP_GRACE = dt.timedelta(minutes=60)
+WAITING = (ShipmentStatus.ACCEPTED, ShipmentStatus.PICKUP_SCHEDULED)
+STAFF_TOPIC = "staff"
+
+
+def _late(now: dt.datetime) -> QuerySet[Shipment]:
+    """Shipments whose pickup is over 60 minutes late, with no PICKUP_LATE raised yet."""
+    return Shipment.filter(
+        status__in=WAITING, pickup_scheduled_at__lt=now - PICKUP_GRACE, pickup_late_at=None
+    )
+
+
+async def raise_late_pickups(now: dt.datetime | None = None) -> int:
+    """Raises PICKUP_LATE for every late pickup not raised yet; returns how many it raised."""
+    now = now or clock.now()
+    raised = 0
+    for shipment_id in await _late(now).values_list("id", flat=True):
+        async with recording() as log:
+            claimed = (
+                await _late(now)
+                .filter(id=shipment_id)
+                .update(pickup_late_at=now, version=F("version") + 1, updated_at=now)
+            )
+            if not claimed:  # another process raised it, or the pickup happened meanwhile
+                continue
+            shipment = await Shipment.get(id=shipment_id)
+            scheduled = shipment.pickup_scheduled_at
+            assert scheduled is not None
+            when = scheduled.strftime("%Y-%m-%d %H:%M UTC")
+            await record_on_shipment(
+                log,
+                shipment,
+                event=TrackingEventType.DELAYED,
+                occurred_at=now,
+                location=origin_of(shipment),
+                description=f"Pickup is late: it was scheduled for {when}",
+            )
+            alert = await StaffAlert.create(
+                kind=StaffAlertKind.PICKUP_LATE,
+                message=f"Pickup of {shipment.waybill} is over 60 minutes late (scheduled {when})",
+                shipment=shipment,
+                occurred_at=now,
+            )
+            alert.seq = await log.append(
+                kind=EventKind.STAFF_ALERT,
+                subject_id=alert.id,
+                topics=[STAFF_TOPIC],
+                audience=Audience(orgs=frozenset(), staff=True, public=False),
+                occurred_at=now,
+            )
+            await StaffAlert.filter(id=alert.id).update(seq=alert.seq)
+        raised += 1
+    return raised

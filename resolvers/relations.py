@@ -1,0 +1,122 @@
+"""The DataLoaders of shipments, containers and tracking: one query per relation per request.
+
+Each loader lives in the request's Loaders registry, under a name that includes what changes
+its answers (the viewer, the page asked for), so that a cache is never shared across them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+from tortoise import Tortoise
+
+from models.shipments import Shipment, TrackingEvent, Vehicle
+from models.viewer import Viewer
+from resolvers.loaders import Loaders, group_rows
+from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.visibility import visible_shipments
+
+
+def vehicles_of(loaders: Loaders) -> DataLoader[int, list[Vehicle]]:
+    """A shipment's vehicles, by shipment id (seeing the shipment is seeing its vehicles)."""
+
+    async def batch(ids: Sequence[int]) -> list[list[Vehicle]]:
+        rows = await Vehicle.filter(shipment_id__in=list(ids)).order_by("id")
+        return group_rows(ids, rows, "shipment_id")
+
+    return loaders.get("vehicles_of", batch)
+
+
+def shipments_in(loaders: Loaders, viewer: Viewer) -> DataLoader[int, list[Shipment]]:
+    """The shipments of a container that this viewer may see, by container id."""
+
+    async def batch(ids: Sequence[int]) -> list[list[Shipment]]:
+        rows = await visible_shipments(viewer).filter(container_id__in=list(ids)).order_by("id")
+        return group_rows(ids, rows, "container_id")
+
+    return loaders.get(("shipments_in", viewer), batch)
+
+
+def visible_shipment(loaders: Loaders, viewer: Viewer) -> DataLoader[int, Shipment | None]:
+    """A shipment by id, or None where this viewer may not see it."""
+
+    async def batch(ids: Sequence[int]) -> list[Shipment | None]:
+        rows = {row.id: row for row in await visible_shipments(viewer).filter(id__in=list(ids))}
+        return [rows.get(key) for key in ids]
+
+    return loaders.get(("visible_shipment", viewer), batch)
+
+
+@dataclass(frozen=True)
+class EventPage(Page[TrackingEvent]):
+    """A page of tracking events: ordered by seq, the event log's order, which is the cursor."""
+
+    def cursor(self, item: TrackingEvent) -> str:
+        assert item.seq is not None
+        return encode_cursor(item.seq)
+
+
+class _Params:
+    """Placeholders in the order they appear: `?` for SQLite, `$n` for PostgreSQL."""
+
+    def __init__(self, dialect: str) -> None:
+        self.numbered = dialect == "postgres"
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        self.values.append(value)
+        return f"${len(self.values)}" if self.numbered else "?"
+
+
+async def _pages(topics: Sequence[str], size: int, after: int) -> list[EventPage]:
+    """One query for every topic's page: ROW_NUMBER() over each topic, minus the rows up to
+    the cursor, ranks the rows after it; the row ranked 0 (the cursor's own) is kept only to
+    carry the topic's total when nothing follows it."""
+    connection = Tortoise.get_connection("default")
+    p = _Params(connection.capabilities.dialect)
+    sql = f"""
+        SELECT * FROM (
+            SELECT te.*, et.topic AS page_topic,
+                COUNT(*) OVER (PARTITION BY et.topic) AS page_total,
+                ROW_NUMBER() OVER (PARTITION BY et.topic ORDER BY te.seq)
+                    - COUNT(CASE WHEN te.seq <= {p(after)} THEN 1 END)
+                        OVER (PARTITION BY et.topic) AS page_rank
+            FROM event_topic et JOIN tracking_event te ON te.seq = et.seq
+            WHERE et.topic IN ({", ".join(p(topic) for topic in topics)})
+        ) ranked
+        WHERE page_rank BETWEEN 0 AND {p(size + 1)}
+        ORDER BY page_topic, seq
+    """
+    rows = await connection.execute_query_dict(sql, p.values)
+    by_topic: dict[str, list[dict[str, Any]]] = {topic: [] for topic in topics}
+    for row in rows:
+        by_topic[row["page_topic"]].append(row)
+    pages = []
+    for topic in topics:
+        found = by_topic[topic]
+        following = [TrackingEvent._init_from_db(**row) for row in found if row["page_rank"] > 0]
+        pages.append(
+            EventPage(
+                items=following[:size],
+                has_next=len(following) > size,
+                has_previous=after > 0,
+                total=found[0]["page_total"] if found else 0,
+            )
+        )
+    return pages
+
+
+async def events_page(
+    loaders: Loaders, topic: str, *, first: int | None, after: str | None
+) -> EventPage:
+    """The tracking events of a topic (`shipment:7`, `container:3`), oldest first by seq."""
+    size = page_size(first)
+    start = decode_cursor(after) if after is not None else 0
+
+    async def batch(topics: Sequence[str]) -> list[EventPage]:
+        return await _pages(topics, size, start)
+
+    return await loaders.get(("events_page", size, start), batch).load(topic)

@@ -1,0 +1,70 @@
+"""The demo data: a living business in every status, kept to the rules real traffic obeys."""
+
+from __future__ import annotations
+
+from api import demo
+from models.accounts import User
+from models.alerts import StaffAlert
+from models.containers import Container, LoadingStatus
+from models.shipments import Shipment, ShipmentStatus, TrackingEvent
+from resolvers.pickups import raise_late_pickups
+from tests.factories import Party
+from tests.shipping import CONTAINER, SHIPMENT_EVENTS, TRACK, gid, payload
+
+
+async def _party(make, email: str) -> Party:
+    user = await User.get(email=email)
+    return Party(user=user, token=await make.token(user))
+
+
+async def test_the_demo_has_both_dealers_shipments_in_every_status(make):
+    await demo.seed()
+
+    shipments = await Shipment.all()
+    assert {s.status for s in shipments} == set(ShipmentStatus)
+    assert len({s.customer_id for s in shipments}) == 2
+    assert len(shipments) >= 12
+    assert {s.origin_unlocode for s in shipments} == {"USNYC", "USSAV", "USHOU"}
+    assert {s.destination_unlocode for s in shipments} == {"GEPTI", "ROCND", "LTKLJ", "NLRTM"}
+    # Every shipment has its history, in the log, from its booking on.
+    for shipment in shipments:
+        first = await TrackingEvent.filter(shipment_id=shipment.id).order_by("seq").first()
+        assert first is not None and first.type == "BOOKED"
+    assert await TrackingEvent.filter(seq=None).count() == 0
+
+
+async def test_one_container_is_being_stuffed_for_both_dealers_and_one_is_at_sea(client, make):
+    await demo.seed()
+    dealer = await _party(make, "dealer@cargolive.test")
+    dealer2 = await _party(make, "dealer2@cargolive.test")
+
+    stuffing = await Container.get(loading_status=LoadingStatus.STUFFING)
+    at_sea = await Container.get(loading_status=LoadingStatus.DEPARTED)
+
+    inside = await Shipment.filter(container_id=stuffing.id)
+    assert len({s.customer_id for s in inside}) == 2
+    seen = await payload(client, CONTAINER, {"id": gid("Container", stuffing.id)}, dealer)
+    assert len(seen["shipments"]) == 1
+    seen2 = await payload(client, CONTAINER, {"id": gid("Container", stuffing.id)}, dealer2)
+    assert len(seen2["shipments"]) == 1
+    assert seen["shipments"] != seen2["shipments"]
+
+    sailing = await Shipment.filter(container_id=at_sea.id)
+    assert {s.status for s in sailing} == {ShipmentStatus.IN_TRANSIT}
+    assert all(s.eta is not None for s in sailing)
+    mine = next(s for s in sailing if s.customer_id == dealer.organization_id)
+    events = await payload(client, SHIPMENT_EVENTS, {"id": gid("Shipment", mine.id)}, dealer)
+    types = [edge["node"]["type"] for edge in events["events"]["edges"]]
+    assert types[-6:] == ["STUFFED", "SEALED", "GATED_IN", "LOADED", "DEPARTED", "ARRIVED"]
+    tracked = await payload(client, TRACK, {"waybill": mine.waybill}, None)
+    assert tracked["status"] == "IN_TRANSIT"
+    assert tracked["eta"] is not None
+
+
+async def test_the_overdue_demo_pickup_raises_its_alert(make):
+    await demo.seed()
+
+    assert await raise_late_pickups() == 1
+    (alert,) = await StaffAlert.all()
+    late = await Shipment.get(id=alert.shipment_id)
+    assert late.status is ShipmentStatus.ACCEPTED

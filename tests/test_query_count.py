@@ -1,0 +1,129 @@
+"""The SQL queries of a page of shipments do not grow with the page: every relation is batched."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import pytest
+
+from models import clock
+from models.events import Event, EventKind, EventTopic
+from models.shipments import EventClassifier, ShipmentStatus, TrackingEvent, TrackingEventType
+from tests.shipping import payload
+
+PAGE = """
+query ($first: Int!) {
+  shipments(first: $first) {
+    totalCount
+    edges {
+      node {
+        id waybill status
+        customer { name }
+        carrier { name }
+        vehicles { vin make }
+        container { number loadingStatus }
+        events(first: 10) {
+          totalCount
+          pageInfo { hasNextPage endCursor }
+          edges { cursor node { type classifier occurredAt location { name } } }
+        }
+      }
+    }
+  }
+}
+"""
+# The token's viewer, the total, the page, then one batch each for the organizations
+# (customers and carriers together), the vehicles, the containers and the events.
+QUERIES_PER_PAGE = 7
+EVENTS_EACH = 12
+
+
+class _Counter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.statements: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.statements.append(record.getMessage())
+
+
+@contextmanager
+def counting_queries() -> Iterator[list[str]]:
+    """Every statement tortoise sends to the database (its client logs each one at DEBUG)."""
+    logger = logging.getLogger("tortoise.db_client")
+    counter, level = _Counter(), logger.level
+    logger.addHandler(counter)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield counter.statements
+    finally:
+        logger.removeHandler(counter)
+        logger.setLevel(level)
+
+
+async def _events(shipment_ids: list[int]) -> None:
+    """EVENTS_EACH tracking events per shipment, in the log with their topics (in bulk)."""
+    now = clock.now()
+    await Event.bulk_create(
+        [
+            Event(kind=EventKind.TRACKING, subject_id=0, occurred_at=now)
+            for _ in range(len(shipment_ids) * EVENTS_EACH)
+        ]
+    )
+    seqs = iter(await Event.all().order_by("seq").values_list("seq", flat=True))
+    rows, topics = [], []
+    for shipment_id in shipment_ids:
+        for _ in range(EVENTS_EACH):
+            seq = next(seqs)
+            rows.append(
+                TrackingEvent(
+                    shipment_id=shipment_id,
+                    type=TrackingEventType.DELAYED,
+                    classifier=EventClassifier.ACTUAL,
+                    occurred_at=now,
+                    recorded_at=now,
+                    location_name="Port Newark",
+                    location_country="US",
+                    seq=seq,
+                )
+            )
+            topics.append(EventTopic(topic=f"shipment:{shipment_id}", seq=seq))
+    await TrackingEvent.bulk_create(rows)
+    await EventTopic.bulk_create(topics)
+
+
+@pytest.fixture
+async def fifty(make, dealer, carrier) -> None:
+    containers = [await make.container(capacity=10) for _ in range(10)]
+    ids = []
+    for index in range(50):
+        shipment = await make.shipment(
+            customer=dealer.organization_id,
+            carrier=carrier.organization_id,
+            status=ShipmentStatus.LOADED,
+            container=containers[index % 10],
+            vehicles=2,
+        )
+        ids.append(shipment.id)
+    await _events(ids)
+
+
+@pytest.mark.parametrize("size", [50, 5])
+async def test_a_page_of_shipments_costs_the_same_queries_whatever_its_size(
+    client, fifty, dealer, size
+):
+    with counting_queries() as statements:
+        page = await payload(client, PAGE, {"first": size}, dealer)
+
+    assert len(page["edges"]) == size
+    for edge in page["edges"]:
+        node = edge["node"]
+        assert len(node["vehicles"]) == 2
+        assert node["container"] is not None
+        assert node["carrier"] is not None
+        assert len(node["events"]["edges"]) == 10
+        assert node["events"]["totalCount"] == EVENTS_EACH
+        assert node["events"]["pageInfo"]["hasNextPage"] is True
+    assert len(statements) == QUERIES_PER_PAGE, "\n".join(statements)
