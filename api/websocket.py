@@ -37,7 +37,6 @@ from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS
 from api.settings import Settings
 from models import clock
 from resolvers.accounts import token_is_live, viewer_for_token
-from resolvers.errors import DomainError
 from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.errors import public_errors
@@ -300,8 +299,9 @@ class Connection:
         ACTIVE_SUBSCRIPTIONS.inc()
         try:
             await self._stream(operation_id, query, document, operation, variables, name)
-        except DomainError as error:
-            graphql_error = GraphQLError(error.message, original_error=error)
+        except Exception as error:
+            # refused at subscribe (coded), or unexpected (logged, then masked by public_errors)
+            graphql_error = GraphQLError(str(error), original_error=error)
             await self.send(
                 {"id": operation_id, "type": "error", "payload": public_errors([graphql_error])}
             )

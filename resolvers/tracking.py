@@ -123,14 +123,19 @@ async def public_events(shipment_id: int) -> list[TrackingEvent]:
     return await TrackingEvent.filter(seq__in=Subquery(in_topic.values("seq"))).order_by("seq")
 
 
-async def public_tracking(waybill: str) -> PublicTracking | None:
-    """None for an unknown waybill; INVALID_INPUT for one whose check character is wrong."""
+def normal_waybill(waybill: str) -> str:
+    """The stored form of a waybill number; INVALID_INPUT when its check character is wrong."""
     try:
-        number = validators.waybill(waybill)
+        return validators.waybill(waybill)
     except validators.WaybillTypo as typo:
         reason = str(typo)
         message = reason if "mistyped" in reason else f"the waybill number is mistyped: {reason}"
         raise DomainError(ErrorCode.INVALID_INPUT, message, ["waybill"]) from None
+
+
+async def public_tracking(waybill: str) -> PublicTracking | None:
+    """None for an unknown waybill; INVALID_INPUT for one whose check character is wrong."""
+    number = normal_waybill(waybill)
     shipment = await Shipment.get_or_none(waybill=number)
     if shipment is None:
         return None

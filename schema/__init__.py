@@ -20,6 +20,7 @@ from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
+from schema.live import Subscription
 from schema.node import fetch_node
 from schema.shipments import ShipmentsMutation, ShipmentsQuery
 from schema.tracking import TrackingMutation, TrackingQuery
@@ -64,6 +65,7 @@ def build_schema(
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
     )
