@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import orjson
@@ -14,10 +13,10 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema import BaseSchema
-from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
 from api.auth import bearer, client_address, origin_allowed
+from api.metrics import count_errors
 from api.ratelimit import RateLimits
 from api.settings import Settings
 from api.websocket import graphql_socket
@@ -28,18 +27,14 @@ GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
 class CargoliveGraphQL(GraphQL):
+    """strawberry's view for HTTP; sockets go to api/websocket.py, built for fan-out."""
+
     def __init__(self, schema: BaseSchema, *, settings: Settings, limits: RateLimits) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if not settings.production else None,
             allow_queries_via_get=True,
-            subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
-            connection_init_wait_timeout=dt.timedelta(
-                seconds=settings.connection_init_timeout_seconds
-            ),
             multipart_uploads_enabled=False,
-            max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
-            allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
         self.limits = limits
@@ -78,6 +73,7 @@ class CargoliveGraphQL(GraphQL):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         response = process_result(result)
+        count_errors(response.get("errors") or [])
         sub_response = getattr(request.state, "sub_response", None)
         if sub_response is not None and sub_response.graphql_response_json:
             # The request failed before execution (parse, validation, variables): no data, 400.

@@ -35,14 +35,13 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from api.auth import bearer
-from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS
+from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, count_errors
 from api.outbox import Outbox
 from api.settings import Settings
 from api.token_watch import TokenWatch, watch
 from models import clock
 from models.viewer import Viewer
 from resolvers.accounts import viewer_for_token
-from resolvers.errors import DomainError
 from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.errors import public_errors
@@ -302,8 +301,9 @@ class Connection:
         ACTIVE_SUBSCRIPTIONS.inc()
         try:
             await self._stream(operation_id, query, document, operation, variables, name)
-        except DomainError as error:
-            graphql_error = GraphQLError(error.message, original_error=error)
+        except Exception as error:
+            # refused at subscribe (coded), or unexpected (logged, then masked by public_errors)
+            graphql_error = GraphQLError(str(error), original_error=error)
             await self.send(
                 {"id": operation_id, "type": "error", "payload": public_errors([graphql_error])}
             )
@@ -408,6 +408,7 @@ def _payload(result: ExecutionResult) -> dict[str, Any]:
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
         payload["errors"] = public_errors(result.errors)
+        count_errors(payload["errors"])
     return payload
 
 

@@ -16,7 +16,7 @@ from models import clock
 from models.alerts import StaffAlert, StaffAlertKind
 from models.events import EventKind
 from models.shipments import Shipment, ShipmentStatus, TrackingEventType
-from resolvers.journal import origin_of, record_on_shipment
+from resolvers.journal import log_row, origin_of, record_on_shipment
 from subscriptions.log import Audience, recording
 
 PICKUP_GRACE = dt.timedelta(minutes=60)
@@ -62,13 +62,13 @@ async def raise_late_pickups(now: dt.datetime | None = None) -> int:
                 shipment=shipment,
                 occurred_at=now,
             )
-            alert.seq = await log.append(
+            await log_row(
+                log,
+                alert,
                 kind=EventKind.STAFF_ALERT,
-                subject_id=alert.id,
                 topics=[STAFF_TOPIC],
                 audience=Audience(orgs=frozenset(), staff=True, public=False),
                 occurred_at=now,
             )
-            await StaffAlert.filter(id=alert.id).update(seq=alert.seq)
         raised += 1
     return raised

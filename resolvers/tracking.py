@@ -17,7 +17,7 @@ from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
 from resolvers.checks import Place
-from resolvers.errors import DomainError, forbidden, invalid
+from resolvers.errors import DomainError, forbidden, invalid, invalid_transition
 from resolvers.journal import position, record_on_container, record_on_shipment, shipment_topic
 from resolvers.visibility import find_container, find_shipment
 from subscriptions.log import recording
@@ -103,7 +103,7 @@ async def record_tracking_event(
     try:
         after_event(position(target), event, classifier)
     except Refused as refused:
-        raise checks.transition(str(refused), ["input", "type"]) from None
+        raise invalid_transition(str(refused), ["input", "type"]) from None
     async with recording() as log:
         return await record_on_shipment(log, target, **details)
 
@@ -123,14 +123,19 @@ async def public_events(shipment_id: int) -> list[TrackingEvent]:
     return await TrackingEvent.filter(seq__in=Subquery(in_topic.values("seq"))).order_by("seq")
 
 
-async def public_tracking(waybill: str) -> PublicTracking | None:
-    """None for an unknown waybill; INVALID_INPUT for one whose check character is wrong."""
+def normal_waybill(waybill: str) -> str:
+    """The stored form of a waybill number; INVALID_INPUT when its check character is wrong."""
     try:
-        number = validators.waybill(waybill)
+        return validators.waybill(waybill)
     except validators.WaybillTypo as typo:
         reason = str(typo)
         message = reason if "mistyped" in reason else f"the waybill number is mistyped: {reason}"
         raise DomainError(ErrorCode.INVALID_INPUT, message, ["waybill"]) from None
+
+
+async def public_tracking(waybill: str) -> PublicTracking | None:
+    """None for an unknown waybill; INVALID_INPUT for one whose check character is wrong."""
+    number = normal_waybill(waybill)
     shipment = await Shipment.get_or_none(waybill=number)
     if shipment is None:
         return None

@@ -16,6 +16,7 @@ from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
+from schema.live import Subscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
 from schema.shipments import ShipmentsMutation, ShipmentsQuery
@@ -65,6 +66,7 @@ def build_schema(
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
     )
