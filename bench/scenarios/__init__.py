@@ -1,0 +1,19 @@
+"""The scenarios of issue 8, in the order a full run takes them."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from bench.report import Outcome
+from bench.run import Run
+from bench.scenarios import fanout, http, idle, slow, spread, storm
+
+SCENARIOS: dict[str, Callable[[Run], Awaitable[Outcome]]] = {
+    "fanout": fanout.run,
+    "spread": spread.run,
+    "idle": idle.run,
+    "query": http.query,
+    "mutation": http.mutation,
+    "storm": storm.run,
+    "slow": slow.run,
+}

@@ -1,0 +1,96 @@
+"""Spread: 2,000 subscribers over 200 shipments, 200 events/s on random shipments for 30 s."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bench import workload
+from bench.backends import Backend, announcing, fresh_database
+from bench.pacing import Delivery, Paced, check, paced
+from bench.processes import cargolive_command, load_processes, server
+from bench.report import Outcome
+from bench.run import Run, open_all
+
+SUBSCRIBERS, SHIPMENTS, RATE, SECONDS = 2000, 200, 200.0, 30.0
+P50_MS, P99_MS = 15.0, 50.0
+
+
+async def measure(run: Run, chosen: Backend) -> tuple[Delivery, Paced, float]:
+    shipments = run.size(SHIPMENTS, 20)
+    subscribers = run.size(SUBSCRIBERS)
+    async with fresh_database(chosen) as backend, announcing(backend):
+        seeded = await workload.seed(shipments=shipments)
+        env = backend.server_env()
+        async with server("cargolive", cargolive_command(), env, root=run.server_root) as target:
+            writer = workload.Writer(backend, target, seeded)
+            subs = [
+                {
+                    "token": seeded.viewer_token,
+                    "query": workload.SUBSCRIPTION,
+                    "variables": workload.variables(seeded.global_ids[slot % shipments]),
+                }
+                for slot in range(subscribers)
+            ]
+            try:
+                async with load_processes(1) as (load,):
+                    await open_all([load], target, subs)
+                    await asyncio.sleep(2)
+                    cpu = target.cpu_seconds()
+                    async with run.profiled(target, f"spread {backend.label}"):
+                        sent = await paced(writer.emit, shipments, RATE, run.seconds(SECONDS))
+                    cpu = (target.cpu_seconds() - cpu) / sent.seconds
+                    await asyncio.sleep(3)  # the last events arrive
+                    collected = await load.call("collect", key_path=workload.KEY_PATH)
+            finally:
+                await writer.close()
+    delivery = check(collected["receipts"], sent.sent, lambda slot: slot % shipments, subscribers)
+    return delivery, sent, cpu
+
+
+async def run(run: Run) -> Outcome:
+    outcome = Outcome(
+        "spread",
+        f"{SUBSCRIBERS:,} subscribers over {SHIPMENTS} shipments, {RATE:.0f} events/s for "
+        f"{SECONDS:.0f} s",
+    )
+    outcome.method = (
+        f"{run.size(SUBSCRIBERS):,} sockets, ten per shipment, from one load process. The writer "
+        f"records {RATE:.0f} tracking events a second, each on a random shipment and on its own "
+        "schedule (a slow write does not delay the next; at most 64 in flight). Lost and "
+        "duplicated events are counted per subscriber by cursor (seq) against every event "
+        "committed on its shipment."
+    )
+    for chosen in run.backends:
+        delivery, sent, cpu = await measure(run, chosen)
+        label = chosen.label
+        outcome.add("Cargolive", label, "events written/s", sent.rate)
+        outcome.add("Cargolive", label, "deliveries", delivery.received)
+        outcome.add(
+            "Cargolive",
+            label,
+            "latency p50",
+            delivery.latency["p50"],
+            "ms",
+            f"≤ {P50_MS:.0f} ms",
+            delivery.latency["p50"] <= P50_MS,
+        )
+        outcome.add(
+            "Cargolive",
+            label,
+            "latency p99",
+            delivery.latency["p99"],
+            "ms",
+            f"≤ {P99_MS:.0f} ms",
+            delivery.latency["p99"] <= P99_MS,
+        )
+        outcome.add("Cargolive", label, "latency max", delivery.latency["max"], "ms")
+        outcome.add("Cargolive", label, "lost", delivery.lost, "", "0", delivery.lost == 0)
+        outcome.add(
+            "Cargolive", label, "duplicated", delivery.duplicated, "", "0", delivery.duplicated == 0
+        )
+        outcome.add("Cargolive", label, "server CPU busy", cpu * 100, "%")
+        if sent.failed:
+            outcome.notes.append(
+                f"{label}: {len(sent.failed)} writes failed, e.g. {sent.failed[0]}"
+            )
+    return outcome
