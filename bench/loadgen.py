@@ -98,15 +98,15 @@ class Load:
     def pause(self, indices: list[int]) -> dict[str, Any]:
         for index in indices:
             socket = self.slots[index].socket
-            if socket is not None and socket.transport is not None:
-                socket.transport.pause_reading()
+            if socket is not None:
+                socket.pause_reading()
         return {"paused": len(indices)}
 
     def resume(self, indices: list[int]) -> dict[str, Any]:
         for index in indices:
             socket = self.slots[index].socket
-            if socket is not None and socket.transport is not None:
-                socket.transport.resume_reading()
+            if socket is not None:
+                socket.resume_reading()
         return {"resumed": len(indices)}
 
     async def reconnect(
@@ -115,10 +115,12 @@ class Load:
         """Drops every socket at once, then each comes back after the last cursor it received."""
         dropped_ns = time.time_ns()
         for slot in self.slots:
-            last = slot.all_frames()[-1:] if slot.socket else []
-            if last:
-                cursor = _at(orjson.loads(last[0][1]), cursor_path)
-                slot.spec = slot.spec | {"variables": slot.spec["variables"] | {"after": cursor}}
+            for _, text in reversed(slot.all_frames()):
+                frame = orjson.loads(text)
+                if frame.get("type") == "next":
+                    after = {"after": _at(frame["payload"], cursor_path)}
+                    slot.spec = slot.spec | {"variables": slot.spec["variables"] | after}
+                    break
             if slot.socket is not None:
                 slot.socket.abort()
             slot.retire()
