@@ -209,17 +209,21 @@ class Hub:
                 return
 
     async def _relay_forever(self) -> None:
-        """Wakes every topic with rows past the relay's mark: a lost notice costs a second."""
+        """Wakes every topic with rows past what it dispatched: a lost notice costs a second.
+
+        A topic whose notices all arrived has dispatched its rows already and is left alone:
+        waking every topic with new rows made one wasted read per busy topic each second, all
+        at once."""
         while True:
             await asyncio.sleep(RELAY_SECONDS)
             try:
-                seen, self._relay_seq = await topics_after(self._relay_seq, set(self._topics))
+                newest, self._relay_seq = await topics_after(self._relay_seq, set(self._topics))
             except Exception as error:
                 log.warning("relay read failed: %s", error)
                 continue
-            for name in seen:
+            for name, seq in newest.items():
                 topic = self._topics.get(name)
-                if topic is not None:
+                if topic is not None and seq > topic.last_seq:
                     topic.wake.set()
 
     async def _resubscribe(self) -> None:

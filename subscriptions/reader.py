@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from tortoise.expressions import Subquery
 from tortoise.functions import Max
 
 from models.events import Event, EventTopic
@@ -23,30 +24,25 @@ async def read_topic(
     after: int,
     limit: int,
 ) -> list[Event]:
-    """Events of `topic` with seq > `after`, oldest first, at most `limit` of them."""
-    seqs = (
-        await EventTopic.filter(topic=topic, seq__gt=after)
-        .order_by("seq")
-        .limit(limit)
-        .values_list("seq", flat=True)
-    )
-    if not seqs:
-        return []
-    return list(await Event.filter(seq__in=list(seqs)).order_by("seq"))
+    """Events of `topic` with seq > `after`, oldest first, at most `limit` of them (one query:
+    every live event of a topic is read once per process, so its round trips count)."""
+    seqs = EventTopic.filter(topic=topic, seq__gt=after).order_by("seq").limit(limit)
+    return list(await Event.filter(seq__in=Subquery(seqs.values("seq"))).order_by("seq"))
 
 
-async def topics_after(mark: int, topics: Collection[str]) -> tuple[set[str], int]:
-    """Which of `topics` have events past `mark`, and the log's new mark.
+async def topics_after(mark: int, topics: Collection[str]) -> tuple[dict[str, int], int]:
+    """The newest seq past `mark` of each of `topics` that has one, and the log's new mark.
 
     Every seq up to the log's highest is committed (seq follows commit order), so the mark can
     move there at once without skipping anything.
     """
     top = await latest_seq()
     if top <= mark or not topics:
-        return set(), max(top, mark)
-    names = await (
+        return {}, max(top, mark)
+    rows = await (
         EventTopic.filter(topic__in=list(topics), seq__gt=mark, seq__lte=top)
-        .distinct()
-        .values_list("topic", flat=True)
+        .annotate(newest=Max("seq"))
+        .group_by("topic")
+        .values_list("topic", "newest")
     )
-    return set(names), top
+    return {name: int(newest) for name, newest in rows}, top

@@ -81,6 +81,6 @@ async def test_topics_and_marks(database):
     assert await EventTopic.filter(seq=seq).count() == 1
     assert (await Event.get(seq=seq)).kind is EventKind.STAFF_ALERT
     assert await latest_seq("t:3") == seq
-    names, mark = await topics_after(seq - 1, {"t:3", "t:4"})
-    assert names == {"t:3"} and mark == seq
-    assert await topics_after(mark, {"t:3"}) == (set(), mark)
+    newest, mark = await topics_after(seq - 1, {"t:3", "t:4"})
+    assert newest == {"t:3": seq} and mark == seq
+    assert await topics_after(mark, {"t:3"}) == ({}, mark)
