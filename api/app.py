@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -63,6 +64,19 @@ async def check_pickups_forever(every: float) -> None:
             log.exception("the late-pickup check failed")
 
 
+# gc's default (700, 10, 10) runs the middle generation every 7,000 allocations: whatever
+# is in flight at that moment (an event being read, rendered, sent) reaches the oldest
+# generation, and every few seconds that triggers a full collection, which walks the objects of
+# every open socket with the whole process stopped: 0.4-1.8 s with 2,000 subscribers, the largest
+# latencies of a spread of events. Run the middle generation a hundred times less often; what
+# survives a young collection stays young until it dies, and full collections become rare.
+GC_THRESHOLDS = (700, 1000, 10)
+
+
+def tune_garbage_collector() -> None:
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
 @asynccontextmanager
 async def background(every: float) -> AsyncIterator[None]:
     """Runs the late-pickup check while the app serves, and stops it at shutdown."""
@@ -103,6 +117,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        tune_garbage_collector()
         async with AsyncExitStack() as stack:
             if manage_database:
                 await stack.enter_async_context(

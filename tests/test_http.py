@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ import httpx2
 import pytest
 from strawberry.extensions.validation_cache import DEFAULT_MAXSIZE, _get_validate_cache
 
-from api.app import create_app
+from api.app import GC_THRESHOLDS, create_app
 from models.enums import Role
 from schema.parsing import parsed
 from tests.conftest import settings_with
@@ -182,3 +183,7 @@ async def test_readiness_fails_when_the_bus_is_unreachable(database):
         ready = await http.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["checks"] == {"database": True, "bus": False}
+
+
+async def test_a_started_app_runs_the_middle_gc_generation_rarely(app):
+    assert gc.get_threshold() == GC_THRESHOLDS
