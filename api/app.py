@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
@@ -26,6 +27,7 @@ from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
+from resolvers.fraud import escalate_lapsed_fraud_reviews
 from resolvers.pickups import raise_late_pickups
 from schema import build_schema
 from subscriptions import hub
@@ -54,14 +56,22 @@ async def _database_ready() -> bool:
     return True
 
 
-async def check_pickups_forever(every: float) -> None:
-    """Raises late pickups every `every` seconds; each process may run it (claims are atomic)."""
+async def check_pickups_forever(every: float, settings: Settings | None = None) -> None:
+    """Raises late pickups and escalates lapsed fraud reviews every `every` seconds; each
+    process may run it (claims are atomic)."""
+    calendar: dict[str, Any] = {}
+    if settings is not None:
+        calendar = {"holidays": frozenset(settings.holidays), "zone": settings.zone}
     while True:
         await asyncio.sleep(every)
         try:
             await raise_late_pickups()
         except Exception:  # a database hiccup must not end the loop: the next round retries
             log.exception("the late-pickup check failed")
+        try:
+            await escalate_lapsed_fraud_reviews(**calendar)
+        except Exception:
+            log.exception("the fraud-deadline check failed")
 
 
 # gc's default (700, 10, 10) runs the middle generation every 7,000 allocations: whatever
@@ -78,12 +88,12 @@ def tune_garbage_collector() -> None:
 
 
 @asynccontextmanager
-async def background(every: float) -> AsyncIterator[None]:
-    """Runs the late-pickup check while the app serves, and stops it at shutdown."""
+async def background(every: float, settings: Settings | None = None) -> AsyncIterator[None]:
+    """Runs the deadline checks while the app serves, and stops them at shutdown."""
     if every <= 0:
         yield
         return
-    task = asyncio.create_task(check_pickups_forever(every), name="late-pickups")
+    task = asyncio.create_task(check_pickups_forever(every, settings), name="late-pickups")
     try:
         yield
     finally:
@@ -129,7 +139,7 @@ def create_app(
             await fanout.start()
             hub.install(fanout)
             stack.push_async_callback(fanout.stop)
-            await stack.enter_async_context(background(settings.pickup_check_seconds))
+            await stack.enter_async_context(background(settings.pickup_check_seconds, settings))
             yield
 
     app = Starlette(

@@ -6,6 +6,7 @@ import asyncio
 
 from tortoise.transactions import in_transaction
 
+from api.demo_disputes import seed_disputes
 from api.demo_rates import seed_rates
 from api.demo_shipments import cast_of, seed_shipments
 from models.accounts import Organization, User
@@ -54,5 +55,7 @@ async def seed() -> list[tuple[str, Role]]:
                 organization=organizations[organization],
             )
         await seed_rates()
-        await seed_shipments(cast_of(users, organizations))
+        cast = cast_of(users, organizations)
+        await seed_shipments(cast)
+        await seed_disputes(cast)
     return [(email, role) for email, _, role, _ in USERS]

@@ -16,13 +16,12 @@ from decimal import Decimal
 from models import clock
 from models.accounts import Organization, User
 from models.containers import Container, ContainerType, LoadingStatus
+from models.disputes import CancellationReason
 from models.shipments import EventClassifier, Shipment, ShipmentStatus, TrackingEventType
 from models.viewer import Viewer
-from resolvers import containers, shipments, tracking
+from resolvers import containers, disputes, shipments, tracking
 from resolvers.checks import Amount, Place
-from resolvers.journal import record_on_shipment
 from resolvers.shipments import VehicleSpec
-from subscriptions.log import recording
 
 S = ShipmentStatus
 E = TrackingEventType
@@ -63,6 +62,8 @@ CARS = {
     "prius": VehicleSpec("JTDKARFU0J3207676", "Toyota", "Prius", 2018, "Copart", "49930155"),
     "golf": VehicleSpec("WVWZZZ1K0AW215595", "Volkswagen", "Golf", 2010, "IAAI"),
     "tahoe": VehicleSpec("1GNSKBKC8LR223514", "Chevrolet", "Tahoe", 2020, "Copart", "53318820"),
+    "civic": VehicleSpec("SHHFK7H50JU231433", "Honda", "Civic", 2018, "Copart", "51287764"),
+    "outback": VehicleSpec("JF2BS9KC1EG239352", "Subaru", "Outback", 2014, "IAAI", "27730419"),
 }
 # Hours after booking at which each lifecycle step happens (the pickup is booked for day 1).
 STEP_HOURS = {
@@ -248,15 +249,12 @@ async def seed_shipments(cast: Cast) -> None:
                 )
         if story.reference == "BH-2198":
             with clock.travel(_ago(5)):
-                async with recording() as log:
-                    await record_on_shipment(
-                        log,
-                        shipment,
-                        event=E.CANCELLATION_CONFIRMED,
-                        description="Cancelled by the dealer before any carrier accepted it",
-                        recorded_by=cast.dealers[0].user_id,
-                        status=S.CANCELLED,
-                    )
+                await disputes.request_cancellation(
+                    viewer=cast.dealers[0],
+                    shipment_id=shipment.id,
+                    reason=CancellationReason.CUSTOMER_CHANGED_PLANS,
+                    explanation="The buyer in Constanța backed out",
+                )
 
     newark = await _container(cast, "MSCU4830213", "USNYC", "GEPTI", _ago(1))
     await _consolidate(cast, newark, STUFFING, hours_ago=10)

@@ -5,6 +5,7 @@ MODEL_MODULES = [
     "models.shipments",
     "models.containers",
     "models.events",
+    "models.disputes",
     "models.alerts",
     "models.calculations",
 ]

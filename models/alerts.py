@@ -7,6 +7,7 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
+from models.disputes import Dispute
 from models.shipments import Shipment
 
 
@@ -25,13 +26,16 @@ class StaffAlert(Model):
     shipment: fields.ForeignKeyNullableRelation[Shipment] = fields.ForeignKeyField(
         "models.Shipment", related_name="staff_alerts", null=True, on_delete=fields.RESTRICT
     )
-    # Plain ids until the support and dispute tables exist; their issues turn them into keys.
+    dispute: fields.ForeignKeyNullableRelation[Dispute] = fields.ForeignKeyField(
+        "models.Dispute", related_name="staff_alerts", null=True, on_delete=fields.RESTRICT
+    )
+    # A plain id until the support tables exist; their issue turns it into a key.
     thread_id = fields.IntField(null=True)
-    dispute_id = fields.IntField(null=True)
     occurred_at = fields.DatetimeField()
     seq = fields.BigIntField(null=True, db_index=True)
 
     shipment_id: int | None
+    dispute_id: int | None
 
     class Meta:
         table = "staff_alert"

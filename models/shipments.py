@@ -59,6 +59,15 @@ class TrackingEventType(str, Enum):
     CANCELLATION_DECLINED = "CANCELLATION_DECLINED"
 
 
+class CancelledBy(str, Enum):
+    """Who a cancellation is put down to: only CUSTOMER counts towards the cancellation rate."""
+
+    CUSTOMER = "CUSTOMER"
+    CARRIER = "CARRIER"
+    FRAUD = "FRAUD"
+    PLATFORM = "PLATFORM"
+
+
 class EventClassifier(str, Enum):
     PLANNED = "PLANNED"
     ESTIMATED = "ESTIMATED"
@@ -103,6 +112,8 @@ class Shipment(Model):
     deposit_currency = fields.CharField(max_length=3, null=True)
     price_amount = fields.DecimalField(max_digits=18, decimal_places=3, null=True)
     price_currency = fields.CharField(max_length=3, null=True)
+    cancelled_at = fields.DatetimeField(null=True)
+    cancelled_by = fields.CharEnumField(CancelledBy, max_length=10, null=True)
     version = fields.IntField(default=0)  # bumped by every write: races lose with CONFLICT
     created_at = fields.DatetimeField()
     updated_at = fields.DatetimeField()

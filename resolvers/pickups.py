@@ -17,7 +17,7 @@ from models.alerts import StaffAlert, StaffAlertKind
 from models.events import EventKind
 from models.shipments import Shipment, ShipmentStatus, TrackingEventType
 from resolvers.journal import log_row, origin_of, record_on_shipment
-from subscriptions.log import Audience, recording
+from subscriptions.log import Audience, Recorder, recording
 
 PICKUP_GRACE = dt.timedelta(minutes=60)
 WAITING = (ShipmentStatus.ACCEPTED, ShipmentStatus.PICKUP_SCHEDULED)
@@ -56,19 +56,39 @@ async def raise_late_pickups(now: dt.datetime | None = None) -> int:
                 location=origin_of(shipment),
                 description=f"Pickup is late: it was scheduled for {when}",
             )
-            alert = await StaffAlert.create(
+            await raise_staff_alert(
+                log,
                 kind=StaffAlertKind.PICKUP_LATE,
                 message=f"Pickup of {shipment.waybill} is over 60 minutes late (scheduled {when})",
+                occurred_at=now,
                 shipment=shipment,
-                occurred_at=now,
-            )
-            await log_row(
-                log,
-                alert,
-                kind=EventKind.STAFF_ALERT,
-                topics=[STAFF_TOPIC],
-                audience=Audience(orgs=frozenset(), staff=True, public=False),
-                occurred_at=now,
             )
         raised += 1
     return raised
+
+
+async def raise_staff_alert(
+    log: Recorder,
+    *,
+    kind: StaffAlertKind,
+    message: str,
+    occurred_at: dt.datetime,
+    shipment: Shipment | None = None,
+    dispute_id: int | None = None,
+) -> StaffAlert:
+    """A staff alert and its event on the `staff` topic, in the caller's transaction."""
+    alert = await StaffAlert.create(
+        kind=kind,
+        message=message,
+        shipment=shipment,
+        dispute_id=dispute_id,
+        occurred_at=occurred_at,
+    )
+    return await log_row(
+        log,
+        alert,
+        kind=EventKind.STAFF_ALERT,
+        topics=[STAFF_TOPIC],
+        audience=Audience(orgs=frozenset(), staff=True, public=False),
+        occurred_at=occurred_at,
+    )

@@ -13,8 +13,10 @@ from schema.accounts import AccountsMutation, AccountsQuery
 from schema.amendments import AmendmentsMutation
 from schema.base import Node
 from schema.calculations import CalculationsMutation, CalculationsQuery
+from schema.cancellations import CancellationsMutation
 from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
+from schema.disputes import DisputesQuery
 from schema.errors import ErrorPolicy
 from schema.live import Subscription
 from schema.node import fetch_node
@@ -24,7 +26,14 @@ from schema.tracking import TrackingMutation, TrackingQuery
 
 
 @strawberry.type
-class Query(AccountsQuery, ShipmentsQuery, ContainersQuery, TrackingQuery, CalculationsQuery):
+class Query(
+    AccountsQuery,
+    ShipmentsQuery,
+    ContainersQuery,
+    TrackingQuery,
+    DisputesQuery,
+    CalculationsQuery,
+):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await fetch_node(info, id)
@@ -37,6 +46,7 @@ class Mutation(
     AmendmentsMutation,
     TrackingMutation,
     ContainersMutation,
+    CancellationsMutation,
     CalculationsMutation,
 ):
     pass

@@ -11,7 +11,7 @@ from models import accounts as tables
 from models.enums import ErrorCode
 from models.enums import OrganizationKind as OrganizationKindEnum
 from models.enums import Role as RoleEnum
-from resolvers import accounts
+from resolvers import accounts, dispute_relations
 from resolvers.errors import DomainError
 from schema.base import Node, UserError, run_payload
 from schema.context import Info
@@ -48,9 +48,8 @@ class Organization(Node):
         description="Customers: cancelled at their request / accepted, over their last 100 "
         "accepted shipments, 0..1"
     )
-    async def cancellation_rate(self) -> float:
-        # No shipment can be cancelled yet: the cancellation rules arrive with the disputes.
-        return 0.0
+    async def cancellation_rate(self, info: Info) -> float:
+        return float(await dispute_relations.rates_of(info.context.loaders).load(self._row.id))
 
     @strawberry.field
     async def support_group(

@@ -21,6 +21,7 @@ from resolvers.pagination import encode_cursor
 from resolvers.visibility import find_container, find_shipment
 from schema.containers import Container, LoadingStatus
 from schema.context import Context, Info
+from schema.dispute_stream import DisputeUpdate, open_dispute_updates
 from schema.ids import decode_id
 from schema.streams import Stream, audience_check, cursor_seq, iterate, scope_of, stream
 from schema.tracking import PublicTrackingEvent, TrackingEvent
@@ -145,3 +146,11 @@ class Subscription:
         opened = await open_waybill_tracking(info.context, {"waybill": waybill, "after": after})
         async for event in iterate(opened):
             yield event
+
+    @strawberry.subscription
+    async def dispute_updates(
+        self, info: Info, dispute_id: strawberry.ID, after: str | None = None
+    ) -> AsyncGenerator[DisputeUpdate, None]:
+        opened = await open_dispute_updates(info.context, {"disputeId": dispute_id, "after": after})
+        async for update in iterate(opened):
+            yield update

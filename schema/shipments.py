@@ -11,7 +11,7 @@ from models import shipments as tables
 from models.accounts import Organization as OrganizationRow
 from models.containers import Container as ContainerRow
 from models.shipments import ShipmentStatus as ShipmentStatusEnum
-from resolvers import listings, relations, shipments
+from resolvers import dispute_relations, listings, relations, shipments
 from resolvers.journal import shipment_topic
 from schema.accounts import Organization
 from schema.base import (
@@ -138,9 +138,13 @@ class Shipment(Node):
         return TrackingEventConnection.from_page(page)
 
     @strawberry.field
-    def disputes(self) -> list[Annotated[Dispute, strawberry.lazy("schema.disputes")]]:
-        # Disputes arrive with their own issue; until then no shipment has one.
-        return []
+    async def disputes(
+        self, info: Info
+    ) -> list[Annotated[Dispute, strawberry.lazy("schema.disputes")]]:
+        from schema.disputes import Dispute
+
+        loader = dispute_relations.disputes_of(info.context.loaders, info.context.require_viewer())
+        return [Dispute.from_model(row) for row in await loader.load(self._row.id)]
 
 
 @strawberry.type

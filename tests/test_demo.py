@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from api import demo
 from models.accounts import User
-from models.alerts import StaffAlert
+from models.alerts import StaffAlert, StaffAlertKind
 from models.containers import Container, LoadingStatus
+from models.disputes import Dispute, DisputeStatus, DisputeUpdate
 from models.shipments import Shipment, ShipmentStatus, TrackingEvent
 from resolvers.pickups import raise_late_pickups
+from tests.disputing import DISPUTE
 from tests.factories import Party
 from tests.shipping import CONTAINER, SHIPMENT_EVENTS, TRACK, gid, payload
 
@@ -65,6 +67,27 @@ async def test_the_overdue_demo_pickup_raises_its_alert(make):
     await demo.seed()
 
     assert await raise_late_pickups() == 1
-    (alert,) = await StaffAlert.all()
+    (alert,) = await StaffAlert.filter(kind=StaffAlertKind.PICKUP_LATE)
     late = await Shipment.get(id=alert.shipment_id)
     assert late.status is ShipmentStatus.ACCEPTED
+
+
+async def test_the_demo_has_disputes_in_several_states_with_their_history(client, make):
+    await demo.seed()
+    dealer2 = await _party(make, "dealer2@cargolive.test")
+
+    assert {d.status for d in await Dispute.all()} == {
+        DisputeStatus.NEGOTIATING,
+        DisputeStatus.ESCALATED,
+        DisputeStatus.FRAUD_REVIEW,
+    }
+    kinds = {a.kind for a in await StaffAlert.all()}
+    assert {StaffAlertKind.FRAUD_REPORTED, StaffAlertKind.DISPUTE_ESCALATED} <= kinds
+    negotiating = await Dispute.get(status=DisputeStatus.NEGOTIATING)
+    seen = await payload(client, DISPUTE, {"id": gid("Dispute", negotiating.id)}, dealer2)
+    assert [m["author"]["role"] for m in seen["messages"]] == ["CARRIER"]
+    assert seen["proposals"][0]["accepted"] is None
+    assert seen["shipment"]["status"] == "ACCEPTED"
+    escalated = await Dispute.get(status=DisputeStatus.ESCALATED)
+    assert escalated.outcome == "CANCELLED_WITHOUT_REFUND" and escalated.review_due_at
+    assert await DisputeUpdate.filter(seq=None).count() == 0
