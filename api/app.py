@@ -25,6 +25,7 @@ from api.metrics import metrics
 from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
+from api.track import track_routes
 from resolvers.fraud import escalate_lapsed_fraud_reviews
 from resolvers.pickups import raise_late_pickups
 from schema import build_schema
@@ -133,6 +134,7 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/metrics", metrics),
+            *track_routes(),
         ],
         middleware=[
             Middleware(RequestContext),

@@ -7,6 +7,7 @@ import asyncio
 import getpass
 import os
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from typing import NoReturn
 from urllib.parse import urlsplit, urlunsplit
@@ -74,7 +75,11 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     print(f"GraphQL at http://{host}:{args.port}/graphql (WebSocket: graphql-transport-ws)")
     if not settings.production:
         print(f"GraphiQL at http://{host}:{args.port}/graphql in a browser")
+    print(f"Tracking page at http://{host}:{args.port}/track/")
     sys.stdout.flush()
+    if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # every worker writes its metrics there; /metrics adds them up
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="cargolive-metrics-")
     uvicorn.run(
         "api.app:create_app",
         factory=True,

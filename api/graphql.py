@@ -16,6 +16,7 @@ from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
 from api.auth import bearer, client_address, origin_allowed
+from api.metrics import count_errors
 from api.ratelimit import RateLimits
 from api.settings import Settings
 from api.websocket import graphql_socket
@@ -72,6 +73,7 @@ class CargoliveGraphQL(GraphQL):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         response = process_result(result)
+        count_errors(response.get("errors") or [])
         sub_response = getattr(request.state, "sub_response", None)
         if sub_response is not None and sub_response.graphql_response_json:
             # The request failed before execution (parse, validation, variables): no data, 400.

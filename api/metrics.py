@@ -1,8 +1,24 @@
-"""Prometheus metrics of this process, served at /metrics."""
+"""Prometheus metrics, served at /metrics.
+
+With several uvicorn workers `cargolive serve` sets PROMETHEUS_MULTIPROC_DIR, and /metrics adds
+up every worker's figures (gauges as the live sum), so one scrape sees the whole service.
+"""
 
 from __future__ import annotations
 
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, generate_latest
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -16,11 +32,30 @@ LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 GRAPHQL_ERRORS = Counter(
-    "cargolive_graphql_errors_total", "GraphQL errors returned, by kind", ["kind"]
+    "cargolive_graphql_errors_total", "GraphQL errors returned, by code", ["code"]
 )
-OPEN_SOCKETS = Gauge("cargolive_open_websockets", "WebSocket connections open now")
-ACTIVE_SUBSCRIPTIONS = Gauge("cargolive_active_subscriptions", "GraphQL subscriptions running now")
+OPEN_SOCKETS = Gauge(
+    "cargolive_open_websockets", "WebSocket connections open now", multiprocess_mode="livesum"
+)
+ACTIVE_SUBSCRIPTIONS = Gauge(
+    "cargolive_active_subscriptions",
+    "GraphQL subscriptions running now",
+    multiprocess_mode="livesum",
+)
+
+
+def count_errors(errors: Iterable[dict[str, Any]]) -> None:
+    """Counts formatted GraphQL errors by their extensions code (GRAPHQL for the spec's own)."""
+    for error in errors:
+        code = (error.get("extensions") or {}).get("code") or "GRAPHQL"
+        if error.get("message", "").startswith("Unexpected error"):
+            code = "UNEXPECTED"
+        GRAPHQL_ERRORS.labels(code).inc()
 
 
 async def metrics(_: Request) -> Response:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

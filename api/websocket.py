@@ -33,7 +33,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from api.auth import bearer
-from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS
+from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, count_errors
 from api.settings import Settings
 from models import clock
 from resolvers.accounts import token_is_live, viewer_for_token
@@ -400,6 +400,7 @@ def _payload(result: ExecutionResult) -> dict[str, Any]:
     payload: dict[str, Any] = {"data": result.data}
     if result.errors:
         payload["errors"] = public_errors(result.errors)
+        count_errors(payload["errors"])
     return payload
 
 

@@ -34,7 +34,14 @@ from resolvers.access import writer
 from resolvers.checks import Amount, Path
 from resolvers.dispute_access import find_dispute, party_in
 from resolvers.dispute_log import advance, log_update, touch
-from resolvers.errors import DomainError, forbidden, invalid, not_found
+from resolvers.errors import (
+    DomainError,
+    conflict,
+    forbidden,
+    invalid,
+    invalid_transition,
+    not_found,
+)
 from resolvers.journal import origin_of, position, record_on_shipment
 from subscriptions.log import recording
 
@@ -43,7 +50,7 @@ TERMS_LIMIT = 4000
 
 def _negotiating(dispute: Dispute) -> None:
     if dispute.status is not DisputeStatus.NEGOTIATING:
-        raise checks.transition(
+        raise invalid_transition(
             f"proposals belong to a NEGOTIATING dispute; this one is {dispute.status.value}"
         )
 
@@ -107,7 +114,7 @@ async def respond_to_proposal(*, viewer: Viewer | None, proposal_id: int, accept
     if proposal.proposed_by_id == viewer.organization_id:
         raise forbidden("the other side answers a proposal, not the side that made it")
     if proposal.accepted is not None:
-        raise checks.transition("this proposal was answered already")
+        raise invalid_transition("this proposal was answered already")
     _negotiating(dispute)
     if accept:
         await _agree(viewer, dispute, shipment, proposal)
@@ -127,7 +134,7 @@ async def _answer(proposal: AgreementProposal, *, accepted: bool) -> None:
         accepted=accepted, answered_at=now
     )
     if not answered:
-        raise checks.conflict("this proposal was answered meanwhile")
+        raise conflict("this proposal was answered meanwhile")
     proposal.accepted, proposal.answered_at = accepted, now
 
 

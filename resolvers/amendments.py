@@ -9,22 +9,17 @@ from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
 from resolvers.checks import Place
-from resolvers.errors import DomainError, forbidden
+from resolvers.errors import DomainError, conflict, forbidden, invalid_transition
 from resolvers.journal import position, record_on_shipment
 from resolvers.visibility import find_shipment
 from subscriptions.log import recording
 
 DECIDERS = (Role.DISPATCHER, Role.BACK_OFFICE, Role.SUPPORT_AGENT)  # and ADMIN
-NO_REQUEST = {
-    "requested_destination_name": None,
-    "requested_destination_unlocode": None,
-    "requested_destination_country": None,
-    "requested_destination_reason": None,
-}
+NO_REQUEST = Place.columns("requested_destination", None) | {"requested_destination_reason": None}
 
 
 def _too_late(shipment: Shipment) -> DomainError:
-    return checks.transition(
+    return invalid_transition(
         f"the destination can no longer change: the shipment is {shipment.status.value}"
     )
 
@@ -41,7 +36,7 @@ async def request_destination_change(
     if not amendable(position(shipment)):
         raise _too_late(shipment)
     if shipment.requested_destination_name is not None:
-        raise checks.conflict("a destination change is waiting for a decision already")
+        raise conflict("a destination change is waiting for a decision already")
     async with recording() as log:
         await record_on_shipment(
             log,
@@ -49,10 +44,8 @@ async def request_destination_change(
             event=TrackingEventType.AMENDMENT_RECEIVED,
             description=f"Destination change to {destination.name} requested: {reason}",
             recorded_by=viewer.user_id,
-            requested_destination_name=destination.name,
-            requested_destination_unlocode=destination.unlocode,
-            requested_destination_country=destination.country,
             requested_destination_reason=reason,
+            **Place.columns("requested_destination", destination),
         )
     return shipment
 
@@ -66,23 +59,20 @@ async def decide_destination_change(
         raise forbidden("only DISPATCHER, BACK_OFFICE, SUPPORT_AGENT or ADMIN decide this")
     note = checks.optional_text(note, ["note"], limit=2000)
     if shipment.requested_destination_name is None:
-        raise checks.transition("no destination change is waiting for a decision")
+        raise invalid_transition("no destination change is waiting for a decision")
     if approve and not amendable(position(shipment)):
         raise _too_late(shipment)
 
-    wanted = shipment.requested_destination_name
+    wanted = Place.stored(shipment, "requested_destination")
+    assert wanted is not None  # all three columns are written together
     changes = dict(NO_REQUEST)
     if approve:
         event = TrackingEventType.AMENDMENT_CONFIRMED
-        description = f"Destination changed to {wanted}"
-        changes |= {
-            "destination_name": wanted,
-            "destination_unlocode": shipment.requested_destination_unlocode,
-            "destination_country": shipment.requested_destination_country,
-        }
+        description = f"Destination changed to {wanted.name}"
+        changes |= Place.columns("destination", wanted)
     else:
         event = TrackingEventType.AMENDMENT_DECLINED
-        description = f"Destination change to {wanted} declined"
+        description = f"Destination change to {wanted.name} declined"
     if note:
         description += f": {note}"
     async with recording() as log:

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from models import validators
 from resolvers.errors import invalid
 
 Field = list[str | int]
-UNLOCODE = re.compile(r"^[A-Z]{2}[A-Z2-9]{3}$")
-COUNTRY = re.compile(r"^[A-Z]{2}$")
-CURRENCY = re.compile(r"^[A-Z]{3}$")
 MAX_AMOUNT = Decimal(10) ** 12  # the tables hold 16 digits, 4 of them after the point
-# ISO 4217 minor units that are not 2 (USD, EUR, GEL, RON and most others have 2).
-MINOR_UNITS = {"BHD": 3, "JOD": 3, "KWD": 3, "OMR": 3, "TND": 3, "ISK": 0, "JPY": 0, "KRW": 0}
 
 
 @dataclass(frozen=True)
@@ -30,7 +26,7 @@ class Amount:
 
 
 def minor_unit(currency: str) -> int:
-    return MINOR_UNITS.get(currency, 2)
+    return validators.minor_units(currency)
 
 
 def plain(number: Decimal) -> str:
@@ -38,23 +34,24 @@ def plain(number: Decimal) -> str:
     return format(number.normalize(), "f")
 
 
-def check_code(value: str | None, pattern: re.Pattern[str], field: Field, what: str) -> str:
-    code = (value or "").strip().upper()
-    if not pattern.match(code):
-        raise invalid(field, f"must be {what}")
-    return code
+def check_code(value: str | None, validate: Callable[[str], str], field: Field) -> str:
+    """A code checked by the shared validators (models/validators.py), INVALID_INPUT on `field`."""
+    try:
+        return validate(value or "")
+    except ValueError as error:
+        raise invalid(field, str(error)) from None
 
 
 def check_unlocode(value: str | None, field: Field) -> str:
-    return check_code(value, UNLOCODE, field, "a UN/LOCODE: 2 letters and 3 more, e.g. USNYC")
+    return check_code(value, validators.unlocode, field)
 
 
 def check_country(value: str | None, field: Field) -> str:
-    return check_code(value, COUNTRY, field, "an ISO 3166-1 alpha-2 country code, e.g. GE")
+    return check_code(value, validators.country, field)
 
 
 def check_currency(value: str | None, field: Field) -> str:
-    return check_code(value, CURRENCY, field, "an ISO 4217 currency code, e.g. USD")
+    return check_code(value, validators.currency, field)
 
 
 def check_amount(value: Decimal, field: Field, *, places: int) -> Decimal:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from models import clock
+from models import clock, validators
 from models.calculations import (
     ContainerMode,
     CustomsRule,
@@ -36,7 +36,6 @@ from resolvers.calculation_inputs import (
     check_country,
     check_money,
     check_unlocode,
-    minor_unit,
     plain,
 )
 from resolvers.errors import DomainError, invalid
@@ -75,7 +74,7 @@ class Quote:
 
 
 def _round(amount: Decimal, currency: str) -> Decimal:
-    return amount.quantize(Decimal(1).scaleb(-minor_unit(currency)), rounding=ROUND_HALF_UP)
+    return validators.round_money(amount, currency)
 
 
 def _same_currency(rate: str, what: str, currency: str, field: Field) -> None:

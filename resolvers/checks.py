@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from models import clock, validators
 from models.enums import ErrorCode
@@ -23,6 +24,23 @@ class Place:
     name: str
     country: str
     unlocode: str | None = None
+
+    @classmethod
+    def stored(cls, row: Any, prefix: str) -> Place | None:
+        """The place in a row's `<prefix>_name`, `<prefix>_country`, `<prefix>_unlocode`."""
+        name, country = getattr(row, f"{prefix}_name"), getattr(row, f"{prefix}_country")
+        if name is None or country is None:
+            return None
+        return cls(name, country, getattr(row, f"{prefix}_unlocode"))
+
+    @staticmethod
+    def columns(prefix: str, place: Place | None) -> dict[str, str | None]:
+        """Those columns' values for `place` (all None for no place)."""
+        return {
+            f"{prefix}_name": place.name if place else None,
+            f"{prefix}_country": place.country if place else None,
+            f"{prefix}_unlocode": place.unlocode if place else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,11 +136,3 @@ def container_number(value: str, field: Path) -> str:
         raise DomainError(
             ErrorCode.INVALID_CONTAINER_NUMBER, f"container number {error}", field
         ) from None
-
-
-def transition(message: str, field: Path | None = None) -> DomainError:
-    return DomainError(ErrorCode.INVALID_TRANSITION, message, field)
-
-
-def conflict(message: str, field: Path | None = None) -> DomainError:
-    return DomainError(ErrorCode.CONFLICT, message, field)

@@ -30,9 +30,10 @@ from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
 from resolvers.checks import Place
-from resolvers.errors import DomainError, forbidden, invalid
+from resolvers.errors import DomainError, conflict, forbidden, invalid, invalid_transition
 from resolvers.journal import (
     container_topic,
+    log_row,
     parties,
     position,
     record_on_container,
@@ -55,7 +56,7 @@ AT_DISCHARGE_PORT = frozenset(
 
 
 def _duplicate(number: str) -> DomainError:
-    return checks.conflict(f"container {number} exists already", ["input", "number"])
+    return conflict(f"container {number} exists already", ["input", "number"])
 
 
 def _capacity(kind: ContainerType, vehicles: int) -> int:
@@ -98,12 +99,8 @@ async def create_container(
             vessel_name=vessel_name,
             voyage=voyage,
             bill_of_lading=bill_of_lading,
-            port_of_loading_name=loading.name if loading else None,
-            port_of_loading_unlocode=loading.unlocode if loading else None,
-            port_of_loading_country=loading.country if loading else None,
-            port_of_discharge_name=discharge.name if discharge else None,
-            port_of_discharge_unlocode=discharge.unlocode if discharge else None,
-            port_of_discharge_country=discharge.country if discharge else None,
+            **Place.columns("port_of_loading", loading),
+            **Place.columns("port_of_discharge", discharge),
             created_at=now,
             updated_at=now,
         )
@@ -113,7 +110,7 @@ async def create_container(
 
 def _joinable(container: Container) -> None:
     if container.loading_status not in JOINABLE:
-        raise checks.transition(
+        raise invalid_transition(
             f"shipments join a container before it is STUFFED; it is "
             f"{container.loading_status.value}",
             ["containerId"],
@@ -146,11 +143,11 @@ async def assign_to_container(
     if not viewer.has_role(*LOADERS):
         raise forbidden("only WAREHOUSE, DISPATCHER or ADMIN plan containers")
     if not assignable(position(shipment)):
-        raise checks.transition(
+        raise invalid_transition(
             f"a {shipment.status.value} shipment cannot join a container", ["shipmentId"]
         )
     if shipment.container_id is not None:
-        raise checks.conflict("the shipment is in a container already", ["shipmentId"])
+        raise conflict("the shipment is in a container already", ["shipmentId"])
     _joinable(container)
     vehicles = await Vehicle.filter(shipment_id=shipment.id).count()
     await _check_room(container, vehicles)
@@ -164,7 +161,7 @@ async def assign_to_container(
             id=shipment.id, version=shipment.version, container_id=None
         ).update(container_id=locked.id, version=shipment.version + 1, updated_at=now)
         if not moved:
-            raise checks.conflict("the shipment changed meanwhile: load it again and retry")
+            raise conflict("the shipment changed meanwhile: load it again and retry")
         await Container.filter(id=locked.id).update(version=locked.version + 1, updated_at=now)
     await locked.refresh_from_db()
     return locked
@@ -172,17 +169,11 @@ async def assign_to_container(
 
 def _port(container: Container, status: LoadingStatus) -> Place | None:
     """Where a loading step happens, as far as the container knows its ports."""
-    if status in AT_LOADING_PORT and container.port_of_loading_country:
-        prefix = "port_of_loading"
-    elif status in AT_DISCHARGE_PORT and container.port_of_discharge_country:
-        prefix = "port_of_discharge"
-    else:
-        return None
-    return Place(
-        getattr(container, f"{prefix}_name"),
-        getattr(container, f"{prefix}_country"),
-        getattr(container, f"{prefix}_unlocode"),
-    )
+    if status in AT_LOADING_PORT:
+        return Place.stored(container, "port_of_loading")
+    if status in AT_DISCHARGE_PORT:
+        return Place.stored(container, "port_of_discharge")
+    return None
 
 
 async def update_loading_status(
@@ -208,7 +199,7 @@ async def update_loading_status(
     try:
         loading_step(container.loading_status, status)
     except Refused as refused:
-        raise checks.transition(str(refused), ["status"]) from None
+        raise invalid_transition(str(refused), ["status"]) from None
 
     now = clock.now()
     previous = container.loading_status
@@ -227,7 +218,7 @@ async def update_loading_status(
             id=container.id, version=container.version, loading_status=previous
         ).update(**changes)
         if not written:
-            raise checks.conflict("the container changed meanwhile: load it again and retry")
+            raise conflict("the container changed meanwhile: load it again and retry")
         for name, value in changes.items():
             setattr(container, name, value)
         inside = await shipments_inside(container)
@@ -239,14 +230,14 @@ async def update_loading_status(
             occurred_at=now,
             recorded_by_id=viewer.user_id,
         )
-        change.seq = await log.append(
+        await log_row(
+            log,
+            change,
             kind=EventKind.LOADING,
-            subject_id=change.id,
             topics=[container_topic(container.id)],
             audience=Audience(orgs=parties(inside), staff=True, public=False),
             occurred_at=now,
         )
-        await LoadingChange.filter(id=change.id).update(seq=change.seq)
         event = EVENT_BY_LOADING.get(status)
         if event is not None:
             await record_on_container(

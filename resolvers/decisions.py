@@ -44,7 +44,7 @@ from resolvers.access import writer
 from resolvers.checks import Amount
 from resolvers.dispute_access import find_dispute, party_in
 from resolvers.dispute_log import advance, alert_escalated, escalation, log_update, post
-from resolvers.errors import invalid
+from resolvers.errors import invalid, invalid_transition
 from resolvers.refunds import (
     cancel_shipment,
     customer_quote,
@@ -62,7 +62,7 @@ CARRIER_DECISIONS = frozenset(
 
 def _live(shipment: Shipment) -> None:
     if shipment.status in TERMINAL:
-        raise checks.transition(f"the shipment is {shipment.status.value} already")
+        raise invalid_transition(f"the shipment is {shipment.status.value} already")
 
 
 async def decide_cancellation(*, viewer: Viewer | None, dispute_id: int, refund: bool) -> Dispute:
@@ -70,7 +70,7 @@ async def decide_cancellation(*, viewer: Viewer | None, dispute_id: int, refund:
     dispute = await find_dispute(viewer, dispute_id, ["disputeId"])
     shipment, _ = await party_in(viewer, dispute, "decides", only="carrier")
     if dispute.status is not DisputeStatus.NEGOTIATING:
-        raise checks.transition(
+        raise invalid_transition(
             f"the carrier decides a NEGOTIATING dispute; this one is {dispute.status.value}"
         )
     _live(shipment)
@@ -118,7 +118,7 @@ async def escalate_dispute(
     reason = checks.text(reason, ["reason"], limit=NOTE_LIMIT)
     if not _escalable(dispute):
         shown = dispute.outcome.value if dispute.outcome else dispute.status.value
-        raise checks.transition(f"a dispute ended {shown} cannot be escalated")
+        raise invalid_transition(f"a dispute ended {shown} cannot be escalated")
     async with recording() as log:
         await advance(dispute, **escalation(clock.now(), holidays=holidays, zone=zone))
         await post(
@@ -164,7 +164,7 @@ async def resolve_escalation(
     note = checks.text(note, ["note"], limit=NOTE_LIMIT)
     split = await _award(shipment, refund)
     if dispute.status is not DisputeStatus.ESCALATED:
-        raise checks.transition(
+        raise invalid_transition(
             f"the centre decides an ESCALATED dispute; this one is {dispute.status.value}"
         )
     now = clock.now()

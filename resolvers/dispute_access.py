@@ -16,9 +16,8 @@ from models.disputes import OPEN, Dispute
 from models.enums import Role
 from models.shipments import Shipment
 from models.viewer import Viewer
-from resolvers import checks
 from resolvers.checks import Path
-from resolvers.errors import forbidden, not_found
+from resolvers.errors import forbidden, invalid_transition, not_found
 
 Side = Literal["customer", "carrier"]
 
@@ -68,4 +67,4 @@ async def party_in(
 
 def still_open(dispute: Dispute) -> None:
     if dispute.status not in OPEN:
-        raise checks.transition(f"the dispute is {dispute.status.value}: it is closed")
+        raise invalid_transition(f"the dispute is {dispute.status.value}: it is closed")

@@ -36,7 +36,7 @@ from resolvers import checks
 from resolvers.access import writer
 from resolvers.dispute_access import find_dispute, party_in, side_of, still_open
 from resolvers.dispute_log import open_dispute, post, touch
-from resolvers.errors import forbidden, invalid
+from resolvers.errors import conflict, forbidden, invalid, invalid_transition
 from resolvers.fraud import open_fraud_report
 from resolvers.refunds import cancel_shipment, whole, write_refund
 from resolvers.visibility import find_shipment
@@ -71,9 +71,9 @@ async def request_cancellation(
     if side == "carrier" and reason is CancellationReason.FRAUD:
         raise invalid(["reason"], "FRAUD is reported by the customer against the carrier")
     if shipment.status in TERMINAL:
-        raise checks.transition(f"the shipment is {shipment.status.value}: it cannot be cancelled")
+        raise invalid_transition(f"the shipment is {shipment.status.value}: it cannot be cancelled")
     if await Dispute.filter(shipment_id=shipment.id, status__in=list(OPEN)).exists():
-        raise checks.conflict("a cancellation of this shipment is being disputed already")
+        raise conflict("a cancellation of this shipment is being disputed already")
     said = f"{reason.value}: {explanation}"
     if shipment.carrier_id is None:
         await _cancel_booking(viewer, shipment, said)

@@ -29,5 +29,13 @@ def forbidden(message: str) -> DomainError:
     return DomainError(ErrorCode.FORBIDDEN, message)
 
 
+def invalid_transition(message: str, field: Sequence[str | int] | None = None) -> DomainError:
+    return DomainError(ErrorCode.INVALID_TRANSITION, message, field)
+
+
+def conflict(message: str, field: Sequence[str | int] | None = None) -> DomainError:
+    return DomainError(ErrorCode.CONFLICT, message, field)
+
+
 class Unauthenticated(Exception):
     """No valid token where one is needed: a top-level error, not a UserError."""

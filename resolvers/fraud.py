@@ -42,7 +42,6 @@ from models.enums import ErrorCode, Role
 from models.shipments import CancelledBy, Shipment
 from models.transitions import TERMINAL
 from models.viewer import Viewer
-from resolvers import checks
 from resolvers.access import writer
 from resolvers.dispute_access import find_dispute
 from resolvers.dispute_log import (
@@ -54,7 +53,7 @@ from resolvers.dispute_log import (
     post,
     touch,
 )
-from resolvers.errors import DomainError
+from resolvers.errors import DomainError, invalid_transition
 from resolvers.pickups import raise_staff_alert
 from resolvers.refunds import cancel_shipment, whole, write_refund
 from subscriptions.log import recording
@@ -106,7 +105,7 @@ async def open_fraud_report(
 
 def _in_review(dispute: Dispute) -> None:
     if dispute.status is not DisputeStatus.FRAUD_REVIEW:
-        raise checks.transition(
+        raise invalid_transition(
             f"only a dispute in FRAUD_REVIEW takes this; this one is {dispute.status.value}"
         )
 
@@ -210,12 +209,12 @@ async def refund_for_fraud(
     _in_review(dispute)
     await _within_deadline(dispute, shipment, holidays=holidays, zone=zone)
     if dispute.unanswered_reminders < reminders_required:
-        raise checks.transition(
+        raise invalid_transition(
             f"the carrier must stay silent through {reminders_required} reminders;"
             f" {dispute.unanswered_reminders} went unanswered since it last wrote"
         )
     if shipment.status in TERMINAL or shipment.carrier_id is None:
-        raise checks.transition(f"the shipment is {shipment.status.value}: nothing to cancel")
+        raise invalid_transition(f"the shipment is {shipment.status.value}: nothing to cancel")
     now = clock.now()
     async with recording() as log:
         await advance(

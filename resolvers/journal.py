@@ -8,15 +8,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from models import clock
-from models.containers import Container
+from models.alerts import StaffAlert
+from models.containers import Container, LoadingChange
+from models.disputes import DisputeUpdate
 from models.events import EventKind
 from models.shipments import EventClassifier, Shipment, TrackingEvent, TrackingEventType
 from models.transitions import TERMINAL, Position, after_container_event, after_event
-from resolvers.checks import Place, conflict
+from resolvers.checks import Place
+from resolvers.errors import conflict
 from subscriptions.log import Audience, Recorder
+
+# The rows whose `seq` is their event's: what the live streams replay.
+R = TypeVar("R", TrackingEvent, LoadingChange, StaffAlert, DisputeUpdate)
 
 
 def shipment_topic(shipment_id: int) -> str:
@@ -42,13 +48,9 @@ def position(shipment: Shipment) -> Position:
 
 
 def origin_of(shipment: Shipment) -> Place:
-    return Place(shipment.origin_name, shipment.origin_country, shipment.origin_unlocode)
-
-
-def destination_of(shipment: Shipment) -> Place:
-    return Place(
-        shipment.destination_name, shipment.destination_country, shipment.destination_unlocode
-    )
+    place = Place.stored(shipment, "origin")
+    assert place is not None  # NOT NULL columns
+    return place
 
 
 async def update_shipment(shipment: Shipment, **changes: Any) -> None:
@@ -110,26 +112,41 @@ async def _create_event(
         classifier=classifier,
         occurred_at=occurred_at,
         recorded_at=clock.now(),
-        location_name=location.name if location else None,
-        location_unlocode=location.unlocode if location else None,
-        location_country=location.country if location else None,
+        **Place.columns("location", location),
         description=description,
         recorded_by_id=recorded_by,
     )
 
 
-async def _log(
+async def log_row(
+    log: Recorder,
+    row: R,
+    *,
+    kind: EventKind,
+    topics: Iterable[str],
+    audience: Audience,
+    occurred_at: dt.datetime,
+) -> R:
+    """Appends the event whose subject is `row` and keeps its seq on the row: its cursor."""
+    row.seq = await log.append(
+        kind=kind, subject_id=row.id, topics=topics, audience=audience, occurred_at=occurred_at
+    )
+    await type(row).filter(id=row.id).update(seq=row.seq)
+    return row
+
+
+async def _log_tracking(
     log: Recorder, row: TrackingEvent, topics: list[str], shipments: Iterable[Shipment]
 ) -> TrackingEvent:
-    row.seq = await log.append(
+    audience = Audience(orgs=parties(shipments), staff=True, public=True)
+    return await log_row(
+        log,
+        row,
         kind=EventKind.TRACKING,
-        subject_id=row.id,
         topics=topics,
-        audience=Audience(orgs=parties(shipments), staff=True, public=True),
+        audience=audience,
         occurred_at=row.occurred_at,
     )
-    await TrackingEvent.filter(id=row.id).update(seq=row.seq)
-    return row
 
 
 async def shipments_inside(container: Container) -> list[Shipment]:
@@ -167,7 +184,7 @@ async def record_on_shipment(
         description=description,
         recorded_by=recorded_by,
     )
-    return await _log(log, row, [shipment_topic(shipment.id)], [shipment])
+    return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment])
 
 
 async def record_on_container(
@@ -205,4 +222,4 @@ async def record_on_container(
         recorded_by=recorded_by,
     )
     topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
-    return await _log(log, row, topics, inside)
+    return await _log_tracking(log, row, topics, inside)

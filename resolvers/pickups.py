@@ -16,7 +16,7 @@ from models import clock
 from models.alerts import StaffAlert, StaffAlertKind
 from models.events import EventKind
 from models.shipments import Shipment, ShipmentStatus, TrackingEventType
-from resolvers.journal import origin_of, record_on_shipment
+from resolvers.journal import log_row, origin_of, record_on_shipment
 from subscriptions.log import Audience, Recorder, recording
 
 PICKUP_GRACE = dt.timedelta(minutes=60)
@@ -84,12 +84,11 @@ async def raise_staff_alert(
         dispute_id=dispute_id,
         occurred_at=occurred_at,
     )
-    alert.seq = await log.append(
+    return await log_row(
+        log,
+        alert,
         kind=EventKind.STAFF_ALERT,
-        subject_id=alert.id,
         topics=[STAFF_TOPIC],
         audience=Audience(orgs=frozenset(), staff=True, public=False),
         occurred_at=occurred_at,
     )
-    await StaffAlert.filter(id=alert.id).update(seq=alert.seq)
-    return alert

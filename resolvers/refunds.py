@@ -30,7 +30,7 @@ from models.penalties import Split
 from models.shipments import CancelledBy, Shipment, ShipmentStatus, TrackingEventType
 from models.transitions import TERMINAL
 from models.viewer import Viewer
-from resolvers import checks
+from resolvers.errors import conflict, invalid_transition
 from resolvers.journal import record_on_shipment
 from resolvers.visibility import find_shipment
 from subscriptions.log import Recorder
@@ -123,7 +123,7 @@ async def write_refund(
             created_at=clock.now(),
         )
     except IntegrityError:
-        raise checks.conflict("this cancellation was refunded already") from None
+        raise conflict("this cancellation was refunded already") from None
 
 
 async def add_points(organization_ids: Iterable[int]) -> None:
@@ -162,5 +162,5 @@ async def cancellation_quote(*, viewer: Viewer, shipment_id: int) -> Quote:
     """What the customer's cancellation of this shipment would refund now; nothing is written."""
     shipment = await find_shipment(viewer, shipment_id, ["shipmentId"])
     if shipment.status in TERMINAL:
-        raise checks.transition(f"the shipment is {shipment.status.value}: nothing to cancel")
+        raise invalid_transition(f"the shipment is {shipment.status.value}: nothing to cancel")
     return await customer_quote(shipment)

@@ -26,7 +26,7 @@ from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
 from resolvers.checks import Amount, Place
-from resolvers.errors import DomainError, forbidden, invalid, not_found
+from resolvers.errors import DomainError, forbidden, invalid, invalid_transition, not_found
 from resolvers.journal import origin_of, record_on_shipment
 from resolvers.visibility import find_shipment
 from subscriptions.log import recording
@@ -123,12 +123,8 @@ async def create_shipment(
             reference=reference,
             status=ShipmentStatus.BOOKED,
             customer_id=customer,
-            origin_name=origin.name,
-            origin_unlocode=origin.unlocode,
-            origin_country=origin.country,
-            destination_name=destination.name,
-            destination_unlocode=destination.unlocode,
-            destination_country=destination.country,
+            **Place.columns("origin", origin),
+            **Place.columns("destination", destination),
             pickup_scheduled_at=pickup_scheduled_at,
             deposit_amount=deposit.amount if deposit else None,
             deposit_currency=deposit.currency if deposit else None,
@@ -169,7 +165,7 @@ async def accept_shipment(*, viewer: Viewer | None, shipment_id: int) -> Shipmen
     if viewer.role is not Role.CARRIER:
         raise forbidden("only a CARRIER accepts shipments")
     if shipment.status is not ShipmentStatus.BOOKED or shipment.carrier_id is not None:
-        raise checks.transition(
+        raise invalid_transition(
             f"only a BOOKED shipment can be accepted; this one is {shipment.status.value}"
         )
     now = clock.now()
@@ -196,7 +192,7 @@ async def schedule_pickup(*, viewer: Viewer | None, shipment_id: int, at: dt.dat
         raise forbidden("only the shipment's carrier, a DISPATCHER or an ADMIN schedules a pickup")
     at = checks.not_past(at, ["at"])
     if shipment.status not in SCHEDULABLE:
-        raise checks.transition(
+        raise invalid_transition(
             f"a pickup is scheduled once the shipment is ACCEPTED; it is {shipment.status.value}"
         )
     async with recording() as log:

@@ -17,7 +17,7 @@ from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
 from resolvers.checks import Place
-from resolvers.errors import DomainError, forbidden, invalid
+from resolvers.errors import DomainError, forbidden, invalid, invalid_transition
 from resolvers.journal import position, record_on_container, record_on_shipment, shipment_topic
 from resolvers.visibility import find_container, find_shipment
 from subscriptions.log import recording
@@ -103,7 +103,7 @@ async def record_tracking_event(
     try:
         after_event(position(target), event, classifier)
     except Refused as refused:
-        raise checks.transition(str(refused), ["input", "type"]) from None
+        raise invalid_transition(str(refused), ["input", "type"]) from None
     async with recording() as log:
         return await record_on_shipment(log, target, **details)
 

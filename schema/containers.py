@@ -30,6 +30,24 @@ ContainerType = strawberry.enum(ContainerTypeEnum, name="ContainerType")
 LoadingStatus = strawberry.enum(LoadingStatusEnum, name="LoadingStatus")
 
 
+@strawberry.type(
+    description="How full the container carrying a shipment is, as anyone with its waybill "
+    "sees it: no container number, no other shipments, no names"
+)
+class PublicLoading:
+    loading_status: LoadingStatus
+    loaded_vehicles: int
+    vehicle_capacity: int
+
+    @classmethod
+    def from_model(cls, row: tables.Container) -> PublicLoading:
+        return cls(
+            loading_status=row.loading_status,
+            loaded_vehicles=row.loaded_vehicles,
+            vehicle_capacity=row.vehicle_capacity,
+        )
+
+
 @strawberry.type
 class Container(Node):
     number: str = strawberry.field(description="ISO 6346, check digit verified, e.g. CSQU3054383")

@@ -23,7 +23,7 @@ from schema.node import node_fetcher
 from schema.shipments import Shipment, ShipmentStatus
 
 if TYPE_CHECKING:
-    from schema.containers import Container
+    from schema.containers import Container, PublicLoading
 
 TrackingEventType = strawberry.enum(
     TrackingEventTypeEnum,
@@ -154,6 +154,16 @@ class PublicTracking:
     destination: Location
     eta: dt.datetime | None
     events: list[PublicTrackingEvent]
+    _container_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The loading of the container carrying it; null before one")
+    async def loading(
+        self, info: Info
+    ) -> Annotated[PublicLoading, strawberry.lazy("schema.containers")] | None:
+        from schema.containers import PublicLoading
+
+        row = await info.context.loaders.load(ContainerRow, self._container_id)
+        return PublicLoading.from_model(row) if row else None
 
     @classmethod
     def from_view(cls, view: tracking.PublicTracking) -> PublicTracking:
@@ -167,6 +177,7 @@ class PublicTracking:
             destination=destination,
             eta=row.eta,
             events=[PublicTrackingEvent.from_model(event) for event in view.events],
+            _container_id=row.container_id,
         )
 
 

@@ -127,9 +127,13 @@ class Hub:
         if not topic.groups:
             del self._topics[topic_name]
             for task in topic.tasks:
-                task.cancel()
-                self._retired.add(task)
-                task.add_done_callback(self._retired.discard)
+                self._retire(task)
+
+    def _retire(self, task: asyncio.Task[None]) -> None:
+        """Cancels `task` and holds it until it has wound down (asyncio only holds it weakly)."""
+        task.cancel()
+        self._retired.add(task)
+        task.add_done_callback(self._retired.discard)
 
     async def _topic(self, name: str) -> Topic:
         topic = self._topics.get(name)
@@ -161,7 +165,7 @@ class Hub:
             await ready.wait()  # listen first: a notice sent from now on wakes the worker
             topic.last_seq = await latest_seq(name)
         except BaseException:
-            listener.cancel()
+            self._retire(listener)
             raise
         topic.tasks = [listener, asyncio.create_task(self._work(topic), name=f"work {name}")]
         self._topics[name] = topic
@@ -225,8 +229,7 @@ class Hub:
     async def _resubscribe(self) -> None:
         """After the bus reconnects, listen again on every topic and catch up from the log."""
         for topic in list(self._topics.values()):
-            old = topic.tasks[0]
-            old.cancel()
+            self._retire(topic.tasks[0])
             ready = asyncio.Event()
             topic.tasks[0] = asyncio.create_task(self._listen(topic, ready))
             await ready.wait()

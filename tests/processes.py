@@ -37,8 +37,8 @@ async def _wait_until(check, seconds: float = 20.0) -> None:  # type: ignore[no-
 
 
 @asynccontextmanager
-async def service(**env: str) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
-    """`cargolive serve` on a free port with `env`; yields (host:port, process)."""
+async def service(*args: str, **env: str) -> AsyncIterator[tuple[str, asyncio.subprocess.Process]]:
+    """`cargolive serve ARGS` on a free port with `env`; yields (host:port, process)."""
     port = free_port()
     environment = os.environ | {"CARGOLIVE_DEMO_DATA": "false", "CARGOLIVE_LOG_LEVEL": "WARNING"}
     process = await asyncio.create_subprocess_exec(

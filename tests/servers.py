@@ -11,10 +11,10 @@ from starlette.applications import Starlette
 
 
 @asynccontextmanager
-async def running(app: Starlette) -> AsyncIterator[str]:
-    """Serves `app` (whose lifespan the caller runs) on a free port; yields host:port."""
+async def running(app: Starlette, port: int = 0) -> AsyncIterator[str]:
+    """Serves `app` (whose lifespan the caller runs) on `port`, or a free one; yields host:port."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan="off", log_config=None, ws_max_queue=64
+        app, host="127.0.0.1", port=port, lifespan="off", log_config=None, ws_max_queue=64
     )
     instance = uvicorn.Server(config)
     task = asyncio.create_task(instance.serve())

@@ -137,6 +137,9 @@ async def test_health_readiness_and_metrics(client):
     assert 'cargolive_http_requests_total{method="POST",route="/graphql",status="200"}' in metrics
     assert "cargolive_open_websockets" in metrics
     assert "cargolive_active_subscriptions" in metrics
+    await gql(client, "{ viewr }")
+    metrics = (await client.get("/metrics")).text
+    assert 'cargolive_graphql_errors_total{code="GRAPHQL"}' in metrics
 
 
 async def test_readiness_fails_when_the_bus_is_unreachable(database):

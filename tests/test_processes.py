@@ -163,3 +163,17 @@ async def test_an_event_committed_without_a_publish_still_arrives(redis_server, 
                 )
                 await row.save(update_fields=["seq"])
             assert await descriptions(socket, 1, within=5) == ["committed, never published"]
+
+
+async def test_two_workers_answer_and_metrics_add_up_across_them(redis_server):
+    async with service("--workers", "2", BROADCAST_URL=redis_server.url) as (address, _):
+        async with httpx2.AsyncClient() as http:
+            for _ in range(6):
+                assert (await http.get(f"http://{address}/healthz")).status_code == 200
+            text = (await http.get(f"http://{address}/metrics")).text
+    line = next(
+        row
+        for row in text.splitlines()
+        if row.startswith('cargolive_http_requests_total{method="GET",route="/healthz"')
+    )
+    assert float(line.rsplit(" ", 1)[1]) == 6.0  # whichever worker answered each request

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from models.containers import LoadingStatus
 from models.shipments import ShipmentStatus, TrackingEvent
 from resolvers.pagination import encode_cursor
 from tests.graphql import gql
@@ -44,8 +45,14 @@ DRIVES = {
 # The public view.
 
 
-PUBLIC_TRACKING_FIELDS = {"waybill", "status", "origin", "destination", "eta", "events"}
+PUBLIC_TRACKING_FIELDS = {"waybill", "status", "origin", "destination", "eta", "events", "loading"}
 PUBLIC_EVENT_FIELDS = {"cursor", "type", "classifier", "occurredAt", "location"}
+PUBLIC_LOADING_FIELDS = {"loadingStatus", "loadedVehicles", "vehicleCapacity"}
+LOADING = """
+query ($waybill: String!) {
+  trackWaybill(waybill: $waybill) { loading { loadingStatus loadedVehicles vehicleCapacity } }
+}
+"""
 FIELDS_OF = """
 query ($name: String!) { __type(name: $name) { fields { name } } }
 """
@@ -96,9 +103,32 @@ async def test_anyone_with_the_waybill_sees_the_redacted_tracking(client, make, 
     for type_name, fields in (
         ("PublicTracking", PUBLIC_TRACKING_FIELDS),
         ("PublicTrackingEvent", PUBLIC_EVENT_FIELDS),
+        ("PublicLoading", PUBLIC_LOADING_FIELDS),
     ):
         found = await payload(client, FIELDS_OF, {"name": type_name}, None)
         assert {field["name"] for field in found["fields"]} == fields
+
+
+async def test_the_public_view_shows_how_full_the_container_is_and_nothing_else_of_it(
+    client, make, dealer, other_dealer
+):
+    container = await make.container(capacity=4, status=LoadingStatus.STUFFING, loaded_vehicles=3)
+    ours = await make.shipment(
+        customer=dealer.organization_id, status=S.AT_WAREHOUSE, container=container
+    )
+    await make.shipment(
+        customer=other_dealer.organization_id, status=S.AT_WAREHOUSE, container=container
+    )
+    loose = await make.shipment(customer=dealer.organization_id)
+
+    loading = await payload(client, LOADING, {"waybill": ours.waybill}, None)  # anonymous
+    not_in_one = await payload(client, LOADING, {"waybill": loose.waybill}, None)
+
+    # exactly these keys: no container number, seal, vessel or the other dealer's shipment
+    assert loading == {
+        "loading": {"loadingStatus": "STUFFING", "loadedVehicles": 3, "vehicleCapacity": 4}
+    }
+    assert not_in_one == {"loading": None}
 
 
 async def test_a_mistyped_waybill_is_an_error_and_an_unknown_one_is_null(client, make):
