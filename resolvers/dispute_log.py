@@ -28,7 +28,7 @@ from models.events import EventKind
 from models.shipments import Shipment, TrackingEventType
 from models.viewer import Viewer
 from resolvers.errors import conflict
-from resolvers.journal import parties, record_on_shipment
+from resolvers.journal import log_row, parties, record_on_shipment
 from resolvers.pickups import raise_staff_alert
 from subscriptions.log import Audience, Recorder
 
@@ -91,14 +91,14 @@ async def log_update(
         proposal=proposal,
         occurred_at=occurred_at,
     )
-    row.seq = await log.append(
+    await log_row(
+        log,
+        row,
         kind=EventKind.DISPUTE,
-        subject_id=row.id,
         topics=[dispute_topic(dispute.id)],
         audience=dispute_audience(shipment),
         occurred_at=occurred_at,
     )
-    await DisputeUpdate.filter(id=row.id).update(seq=row.seq)
     if message is not None:
         message.seq = row.seq
         await DisputeMessage.filter(id=message.id).update(seq=row.seq)

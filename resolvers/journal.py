@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from models import clock
 from models.alerts import StaffAlert
 from models.containers import Container, LoadingChange
+from models.disputes import DisputeUpdate
 from models.events import EventKind
 from models.shipments import EventClassifier, Shipment, TrackingEvent, TrackingEventType
 from models.transitions import TERMINAL, Position, after_container_event, after_event
@@ -21,7 +22,7 @@ from resolvers.errors import conflict
 from subscriptions.log import Audience, Recorder
 
 # The rows whose `seq` is their event's: what the live streams replay.
-R = TypeVar("R", TrackingEvent, LoadingChange, StaffAlert)
+R = TypeVar("R", TrackingEvent, LoadingChange, StaffAlert, DisputeUpdate)
 
 
 def shipment_topic(shipment_id: int) -> str:

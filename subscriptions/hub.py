@@ -209,6 +209,10 @@ class Hub:
                     for subscriber in list(group.subscribers):
                         subscriber.offer(event.seq, payload)
                 topic.last_seq = event.seq
+                # A burst read from the log (several notices at once, as Redis delivers them)
+                # would otherwise fill every outbox before any writer runs, and close readers
+                # that keep up. One turn of the loop per event lets each writer send its frame.
+                await asyncio.sleep(0)
             if len(events) < 500:
                 return
 
