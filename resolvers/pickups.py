@@ -13,15 +13,15 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from models import clock
-from models.alerts import StaffAlert, StaffAlertKind
-from models.events import EventKind
+from models.alerts import StaffAlertKind
 from models.shipments import Shipment, ShipmentStatus, TrackingEventType
+from resolvers.alerts import STAFF_TOPIC, raise_staff_alert
 from resolvers.journal import origin_of, record_on_shipment
-from subscriptions.log import Audience, recording
+from subscriptions.log import recording
 
 PICKUP_GRACE = dt.timedelta(minutes=60)
 WAITING = (ShipmentStatus.ACCEPTED, ShipmentStatus.PICKUP_SCHEDULED)
-STAFF_TOPIC = "staff"
+__all__ = ["STAFF_TOPIC", "raise_late_pickups"]
 
 
 def _late(now: dt.datetime) -> QuerySet[Shipment]:
@@ -56,19 +56,12 @@ async def raise_late_pickups(now: dt.datetime | None = None) -> int:
                 location=origin_of(shipment),
                 description=f"Pickup is late: it was scheduled for {when}",
             )
-            alert = await StaffAlert.create(
+            await raise_staff_alert(
+                log,
                 kind=StaffAlertKind.PICKUP_LATE,
                 message=f"Pickup of {shipment.waybill} is over 60 minutes late (scheduled {when})",
-                shipment=shipment,
                 occurred_at=now,
+                shipment_id=shipment.id,
             )
-            alert.seq = await log.append(
-                kind=EventKind.STAFF_ALERT,
-                subject_id=alert.id,
-                topics=[STAFF_TOPIC],
-                audience=Audience(orgs=frozenset(), staff=True, public=False),
-                occurred_at=now,
-            )
-            await StaffAlert.filter(id=alert.id).update(seq=alert.seq)
         raised += 1
     return raised
