@@ -5,6 +5,8 @@ MODEL_MODULES = [
     "models.shipments",
     "models.containers",
     "models.events",
+    "models.support",
+    "models.sla",
     "models.alerts",
     "models.calculations",
 ]

@@ -8,6 +8,7 @@ from tortoise import fields
 from tortoise.models import Model
 
 from models.shipments import Shipment
+from models.support import SupportThread
 
 
 class StaffAlertKind(str, Enum):
@@ -25,13 +26,16 @@ class StaffAlert(Model):
     shipment: fields.ForeignKeyNullableRelation[Shipment] = fields.ForeignKeyField(
         "models.Shipment", related_name="staff_alerts", null=True, on_delete=fields.RESTRICT
     )
-    # Plain ids until the support and dispute tables exist; their issues turn them into keys.
-    thread_id = fields.IntField(null=True)
+    thread: fields.ForeignKeyNullableRelation[SupportThread] = fields.ForeignKeyField(
+        "models.SupportThread", related_name="staff_alerts", null=True, on_delete=fields.RESTRICT
+    )
+    # A plain id until the dispute tables exist; the disputes issue turns it into a key.
     dispute_id = fields.IntField(null=True)
     occurred_at = fields.DatetimeField()
     seq = fields.BigIntField(null=True, db_index=True)
 
     shipment_id: int | None
+    thread_id: int | None
 
     class Meta:
         table = "staff_alert"
