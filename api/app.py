@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 
 import strawberry
@@ -25,6 +25,7 @@ from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from resolvers.pickups import raise_late_pickups
+from resolvers.support_sla import raise_sla_alerts
 from schema import build_schema
 from subscriptions import hub
 from subscriptions.bus import Bus
@@ -52,23 +53,25 @@ async def _database_ready() -> bool:
     return True
 
 
-async def check_pickups_forever(every: float) -> None:
-    """Raises late pickups every `every` seconds; each process may run it (claims are atomic)."""
+async def check_forever(name: str, every: float, check: Callable[[], Awaitable[int]]) -> None:
+    """Runs `check` every `every` seconds; each process may run it (its claims are atomic)."""
     while True:
         await asyncio.sleep(every)
         try:
-            await raise_late_pickups()
+            await check()
         except Exception:  # a database hiccup must not end the loop: the next round retries
-            log.exception("the late-pickup check failed")
+            log.exception("the %s check failed", name)
 
 
 @asynccontextmanager
-async def background(every: float) -> AsyncIterator[None]:
-    """Runs the late-pickup check while the app serves, and stops it at shutdown."""
+async def background(
+    name: str, every: float, check: Callable[[], Awaitable[int]]
+) -> AsyncIterator[None]:
+    """Runs a periodic check while the app serves, and stops it at shutdown (0: not here)."""
     if every <= 0:
         yield
         return
-    task = asyncio.create_task(check_pickups_forever(every), name="late-pickups")
+    task = asyncio.create_task(check_forever(name, every, check), name=name)
     try:
         yield
     finally:
@@ -113,7 +116,12 @@ def create_app(
             await fanout.start()
             hub.install(fanout)
             stack.push_async_callback(fanout.stop)
-            await stack.enter_async_context(background(settings.pickup_check_seconds))
+            await stack.enter_async_context(
+                background("late-pickups", settings.pickup_check_seconds, raise_late_pickups)
+            )
+            await stack.enter_async_context(
+                background("sla-alerts", settings.sla_check_seconds, raise_sla_alerts)
+            )
             yield
 
     app = Starlette(

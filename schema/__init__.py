@@ -14,20 +14,32 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
+from schema.alerts import AlertsSubscription
 from schema.amendments import AmendmentsMutation
 from schema.base import Node
 from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.errors import ErrorPolicy
-from schema.live import Subscription
+from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.shipments import ShipmentsMutation, ShipmentsQuery
+from schema.support import SupportMutation, SupportQuery
+from schema.support_groups import SupportGroupsMutation, SupportGroupsQuery
+from schema.support_live import SupportSubscription
 from schema.tracking import TrackingMutation, TrackingQuery
 
 
 @strawberry.type
-class Query(AccountsQuery, ShipmentsQuery, ContainersQuery, TrackingQuery, CalculationsQuery):
+class Query(
+    AccountsQuery,
+    ShipmentsQuery,
+    ContainersQuery,
+    TrackingQuery,
+    CalculationsQuery,
+    SupportQuery,
+    SupportGroupsQuery,
+):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await fetch_node(info, id)
@@ -41,7 +53,14 @@ class Mutation(
     TrackingMutation,
     ContainersMutation,
     CalculationsMutation,
+    SupportMutation,
+    SupportGroupsMutation,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(TrackingSubscription, SupportSubscription, AlertsSubscription):
     pass
 
 
