@@ -52,7 +52,7 @@ async def post_support_message(
         if new is not old or (answers and await support_sla.first_response_open(thread.id)):
             # The timers change too: a concurrent change of the thread loses with CONFLICT.
             await update_thread(thread, status=new)
-        else:
+        elif not internal:  # a note changes nothing a dealer sees, not even updatedAt
             await SupportThread.filter(id=thread.id).update(updated_at=now)
         message = await append_message(
             log, thread, author_id=viewer.user_id, body=body, internal=internal, at=now
