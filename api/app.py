@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 import gc
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
@@ -29,6 +28,7 @@ from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.fraud import escalate_lapsed_fraud_reviews
 from resolvers.pickups import raise_late_pickups
+from resolvers.support_sla import raise_sla_alerts
 from schema import build_schema
 from subscriptions import hub
 from subscriptions.bus import Bus
@@ -56,22 +56,14 @@ async def _database_ready() -> bool:
     return True
 
 
-async def check_pickups_forever(every: float, settings: Settings | None = None) -> None:
-    """Raises late pickups and escalates lapsed fraud reviews every `every` seconds; each
-    process may run it (claims are atomic)."""
-    calendar: dict[str, Any] = {}
-    if settings is not None:
-        calendar = {"holidays": frozenset(settings.holidays), "zone": settings.zone}
+async def check_forever(name: str, every: float, check: Callable[[], Awaitable[int]]) -> None:
+    """Runs `check` every `every` seconds; each process may run it (its claims are atomic)."""
     while True:
         await asyncio.sleep(every)
         try:
-            await raise_late_pickups()
+            await check()
         except Exception:  # a database hiccup must not end the loop: the next round retries
-            log.exception("the late-pickup check failed")
-        try:
-            await escalate_lapsed_fraud_reviews(**calendar)
-        except Exception:
-            log.exception("the fraud-deadline check failed")
+            log.exception("the %s check failed", name)
 
 
 # gc's default (700, 10, 10) runs the middle generation every 7,000 allocations: whatever
@@ -88,12 +80,14 @@ def tune_garbage_collector() -> None:
 
 
 @asynccontextmanager
-async def background(every: float, settings: Settings | None = None) -> AsyncIterator[None]:
-    """Runs the deadline checks while the app serves, and stops them at shutdown."""
+async def background(
+    name: str, every: float, check: Callable[[], Awaitable[int]]
+) -> AsyncIterator[None]:
+    """Runs a periodic check while the app serves, and stops it at shutdown (0: not here)."""
     if every <= 0:
         yield
         return
-    task = asyncio.create_task(check_pickups_forever(every, settings), name="late-pickups")
+    task = asyncio.create_task(check_forever(name, every, check), name=name)
     try:
         yield
     finally:
@@ -139,7 +133,20 @@ def create_app(
             await fanout.start()
             hub.install(fanout)
             stack.push_async_callback(fanout.stop)
-            await stack.enter_async_context(background(settings.pickup_check_seconds, settings))
+            await stack.enter_async_context(
+                background("late-pickups", settings.pickup_check_seconds, raise_late_pickups)
+            )
+            await stack.enter_async_context(
+                background("sla-alerts", settings.sla_check_seconds, raise_sla_alerts)
+            )
+            calendar = {"holidays": frozenset(settings.holidays), "zone": settings.zone}
+            await stack.enter_async_context(
+                background(
+                    "fraud-deadlines",
+                    settings.pickup_check_seconds,
+                    lambda: escalate_lapsed_fraud_reviews(**calendar),
+                )
+            )
             yield
 
     app = Starlette(

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     fraud_reminders_required: int = Field(3, ge=1, le=20)
     # How often each process looks for late pickups; 0 turns the check off in this process.
     pickup_check_seconds: float = Field(30, ge=0, le=3600)
+    # How often each process looks for SLA timers past 80% or 100%; 0 turns the check off here.
+    sla_check_seconds: float = Field(15, ge=0, le=3600)
     demo_data: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 

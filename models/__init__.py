@@ -6,6 +6,8 @@ MODEL_MODULES = [
     "models.containers",
     "models.events",
     "models.disputes",
+    "models.support",
+    "models.sla",
     "models.alerts",
     "models.calculations",
 ]

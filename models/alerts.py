@@ -9,6 +9,7 @@ from tortoise.models import Model
 
 from models.disputes import Dispute
 from models.shipments import Shipment
+from models.support import SupportThread
 
 
 class StaffAlertKind(str, Enum):
@@ -29,13 +30,15 @@ class StaffAlert(Model):
     dispute: fields.ForeignKeyNullableRelation[Dispute] = fields.ForeignKeyField(
         "models.Dispute", related_name="staff_alerts", null=True, on_delete=fields.RESTRICT
     )
-    # A plain id until the support tables exist; their issue turns it into a key.
-    thread_id = fields.IntField(null=True)
+    thread: fields.ForeignKeyNullableRelation[SupportThread] = fields.ForeignKeyField(
+        "models.SupportThread", related_name="staff_alerts", null=True, on_delete=fields.RESTRICT
+    )
     occurred_at = fields.DatetimeField()
     seq = fields.BigIntField(null=True, db_index=True)
 
     shipment_id: int | None
     dispute_id: int | None
+    thread_id: int | None
 
     class Meta:
         table = "staff_alert"

@@ -27,9 +27,9 @@ from models.disputes import (
 from models.events import EventKind
 from models.shipments import Shipment, TrackingEventType
 from models.viewer import Viewer
+from resolvers.alerts import raise_staff_alert
 from resolvers.errors import conflict
 from resolvers.journal import log_row, parties, record_on_shipment
-from resolvers.pickups import raise_staff_alert
 from subscriptions.log import Audience, Recorder
 
 REVIEW_WORKING_DAYS = 30
@@ -146,7 +146,7 @@ async def alert_escalated(log: Recorder, dispute: Dispute, shipment: Shipment, w
         kind=StaffAlertKind.DISPUTE_ESCALATED,
         message=f"Dispute on {shipment.waybill} escalated ({why}): review due by {due}",
         occurred_at=dispute.escalated_at or clock.now(),
-        shipment=shipment,
+        shipment_id=shipment.id,
         dispute_id=dispute.id,
     )
 

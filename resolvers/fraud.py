@@ -43,6 +43,7 @@ from models.shipments import CancelledBy, Shipment
 from models.transitions import TERMINAL
 from models.viewer import Viewer
 from resolvers.access import writer
+from resolvers.alerts import raise_staff_alert
 from resolvers.dispute_access import find_dispute
 from resolvers.dispute_log import (
     advance,
@@ -54,7 +55,6 @@ from resolvers.dispute_log import (
     touch,
 )
 from resolvers.errors import DomainError, invalid_transition
-from resolvers.pickups import raise_staff_alert
 from resolvers.refunds import cancel_shipment, whole, write_refund
 from subscriptions.log import recording
 
@@ -95,7 +95,7 @@ async def open_fraud_report(
             kind=StaffAlertKind.FRAUD_REPORTED,
             message=f"Fraud reported against the carrier of {shipment.waybill}: {explanation}",
             occurred_at=now,
-            shipment=shipment,
+            shipment_id=shipment.id,
             dispute_id=dispute.id,
         )
         if late:

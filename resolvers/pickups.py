@@ -13,15 +13,15 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 
 from models import clock
-from models.alerts import StaffAlert, StaffAlertKind
-from models.events import EventKind
+from models.alerts import StaffAlertKind
 from models.shipments import Shipment, ShipmentStatus, TrackingEventType
-from resolvers.journal import log_row, origin_of, record_on_shipment
-from subscriptions.log import Audience, Recorder, recording
+from resolvers.alerts import STAFF_TOPIC, raise_staff_alert
+from resolvers.journal import origin_of, record_on_shipment
+from subscriptions.log import recording
 
 PICKUP_GRACE = dt.timedelta(minutes=60)
 WAITING = (ShipmentStatus.ACCEPTED, ShipmentStatus.PICKUP_SCHEDULED)
-STAFF_TOPIC = "staff"
+__all__ = ["STAFF_TOPIC", "raise_late_pickups"]
 
 
 def _late(now: dt.datetime) -> QuerySet[Shipment]:
@@ -61,34 +61,7 @@ async def raise_late_pickups(now: dt.datetime | None = None) -> int:
                 kind=StaffAlertKind.PICKUP_LATE,
                 message=f"Pickup of {shipment.waybill} is over 60 minutes late (scheduled {when})",
                 occurred_at=now,
-                shipment=shipment,
+                shipment_id=shipment.id,
             )
         raised += 1
     return raised
-
-
-async def raise_staff_alert(
-    log: Recorder,
-    *,
-    kind: StaffAlertKind,
-    message: str,
-    occurred_at: dt.datetime,
-    shipment: Shipment | None = None,
-    dispute_id: int | None = None,
-) -> StaffAlert:
-    """A staff alert and its event on the `staff` topic, in the caller's transaction."""
-    alert = await StaffAlert.create(
-        kind=kind,
-        message=message,
-        shipment=shipment,
-        dispute_id=dispute_id,
-        occurred_at=occurred_at,
-    )
-    return await log_row(
-        log,
-        alert,
-        kind=EventKind.STAFF_ALERT,
-        topics=[STAFF_TOPIC],
-        audience=Audience(orgs=frozenset(), staff=True, public=False),
-        occurred_at=occurred_at,
-    )

@@ -10,6 +10,7 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts import AccountsMutation, AccountsQuery
+from schema.alerts import AlertsSubscription
 from schema.amendments import AmendmentsMutation
 from schema.base import Node
 from schema.calculations import CalculationsMutation, CalculationsQuery
@@ -18,10 +19,13 @@ from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.disputes import DisputesQuery
 from schema.errors import ErrorPolicy
-from schema.live import Subscription
+from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
 from schema.shipments import ShipmentsMutation, ShipmentsQuery
+from schema.support import SupportMutation, SupportQuery
+from schema.support_groups import SupportGroupsMutation, SupportGroupsQuery
+from schema.support_live import SupportSubscription
 from schema.tracking import TrackingMutation, TrackingQuery
 
 
@@ -33,6 +37,8 @@ class Query(
     TrackingQuery,
     DisputesQuery,
     CalculationsQuery,
+    SupportQuery,
+    SupportGroupsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -48,7 +54,14 @@ class Mutation(
     ContainersMutation,
     CancellationsMutation,
     CalculationsMutation,
+    SupportMutation,
+    SupportGroupsMutation,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(TrackingSubscription, SupportSubscription, AlertsSubscription):
     pass
 
 

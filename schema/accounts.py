@@ -11,7 +11,8 @@ from models import accounts as tables
 from models.enums import ErrorCode
 from models.enums import OrganizationKind as OrganizationKindEnum
 from models.enums import Role as RoleEnum
-from resolvers import accounts, dispute_relations
+from models.support import SupportGroup as SupportGroupRow
+from resolvers import accounts, dispute_relations, support_reads
 from resolvers.errors import DomainError
 from schema.base import Node, UserError, run_payload
 from schema.context import Info
@@ -51,15 +52,25 @@ class Organization(Node):
     async def cancellation_rate(self, info: Info) -> float:
         return float(await dispute_relations.rates_of(info.context.loaders).load(self._row.id))
 
-    @strawberry.field
+    @strawberry.field(description="The group that serves a dealer organization")
     async def support_group(
         self, info: Info
     ) -> Annotated[SupportGroup, strawberry.lazy("schema.support")] | None:
-        return None
+        from schema.support import SupportGroup
 
-    @strawberry.field
+        desk = await support_reads.desk_of(info.context.loaders).load(self._row.id)
+        if desk is None or desk.group_id is None:
+            return None
+        row = await info.context.loaders.load(SupportGroupRow, desk.group_id)
+        return SupportGroup.from_model(row) if row else None
+
+    @strawberry.field(description="A dealer organization's ACCOUNT_MANAGER")
     async def account_manager(self, info: Info) -> User | None:
-        return None
+        desk = await support_reads.desk_of(info.context.loaders).load(self._row.id)
+        if desk is None or desk.account_manager_id is None:
+            return None
+        row = await info.context.loaders.load(tables.User, desk.account_manager_id)
+        return User.from_model(row) if row else None
 
 
 @strawberry.type
