@@ -9,6 +9,7 @@ from tortoise.transactions import in_transaction
 from api.demo_disputes import seed_disputes
 from api.demo_rates import seed_rates
 from api.demo_shipments import cast_of, seed_shipments
+from api.demo_support import seed_support
 from models.accounts import Organization, User
 from models.enums import OrganizationKind, Role
 from resolvers.accounts import hash_password
@@ -24,9 +25,12 @@ ORGANIZATIONS = [
 USERS = [
     ("admin@cargolive.test", "Ada Admin", Role.ADMIN, "Cargolive"),
     ("agent@cargolive.test", "Sam Support", Role.SUPPORT_AGENT, "Cargolive"),
+    ("agent2@cargolive.test", "Nina Night", Role.SUPPORT_AGENT, "Cargolive"),
+    ("agent3@cargolive.test", "Lina Baltic", Role.SUPPORT_AGENT, "Cargolive"),
     ("manager@cargolive.test", "Mia Manager", Role.ACCOUNT_MANAGER, "Cargolive"),
     ("officer@cargolive.test", "Otto Officer", Role.DISPUTE_OFFICER, "Cargolive"),
     ("warehouse@cargolive.test", "Wendy Warehouse", Role.WAREHOUSE, "Cargolive"),
+    ("backoffice@cargolive.test", "Bea Backoffice", Role.BACK_OFFICE, "Cargolive"),
     ("dealer@cargolive.test", "Dan Dealer", Role.DEALER, "Blue Harbor Motors"),
     ("dealer2@cargolive.test", "Dina Dealer", Role.DEALER, "Caspian Auto Import"),
     ("carrier@cargolive.test", "Carl Carrier", Role.CARRIER, "Atlas Freight"),
@@ -58,4 +62,5 @@ async def seed() -> list[tuple[str, Role]]:
         cast = cast_of(users, organizations)
         await seed_shipments(cast)
         await seed_disputes(cast)
+        await seed_support(users, organizations)
     return [(email, role) for email, _, role, _ in USERS]

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from api.app import create_app
 from models.enums import Role
+from tests.conftest import settings_with
 from tests.graphql import gql
 from tests.shipping import gid, payload
 from tests.support import (
@@ -48,6 +50,15 @@ query ($first: Int!) {
 # groups, the users (assignees and authors), the shipments, the timers, the ratings, the
 # messages and the members.
 QUERIES_PER_PAGE = 12
+
+
+@pytest.fixture
+async def app(database):
+    """The app without the late-pickup check, whose queries would count with the page's."""
+    application = create_app(settings_with(pickup_check_seconds=0), manage_database=False)
+    async with application.router.lifespan_context(application):
+        await application.state.limits.reset()
+        yield application
 
 
 @pytest.fixture
@@ -191,4 +202,6 @@ async def test_a_page_of_threads_costs_the_same_queries_whatever_its_size(client
         assert len(node["slaTimers"]) == 1
         assert node["messages"]["totalCount"] == 3
         assert len(node["messages"]["edges"]) == 2
-    assert len(statements) == QUERIES_PER_PAGE, "\n".join(statements)
+    # The hub's relay reads the event log every second, whatever the request does.
+    ours = [statement for statement in statements if "event_log" not in statement]
+    assert len(ours) == QUERIES_PER_PAGE, "\n".join(ours)
