@@ -59,9 +59,20 @@ def backend(name: str) -> Backend:
 
 
 async def _empty_postgres(url: str) -> None:
+    """Empties the bench database, creating it first on a machine that has never run one."""
     import asyncpg
 
-    connection = await asyncpg.connect(url.replace("postgres://", "postgresql://", 1))
+    url = url.replace("postgres://", "postgresql://", 1)
+    try:
+        connection = await asyncpg.connect(url)
+    except asyncpg.InvalidCatalogNameError:
+        base, _, name = url.rpartition("/")
+        admin = await asyncpg.connect(f"{base}/postgres")
+        try:
+            await admin.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await admin.close()
+        connection = await asyncpg.connect(url)
     try:
         await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
     finally:

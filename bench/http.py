@@ -9,6 +9,8 @@ import orjson
 
 
 class HttpClient:
+    """One keep-alive connection: one request at a time (HttpPool for concurrent callers)."""
+
     def __init__(self, host: str, port: int, headers: dict[str, str] | None = None) -> None:
         self.host = host
         self.port = port
@@ -71,3 +73,34 @@ class HttpClient:
             except (ConnectionError, OSError):
                 pass
         self._reader = self._writer = None
+
+
+class HttpPool:
+    """Keep-alive connections for concurrent callers: each request takes an idle connection, or
+    opens one, so that no answer can be read by another request."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host = host
+        self.port = port
+        self._idle: list[HttpClient] = []
+        self._all: list[HttpClient] = []
+
+    async def graphql(
+        self, query: str, variables: dict[str, Any] | None = None, token: str | None = None
+    ) -> dict[str, Any]:
+        if self._idle:
+            client = self._idle.pop()
+        else:
+            client = HttpClient(self.host, self.port)
+            self._all.append(client)
+        try:
+            data = await client.graphql(query, variables, token)
+        except BaseException:
+            await client.close()  # its connection may hold half an answer
+            raise
+        self._idle.append(client)
+        return data
+
+    async def close(self) -> None:
+        await asyncio.gather(*(client.close() for client in self._all))
+        self._idle = self._all = []

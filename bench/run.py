@@ -78,6 +78,20 @@ async def open_all(
     return {"seconds": time.perf_counter() - started}
 
 
+def socket_notes(label: str, collected: dict[str, Any]) -> list[str]:
+    """What the load saw besides `next` frames: close codes and other frames, as notes."""
+    notes = []
+    if collected["closes"]:
+        codes = ", ".join(f"{code}: {n}" for code, n in sorted(collected["closes"].items()))
+        notes.append(f"{label}: sockets closed by the server, by close code: {codes}")
+    if collected["other_count"]:
+        notes.append(
+            f"{label}: {collected['other_count']} frames other than data, e.g. "
+            f"`{collected['others'][0]}`"
+        )
+    return notes
+
+
 Emit = Callable[[], Awaitable[tuple[str, int]]]  # one event: (its key, its commit/send ns)
 
 

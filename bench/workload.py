@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 
 from api.settings import load_settings
 from bench.backends import Backend
-from bench.http import HttpClient
+from bench.http import HttpPool
 from bench.processes import Server
 from models import clock, validators
 from models.accounts import Organization, User
@@ -227,7 +227,7 @@ class Writer:
     def __init__(self, backend: Backend, server: Server, seeded: Seeded) -> None:
         self.seeded = seeded
         self.direct = backend.shared_bus
-        self.http = HttpClient(server.host, server.port)
+        self.http = HttpPool(server.host, server.port)
 
     async def emit(self, shipment: int) -> tuple[str, int]:
         """(the event's cursor, its commit time in ns)."""

@@ -9,13 +9,13 @@ from bench.backends import Backend, announcing, fresh_database
 from bench.pacing import Delivery, Paced, check, paced
 from bench.processes import cargolive_command, load_processes, server
 from bench.report import Outcome
-from bench.run import Run, open_all
+from bench.run import Run, open_all, socket_notes
 
 SUBSCRIBERS, SHIPMENTS, RATE, SECONDS = 2000, 200, 200.0, 30.0
 P50_MS, P99_MS = 15.0, 50.0
 
 
-async def measure(run: Run, chosen: Backend) -> tuple[Delivery, Paced, float]:
+async def measure(run: Run, chosen: Backend) -> tuple[Delivery, Paced, float, list[str]]:
     shipments = run.size(SHIPMENTS, 20)
     subscribers = run.size(SUBSCRIBERS)
     async with fresh_database(chosen) as backend, announcing(backend):
@@ -44,7 +44,7 @@ async def measure(run: Run, chosen: Backend) -> tuple[Delivery, Paced, float]:
             finally:
                 await writer.close()
     delivery = check(collected["receipts"], sent.sent, lambda slot: slot % shipments, subscribers)
-    return delivery, sent, cpu
+    return delivery, sent, cpu, socket_notes(chosen.label, collected)
 
 
 async def run(run: Run) -> Outcome:
@@ -61,7 +61,8 @@ async def run(run: Run) -> Outcome:
         "committed on its shipment."
     )
     for chosen in run.backends:
-        delivery, sent, cpu = await measure(run, chosen)
+        delivery, sent, cpu, notes = await measure(run, chosen)
+        outcome.notes += notes
         label = chosen.label
         outcome.add("Cargolive", label, "events written/s", sent.rate)
         outcome.add("Cargolive", label, "deliveries", delivery.received)
