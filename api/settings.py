@@ -32,6 +32,8 @@ class Settings(BaseSettings):
 
     database_url: str = Field("sqlite://cargolive.sqlite3", validation_alias="DATABASE_URL")
     broadcast_url: str = Field("memory://", validation_alias="BROADCAST_URL")
+    # PostgreSQL connections per process (a query page runs its loaders' statements at once).
+    database_pool_size: int = Field(10, ge=1, le=200)
     env: Literal["development", "production"] = "development"
     timezone: str = "UTC"
     allowed_origins: Annotated[list[str], NoDecode] = []

@@ -38,14 +38,24 @@ class Server:
 
     @property
     def pids(self) -> list[int]:
-        """The process serving requests: uvicorn itself, or its workers with --workers."""
-        return children(self.process.pid) or [self.process.pid]
+        """The process serving requests: uvicorn itself, or its workers with --workers (not
+        multiprocessing's resource tracker, which uvicorn's supervisor also starts)."""
+        workers = [pid for pid in children(self.process.pid) if not _is_resource_tracker(pid)]
+        return workers or [self.process.pid]
 
     def rss_kb(self) -> int:
         return sum(rss_kb(pid) for pid in self.pids)
 
     def cpu_seconds(self) -> float:
         return sum(cpu_seconds(pid) for pid in self.pids)
+
+
+def _is_resource_tracker(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as file:
+            return b"resource_tracker" in file.read()
+    except OSError:
+        return True  # gone already
 
 
 def _log_file(name: str) -> BinaryIO:

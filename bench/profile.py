@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import re
 import shutil
 import signal
 import sys
@@ -71,7 +72,8 @@ async def recording(pid: int, name: str, rate: int = 250) -> AsyncIterator[list[
     if binary is None:
         yield found
         return
-    path = ROOT / "bench" / "out" / f"profile-{name}.txt"
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-").lower()  # names hold "memory://"
+    path = ROOT / "bench" / "out" / f"profile-{slug}.txt"
     process = await asyncio.create_subprocess_exec(
         "taskset",
         "-c",

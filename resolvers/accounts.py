@@ -17,7 +17,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from models import clock
+from models import clock, sql
 from models.accounts import AccessToken, Organization, User
 from models.enums import ROLES_BY_KIND, ErrorCode, OrganizationKind, Role
 from models.viewer import Viewer
@@ -80,28 +80,36 @@ async def issue_token(user: User, ttl: dt.timedelta) -> str:
 
 
 async def viewer_for_token(token: str) -> Viewer | None:
-    """The viewer a bearer token stands for, or None when it is unknown, expired or revoked."""
+    """The viewer a bearer token stands for, or None when it is unknown, expired or revoked.
+
+    Every request and socket asks this first, so it is one hand-written statement: through the
+    ORM, building the query took seven times as long as running it (models/sql.py)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = (
-        await AccessToken.filter(
-            token_hash=token_digest(token), revoked_at=None, expires_at__gt=clock.now()
-        )
-        .select_related("user__organization")
-        .first()
+    connection, p = sql.default()
+    expires = AccessToken._meta.fields_map["expires_at"]
+    rows = await connection.execute_query_dict(
+        f"""SELECT t.id, t.expires_at, u.id AS user_id, u.role, o.id AS organization_id,
+                   o.kind, o.blocked
+            FROM access_token t
+            JOIN user_account u ON u.id = t.user_id
+            JOIN organization o ON o.id = u.organization_id
+            WHERE t.token_hash = {p(token_digest(token))} AND t.revoked_at IS NULL
+              AND t.expires_at > {p(expires.to_db_value(clock.now(), None))}
+            LIMIT 1""",
+        p.values,
     )
-    if row is None:
+    if not rows:
         return None
-    user: User = row.user
-    organization: Organization = user.organization
+    row = rows[0]
     return Viewer(
-        user_id=user.id,
-        organization_id=organization.id,
-        organization_kind=organization.kind,
-        role=user.role,
-        blocked=organization.blocked,
-        token_id=row.id,
-        expires_at=row.expires_at,
+        user_id=row["user_id"],
+        organization_id=row["organization_id"],
+        organization_kind=OrganizationKind(row["kind"]),
+        role=Role(row["role"]),
+        blocked=bool(row["blocked"]),
+        token_id=row["id"],
+        expires_at=expires.to_python_value(row["expires_at"]),
     )
 
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from strawberry.dataloader import DataLoader
-from tortoise import Tortoise
 
+from models import sql
 from models.shipments import Shipment, TrackingEvent, Vehicle
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
@@ -59,25 +59,12 @@ class EventPage(Page[TrackingEvent]):
         return encode_cursor(item.seq)
 
 
-class _Params:
-    """Placeholders in the order they appear: `?` for SQLite, `$n` for PostgreSQL."""
-
-    def __init__(self, dialect: str) -> None:
-        self.numbered = dialect == "postgres"
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}" if self.numbered else "?"
-
-
 async def _pages(topics: Sequence[str], size: int, after: int) -> list[EventPage]:
     """One query for every topic's page: ROW_NUMBER() over each topic, minus the rows up to
     the cursor, ranks the rows after it; the row ranked 0 (the cursor's own) is kept only to
     carry the topic's total when nothing follows it."""
-    connection = Tortoise.get_connection("default")
-    p = _Params(connection.capabilities.dialect)
-    sql = f"""
+    connection, p = sql.default()
+    text = f"""
         SELECT * FROM (
             SELECT te.*, et.topic AS page_topic,
                 COUNT(*) OVER (PARTITION BY et.topic) AS page_total,
@@ -90,7 +77,7 @@ async def _pages(topics: Sequence[str], size: int, after: int) -> list[EventPage
         WHERE page_rank BETWEEN 0 AND {p(size + 1)}
         ORDER BY page_topic, seq
     """
-    rows = await connection.execute_query_dict(sql, p.values)
+    rows = await connection.execute_query_dict(text, p.values)
     by_topic: dict[str, list[dict[str, Any]]] = {topic: [] for topic in topics}
     for row in rows:
         by_topic[row["page_topic"]].append(row)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from strawberry.dataloader import DataLoader
-from tortoise import Tortoise
 
+from models import sql
 from models.sla import SlaTimer
 from models.support import (
     DealerDesk,
@@ -108,26 +108,13 @@ class MessagePage(Page[SupportMessage]):
         return encode_cursor(item.seq)
 
 
-class _Params:
-    """Placeholders in the order they appear: `?` for SQLite, `$n` for PostgreSQL."""
-
-    def __init__(self, dialect: str) -> None:
-        self.numbered = dialect == "postgres"
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any) -> str:
-        self.values.append(value)
-        return f"${len(self.values)}" if self.numbered else "?"
-
-
 async def _pages(
     thread_ids: Sequence[int], size: int, after: int, public_only: bool
 ) -> list[MessagePage]:
     """One query for every thread's page (as relations.events_page does for tracking).
     Placeholders are made in the order they appear in the text: SQLite's `?` are positional."""
-    connection = Tortoise.get_connection("default")
-    p = _Params(connection.capabilities.dialect)
-    sql = f"""
+    connection, p = sql.default()
+    text = f"""
         SELECT * FROM (
             SELECT m.*,
                 COUNT(*) OVER (PARTITION BY m.thread_id) AS page_total,
@@ -141,7 +128,7 @@ async def _pages(
         WHERE page_rank BETWEEN 0 AND {p(size + 1)}
         ORDER BY thread_id, seq
     """
-    rows = await connection.execute_query_dict(sql, p.values)
+    rows = await connection.execute_query_dict(text, p.values)
     by_thread: dict[int, list[dict[str, Any]]] = {key: [] for key in thread_ids}
     for row in rows:
         by_thread[row["thread_id"]].append(row)
