@@ -42,7 +42,8 @@ class Group:
     kinds: frozenset[EventKind]
     visible: Callable[[Event], bool]
     render_event: Render
-    subscribers: set[Subscriber] = field(default_factory=set)
+    # in the order they joined: a fan-out serves the longest-waiting screens first
+    subscribers: dict[Subscriber, None] = field(default_factory=dict)
     _rendered: OrderedDict[int, str | None] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
@@ -112,7 +113,7 @@ class Hub:
         group = topic.groups.get(key)
         if group is None:
             group = topic.groups[key] = make_group()
-        group.subscribers.add(subscriber)
+        group.subscribers[subscriber] = None
         return group, topic.last_seq
 
     def leave(self, topic_name: str, key: Hashable, subscriber: Subscriber) -> None:
@@ -121,7 +122,7 @@ class Hub:
             return
         group = topic.groups.get(key)
         if group is not None:
-            group.subscribers.discard(subscriber)
+            group.subscribers.pop(subscriber, None)
             if not group.subscribers:
                 del topic.groups[key]
         if not topic.groups:
