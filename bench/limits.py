@@ -1,14 +1,78 @@
 """What limits a target when it is missed: the analysis behind the profile excerpts.
 
-Written from profiles of this machine (see bench/RESULTS.md); a scenario without an entry here
-gets only its profile excerpt.
+Written from profiles and experiments on this machine (2 cores, 2026-11-21); the figures
+quoted here are from those diagnostic runs, the figures in the tables above from this run.
 """
 
 from __future__ import annotations
 
 from bench.report import Figure
 
-EXPLANATIONS: dict[tuple[str, str], str] = {}
+FANOUT = """\
+The send loop, not the hub's Python. Timed inside the server per event of 2,000 sockets
+(SQLite): Cargolive's fan-out loop took 42-57 ms, the ceiling's 24-39 ms. py-spy `--native`
+puts 60-72% of both servers' samples inside the `write(2)` system call, and a micro-benchmark
+of Cargolive's whole per-delivery path against a fake socket costs 1.37 µs against the
+ceiling's 0.73 µs: far less than the gap. The gap is in the kernel, and it grows with any
+Python between two writes: on loopback the sender's `write` does the receiver's TCP work
+and wakes the load process on the other core, and the slower frames come, the more often
+that reader has gone to sleep and must be woken (a cross-core wake-up, dear in a VM). Adding
+a 10 µs busy wait per send to the ceiling raised its samples inside `write` from 265 to 407.
+
+Fixed after measuring: a fresh frame per socket (operation prefix + payload, stored two bytes a
+character because of one non-ASCII place name) made the loop 45 ms; frames are now shared by
+operations with the same id and payloads are ASCII JSON (28 ms with the shared frame); the
+frame goes to ASGI's `send` without starlette's extra coroutine. The asyncpg pool no longer
+resets a connection after each statement.
+
+What remains is the price of the outbox that keeps one stalled socket from stalling the
+rest: each frame is written by a coroutine started in place, handed to a task only if the
+socket's buffer is full, behind a bounded backlog. Awaiting each send straight from the hub
+loop, as the ceiling does, measured 61,400 deliveries/s (the ceiling's rate), but a single
+socket whose client stopped reading would then hold every subscriber of the topic until it
+timed out. The per-event work before the first byte (the Redis notice, the log read of
+0.7-1.0 ms, the one render of 0.5-0.9 ms) adds about 2 ms to each event's 30-45 ms."""
+
+QUERY = """\
+CPU per request. The tracking page's query measured in-process on PostgreSQL (token look-up
+and `schema.execute`, no HTTP): 7.7 ms of CPU per request at the start of this work, about
+285 resolved fields through strawberry and graphql-core and four statements built by tortoise
+(building a statement cost more than PostgreSQL took to run it: the token look-up took 1.2 ms
+through the ORM and 0.17-0.28 ms as hand-written SQL, which it now is). asyncpg's pool also
+sent `RESET ALL` & co. after every statement, a fifth of the samples: that is gone too (the
+closed loop went from 241 to 306 requests/s). Two workers share the machine's two cores with
+PostgreSQL and the load generator, so the machine's 2,000 ms of CPU a second, at about 6 ms
+per request all told, caps the rate near 300-330/s; the open loop at 500/s therefore queues,
+and its p99 is the queue. Reaching 500/s needs about 3 ms per request: fewer fields executed
+per request (a response cache keyed by the shipment's last seq, invalidated by the event log)
+or statements that are not built through the ORM on every request. Neither was safe to do in
+this session; both are the next steps."""
+
+MUTATION = """\
+CPU per request on one worker (core 0, shared with PostgreSQL and Redis). The use case alone,
+measured in-process, costs 2.2 ms of CPU: six statements (the shipment, the tracking event,
+the transaction-scoped advisory lock that keeps the log in commit order, the log row, its
+topic, the event's seq), each about 0.36 ms to build through tortoise and run. Strawberry
+adds the argument conversion (its `convert_argument` imports `strawberry.relay.types` on
+every call: 4% of the samples) and the HTTP layer the rest: about 3.6 ms per request, so one
+worker saturates near 280/s, and at an offered 300/s the queue grows and the p99 with it.
+The token look-up is now hand-written SQL and the pool no longer resets connections
+(238 -> 278/s). Next: take the seq before inserting the tracking event (one UPDATE fewer) and
+write the event-log rows with hand-written SQL."""
+
+SLOW = """\
+Noise at this size: the p99 of the readers is 6-10 ms, so a change of 1-2 ms is 10-20%.
+The slow sockets' frames wait in their bounded outbox and are never written while they do
+not read; the others' writes do not wait for them (see fan-out)."""
+
+EXPLANATIONS: dict[tuple[str, str], str] = {
+    ("fan-out", "ratio"): FANOUT,
+    ("query", "requests/s"): QUERY,
+    ("query", "p99"): QUERY,
+    ("mutation", "requests/s"): MUTATION,
+    ("mutation", "p99"): MUTATION,
+    ("slow", "p99 change"): SLOW,
+}
 
 
 def explain(scenario: str, figure: Figure) -> str:

@@ -19,10 +19,12 @@ LAYOUT = """\
   shares core 1 with one of them.
 - **Load generator.** asyncio on uvloop with a raw-socket graphql-transport-ws client
   (`bench/wsclient.py`): HTTP upgrade, `connection_init` with a bearer token, one `subscribe`
-  per socket (operation id "1"); `data_received` stamps each chunk with `time.time_ns()` and
-  keeps the frames, which are parsed only after the measurement. The `websockets` library
-  client cost about three times as much CPU per frame, so it is not used for the load (its
-  own CPU is reported per scenario as "load process CPU"). Sockets are spread over the source
+  per socket (operation id "1"); each socket is read with `recvmsg` from the event loop and a
+  frame's receipt time is the kernel's arrival stamp of its bytes (SO_TIMESTAMPNS, the clock of
+  `time.time_ns()`), so a frame that waited for the load process to be scheduled still counts
+  from its arrival. Frames are parsed only after the measurement. The `websockets` library
+  client cost about three times as much CPU per frame, so it is not used for the load (the
+  load process's own CPU is reported per scenario). Sockets are spread over the source
   addresses 127.0.0.1-8; `RLIMIT_NOFILE` is raised to the hard limit.
 - **Latency.** Commit-to-receipt: receipt time minus the time the writer recorded right after
   its transaction returned (same clock, same machine). On PostgreSQL + Redis the writer runs
@@ -68,7 +70,7 @@ def document(
     lines = [
         "# Cargolive benchmarks",
         "",
-        f"Written by `scripts/bench {arguments}`".rstrip() + f"` started {when}, "
+        f"Written by `{f'scripts/bench {arguments}'.strip()}`, started {when}, "
         f"{minutes:.0f} minutes. Served from `{run.server_root.name}`"
         f"{' (a quick smoke run: a tenth of the load)' if run.quick else ''}.",
         "",
@@ -106,14 +108,15 @@ def document(
     if not missed:
         lines.append("Every target was met in this run.")
     for outcome in missed:
+        # one analysis for each distinct explanation, under every figure it explains
+        explained: dict[str, list[str]] = {}
         for figure in outcome.missed:
-            lines += [
-                f"### {outcome.key}: {figure.subject}, {figure.metric} on {figure.backend} "
-                f"({figure.shown()}, target {figure.target})",
-                "",
-                limits.explain(outcome.key, figure),
-                "",
-            ]
+            explained.setdefault(limits.explain(outcome.key, figure), []).append(
+                f"{figure.subject}, {figure.metric} on {figure.backend}: {figure.shown()} "
+                f"(target {figure.target})"
+            )
+        for text, misses in explained.items():
+            lines += [f"### {outcome.key}", "", *(f"- {miss}" for miss in misses), "", text, ""]
         for name, excerpt in outcome.profiles.items():
             lines += [f"Profile of the server during {name}:", "", "```", excerpt, "```", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -72,3 +72,16 @@ def test_the_service_will_not_start_with_a_bad_value():
     )
     assert done.returncode == 2
     assert "CARGOLIVE_TIMEZONE: 'Nowhere/Land' is not an IANA time zone" in done.stderr
+
+
+def test_the_postgres_pool_is_sized_and_keeps_sessions() -> None:
+    from api.db import connection
+
+    settings = load_settings(
+        database_url="postgres://app@db.internal:5432/cargolive", database_pool_size=25
+    )
+    credentials = connection(settings)["credentials"]
+    assert credentials["maxsize"] == 25
+    assert callable(credentials["reset"])  # not asyncpg's RESET ALL round trip per statement
+    sqlite = connection(load_settings(database_url="sqlite://x.sqlite3"))
+    assert "reset" not in sqlite["credentials"]

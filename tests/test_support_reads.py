@@ -48,7 +48,9 @@ query ($first: Int!) {
 """
 # The token's viewer, the total, the page, then one batch each for the organizations, the
 # groups, the users (assignees and authors), the shipments, the timers, the ratings, the
-# messages and the members.
+# messages and the members. The users are two batches (assignees, then the authors a level
+# deeper) or one when both levels reach the loader in the same turn of the loop, which depends
+# on how fast the database answers; so one fewer is allowed, and never more.
 QUERIES_PER_PAGE = 12
 
 
@@ -204,4 +206,4 @@ async def test_a_page_of_threads_costs_the_same_queries_whatever_its_size(client
         assert len(node["messages"]["edges"]) == 2
     # The hub's relay reads the event log every second, whatever the request does.
     ours = [statement for statement in statements if "event_log" not in statement]
-    assert len(ours) == QUERIES_PER_PAGE, "\n".join(ours)
+    assert QUERIES_PER_PAGE - 1 <= len(ours) <= QUERIES_PER_PAGE, "\n".join(ours)
