@@ -1,12 +1,16 @@
-"""Hand-written SQL for the few hot reads where building the query through the ORM costs more
-than running it (a token look-up: 1.2 ms of CPU through tortoise, 0.17 ms as text)."""
+"""Hand-written SQL for the few hot statements where building the query through the ORM costs
+more than running it: tortoise spends 0.3-1 ms of CPU composing a statement that PostgreSQL
+answers in 0.1 ms. Used for the token look-up (every request) and the event-log rows (every
+write); values are converted by the models' own fields, so rows read the same either way."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 
 
 class Params:
@@ -25,3 +29,53 @@ def default() -> tuple[BaseDBAsyncClient, Params]:
     """The default connection and an empty set of placeholders in its dialect."""
     connection = Tortoise.get_connection("default")
     return connection, Params(connection.capabilities.dialect)
+
+
+def _column(model: type[Model], name: str) -> str:
+    return f'"{model._meta.fields_db_projection[name]}"'
+
+
+def _value(model: type[Model], name: str, value: Any) -> Any:
+    return model._meta.fields_map[name].to_db_value(value, None)
+
+
+async def insert(
+    connection: BaseDBAsyncClient,
+    model: type[Model],
+    rows: Sequence[Mapping[str, Any]],
+    returning: str | None = None,
+) -> list[Any]:
+    """INSERTs `rows` (values by field name, all rows with the same fields) in one statement;
+    the `returning` field of each row, in order, when asked."""
+    p = Params(connection.capabilities.dialect)
+    names = list(rows[0])
+    values = ", ".join(
+        "(" + ", ".join(p(_value(model, name, row[name])) for name in names) + ")" for row in rows
+    )
+    text = (
+        f'INSERT INTO "{model._meta.db_table}" '
+        f"({', '.join(_column(model, name) for name in names)}) VALUES {values}"
+    )
+    if returning is None:
+        await connection.execute_query(text, p.values)
+        return []
+    text += f" RETURNING {_column(model, returning)}"
+    found = await connection.execute_query_dict(text, p.values)
+    column = model._meta.fields_db_projection[returning]
+    return [row[column] for row in found]
+
+
+async def update(
+    connection: BaseDBAsyncClient, model: type[Model], key: Any, values: Mapping[str, Any]
+) -> None:
+    """UPDATEs the row whose primary key is `key` with `values` (by field name)."""
+    p = Params(connection.capabilities.dialect)
+    changes = ", ".join(
+        f"{_column(model, name)} = {p(_value(model, name, value))}"
+        for name, value in values.items()
+    )
+    pk = model._meta.pk_attr
+    await connection.execute_query(
+        f'UPDATE "{model._meta.db_table}" SET {changes} WHERE {_column(model, pk)} = {p(key)}',
+        p.values,
+    )

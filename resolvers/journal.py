@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from models import clock
+from models import clock, sql
 from models.alerts import StaffAlert
 from models.containers import Container, LoadingChange
 from models.disputes import DisputeUpdate
@@ -131,7 +131,7 @@ async def log_row(
     row.seq = await log.append(
         kind=kind, subject_id=row.id, topics=topics, audience=audience, occurred_at=occurred_at
     )
-    await type(row).filter(id=row.id).update(seq=row.seq)
+    await sql.update(log.connection, type(row), row.id, {"seq": row.seq})
     return row
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
+from models import sql
 from models.events import Event, EventKind, EventTopic
 from subscriptions import bus
 
@@ -50,21 +51,28 @@ class Recorder:
         """Appends one event row (and its topics) in this transaction; returns its seq."""
         if not self._ordered:
             await self._order_by_commit()
-        event = await Event.create(
-            kind=kind,
-            subject_id=subject_id,
-            audience_orgs=sorted(audience.orgs),
-            staff=audience.staff,
-            public=audience.public,
-            occurred_at=occurred_at,
-            using_db=self.connection,
+        # hand-written: through the ORM these two rows cost a fifth of a recordTrackingEvent
+        (seq,) = await sql.insert(
+            self.connection,
+            Event,
+            [
+                {
+                    "kind": kind,
+                    "subject_id": subject_id,
+                    "audience_orgs": sorted(audience.orgs),
+                    "staff": audience.staff,
+                    "public": audience.public,
+                    "occurred_at": occurred_at,
+                }
+            ],
+            returning="seq",
         )
         unique = tuple(dict.fromkeys(topics))
-        await EventTopic.bulk_create(
-            [EventTopic(topic=topic, seq=event.seq) for topic in unique], using_db=self.connection
+        await sql.insert(
+            self.connection, EventTopic, [{"topic": topic, "seq": seq} for topic in unique]
         )
-        self.notices.append(Notice(event.seq, unique))
-        return event.seq
+        self.notices.append(Notice(seq, unique))
+        return seq
 
     async def _order_by_commit(self) -> None:
         # seq must follow commit order: a seq taken inside a transaction could otherwise commit
