@@ -36,9 +36,11 @@ timed out. The per-event work before the first byte (the Redis notice, the log r
 QUERY = """\
 CPU per request. The tracking page's query measured in-process on PostgreSQL (token look-up
 and `schema.execute`, no HTTP): 7.7 ms of CPU per request at the start of this work, about
-285 resolved fields through strawberry and graphql-core and four statements built by tortoise
-(building a statement cost more than PostgreSQL took to run it: the token look-up took 1.2 ms
-through the ORM and 0.17-0.28 ms as hand-written SQL, which it now is). asyncpg's pool also
+285 resolved fields through strawberry and graphql-core, the token look-up, and four statements
+(the shipment, its vehicles and its container through tortoise, the 20 events in one
+hand-written windowed query). Building a statement through the ORM cost more than PostgreSQL
+took to run it: the token look-up took 1.2 ms that way and 0.17-0.28 ms as hand-written SQL,
+which it now is; the page then cost 6.2 ms. asyncpg's pool also
 sent `RESET ALL` & co. after every statement, a fifth of the samples: that is gone too (the
 closed loop went from 241 to 306 requests/s). Two workers share the machine's two cores with
 PostgreSQL and the load generator, so the machine's 2,000 ms of CPU a second, at about 6 ms
@@ -49,16 +51,22 @@ or statements that are not built through the ORM on every request. Neither was s
 this session; both are the next steps."""
 
 MUTATION = """\
-CPU per request on one worker (core 0, shared with PostgreSQL and Redis). The use case alone,
-measured in-process, costs 2.2 ms of CPU: six statements (the shipment, the tracking event,
-the transaction-scoped advisory lock that keeps the log in commit order, the log row, its
-topic, the event's seq), each about 0.36 ms to build through tortoise and run. Strawberry
-adds the argument conversion (its `convert_argument` imports `strawberry.relay.types` on
-every call: 4% of the samples) and the HTTP layer the rest: about 3.6 ms per request, so one
-worker saturates near 280/s, and at an offered 300/s the queue grows and the p99 with it.
-The token look-up is now hand-written SQL and the pool no longer resets connections
-(238 -> 278/s). Next: take the seq before inserting the tracking event (one UPDATE fewer) and
-write the event-log rows with hand-written SQL."""
+CPU per request on one worker (core 0, which PostgreSQL and Redis also use). At the start of
+this work the use case alone, measured in-process, cost 2.2 ms of CPU in six statements, each
+about 0.36 ms to build through tortoise and run; the closed loop did 238/s. Now the token
+look-up, the tracking event, the event-log row, its topics and the event's seq are
+hand-written SQL (models/sql.py), and the pool no longer resets a connection after each
+statement: the use case costs 1.7-1.9 ms and the closed loop does 320-330/s. What is left
+per request: strawberry's execution of the mutation, about 30% of the worker's samples, spread
+thin (argument conversion, which imports `strawberry.relay.types` on every call; extension
+context managers; type resolution), the shipment's look-up through its visibility queryset
+(10%: kept in the ORM, since that queryset is the one place tenant isolation is written), the
+HTTP layer (10%) and the notice to Redis. At an offered 300/s the worker is about 90% busy, so
+the queue, and with it the p99, swings with every pause of this shared 2-core VM: 42 ms and
+185 ms in two runs of the same code. A second worker does not help on two cores already shared
+with PostgreSQL, Redis and the load (372/s closed loop, but a worse open loop as the kernel
+spreads the connections unevenly). Next: the shipment look-up and the transaction's own
+statements, and fewer strawberry layers per mutation."""
 
 SLOW = """\
 Noise at this size: the p99 of the readers is 6-10 ms, so a change of 1-2 ms is 10-20%.
