@@ -6,7 +6,9 @@ up every worker's figures (gauges as the live sum), so one scrape sees the whole
 
 from __future__ import annotations
 
+import gc
 import os
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -42,6 +44,29 @@ ACTIVE_SUBSCRIPTIONS = Gauge(
     "GraphQL subscriptions running now",
     multiprocess_mode="livesum",
 )
+
+
+GC_PAUSES = Histogram(
+    "cargolive_gc_pause_seconds",
+    "Time the process stood still in a garbage collection, by generation",
+    ["generation"],
+    buckets=(0.0005, 0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
+)
+_gc_started = 0.0
+
+
+def _on_gc(phase: str, info: dict[str, int]) -> None:
+    global _gc_started
+    if phase == "start":
+        _gc_started = time.perf_counter()
+    else:
+        GC_PAUSES.labels(str(info["generation"])).observe(time.perf_counter() - _gc_started)
+
+
+def time_gc_pauses() -> None:
+    """Times every collection into GC_PAUSES: a full collection stops every socket at once."""
+    if _on_gc not in gc.callbacks:
+        gc.callbacks.append(_on_gc)
 
 
 def count_errors(errors: Iterable[dict[str, Any]]) -> None:

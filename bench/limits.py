@@ -68,12 +68,33 @@ with PostgreSQL, Redis and the load (372/s closed loop, but a worse open loop as
 spreads the connections unevenly). Next: the shipment look-up and the transaction's own
 statements, and fewer strawberry layers per mutation."""
 
+SPREAD_SQLITE = """\
+A saturated core, not the fan-out. On SQLite + memory:// no other process can reach the
+server's in-process bus, so the writer records its 200 events a second through the server's
+own `recordTrackingEvent` over HTTP: about 3 ms of CPU each (see mutation), 60% of the
+server's one core before a single frame is sent. With the fan-out on top the server is about
+90% busy (the "server CPU busy" row), and the latency is the queue in front of that core. On
+PostgreSQL + Redis the writes run in another process, as they do when several Cargolive
+processes share a database, and the same fan-out meets both targets."""
+
+SPREAD_GC = """\
+Garbage-collection pauses. Timing every collection and the event loop's lag in the server
+during this scenario: with gc's default thresholds a full collection came every few seconds
+and walked every open socket's objects (57 ms growing to 449 ms); with (700, 1000, 10) one
+middle collection after the sockets connected walked them all at once (304 ms, the whole p99
+of the run). Now the start-up heap is frozen out of the collector and the thresholds are
+(700, 100, 100): middle collections of 20-30 ms and no full collection in a 30 s run (the
+"full GC collections" row counts them). A miss here means a collection still landed in the
+run: its pause is in that row."""
+
 SLOW = """\
 Noise at this size: the p99 of the readers is 6-10 ms, so a change of 1-2 ms is 10-20%.
 The slow sockets' frames wait in their bounded outbox and are never written while they do
 not read; the others' writes do not wait for them (see fan-out)."""
 
 EXPLANATIONS: dict[tuple[str, str], str] = {
+    ("spread", "SQLite"): SPREAD_SQLITE,
+    ("spread", "latency"): SPREAD_GC,
     ("fan-out", "ratio"): FANOUT,
     ("query", "requests/s"): QUERY,
     ("query", "p99"): QUERY,
@@ -85,6 +106,6 @@ EXPLANATIONS: dict[tuple[str, str], str] = {
 
 def explain(scenario: str, figure: Figure) -> str:
     for (key, metric), text in EXPLANATIONS.items():
-        if key == scenario and metric in figure.metric:
+        if key == scenario and (metric in figure.metric or metric in figure.backend):
             return text
     return "No analysis written for this miss yet: see the profile below."

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.backends import Backend
+from bench.http import HttpClient
 from bench.processes import ROOT, LoadProcess, Server
 from bench.profile import recording
 from bench.stats import summary_ms
@@ -76,6 +77,30 @@ async def open_all(
         errors = [error for reply in replies for error in reply["errors"]]
         raise RuntimeError(f"{failed} of {len(subs)} subscriptions failed: {errors[:3]}")
     return {"seconds": time.perf_counter() - started}
+
+
+async def full_collections(target: Server) -> str:
+    """The server's full garbage collections so far, from its /metrics: how many, their total
+    time, and the histogram bucket that holds the longest ("≤ 0.25 s")."""
+    client = HttpClient(target.host, target.port)
+    try:
+        _, body = await client.request("GET", "/metrics")
+    finally:
+        await client.close()
+    count, total, buckets = 0, 0.0, []
+    for line in body.decode().splitlines():
+        if 'generation="2"' not in line or line.startswith("#"):
+            continue
+        name, value = line.rsplit(" ", 1)
+        if name.startswith("cargolive_gc_pause_seconds_count"):
+            count = int(float(value))
+        elif name.startswith("cargolive_gc_pause_seconds_sum"):
+            total = float(value)
+        elif name.startswith("cargolive_gc_pause_seconds_bucket"):
+            bound = name.split('le="')[1].split('"')[0]
+            buckets.append((float(value), bound))
+    longest = next((bound for seen, bound in buckets if seen >= count), "?") if count else "-"
+    return f"{count} ({total * 1000:.0f} ms in all, the longest ≤ {longest} s)"
 
 
 def socket_notes(label: str, collected: dict[str, Any]) -> list[str]:

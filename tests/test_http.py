@@ -187,3 +187,17 @@ async def test_readiness_fails_when_the_bus_is_unreachable(database):
 
 async def test_a_started_app_runs_the_middle_gc_generation_rarely(app):
     assert gc.get_threshold() == GC_THRESHOLDS
+
+
+async def test_metrics_time_the_full_garbage_collections(client):
+    def full_collections(text: str) -> float:
+        counts = [
+            float(line.rsplit(" ", 1)[1])
+            for line in text.splitlines()
+            if line.startswith('cargolive_gc_pause_seconds_count{generation="2"}')
+        ]
+        return counts[0] if counts else 0.0  # the series appears with its first collection
+
+    before = full_collections((await client.get("/metrics")).text)
+    gc.collect()
+    assert full_collections((await client.get("/metrics")).text) == before + 1

@@ -9,13 +9,13 @@ from bench.backends import Backend, announcing, fresh_database
 from bench.pacing import Delivery, Paced, check, paced
 from bench.processes import cargolive_command, load_processes, server
 from bench.report import Outcome
-from bench.run import Run, open_all, socket_notes
+from bench.run import Run, full_collections, open_all, socket_notes
 
 SUBSCRIBERS, SHIPMENTS, RATE, SECONDS = 2000, 200, 200.0, 30.0
 P50_MS, P99_MS = 15.0, 50.0
 
 
-async def measure(run: Run, chosen: Backend) -> tuple[Delivery, Paced, float, list[str]]:
+async def measure(run: Run, chosen: Backend) -> tuple[Delivery, Paced, float, list[str], str]:
     shipments = run.size(SHIPMENTS, 20)
     subscribers = run.size(SUBSCRIBERS)
     async with fresh_database(chosen) as backend, announcing(backend):
@@ -41,10 +41,11 @@ async def measure(run: Run, chosen: Backend) -> tuple[Delivery, Paced, float, li
                     cpu = (target.cpu_seconds() - cpu) / sent.seconds
                     await asyncio.sleep(3)  # the last events arrive
                     collected = await load.call("collect", key_path=workload.KEY_PATH)
+                    collections = await full_collections(target)
             finally:
                 await writer.close()
     delivery = check(collected["receipts"], sent.sent, lambda slot: slot % shipments, subscribers)
-    return delivery, sent, cpu, socket_notes(chosen.label, collected)
+    return delivery, sent, cpu, socket_notes(chosen.label, collected), collections
 
 
 async def run(run: Run) -> Outcome:
@@ -61,7 +62,7 @@ async def run(run: Run) -> Outcome:
         "committed on its shipment."
     )
     for chosen in run.backends:
-        delivery, sent, cpu, notes = await measure(run, chosen)
+        delivery, sent, cpu, notes, collections = await measure(run, chosen)
         outcome.notes += notes
         label = chosen.label
         outcome.add("Cargolive", label, "events written/s", sent.rate)
@@ -90,6 +91,7 @@ async def run(run: Run) -> Outcome:
             "Cargolive", label, "duplicated", delivery.duplicated, "", "0", delivery.duplicated == 0
         )
         outcome.add("Cargolive", label, "server CPU busy", cpu * 100, "%")
+        outcome.add("Cargolive", label, "full GC collections", collections)
         if sent.failed:
             outcome.notes.append(
                 f"{label}: {len(sent.failed)} writes failed, e.g. {sent.failed[0]}"
