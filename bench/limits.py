@@ -55,18 +55,20 @@ CPU per request on one worker (core 0, which PostgreSQL and Redis also use). At 
 this work the use case alone, measured in-process, cost 2.2 ms of CPU in six statements, each
 about 0.36 ms to build through tortoise and run; the closed loop did 238/s. Now the token
 look-up, the tracking event, the event-log row, its topics and the event's seq are
-hand-written SQL (models/sql.py), and the pool no longer resets a connection after each
-statement: the use case costs 1.7-1.9 ms and the closed loop does 320-330/s. What is left
-per request: strawberry's execution of the mutation, about 30% of the worker's samples, spread
-thin (argument conversion, which imports `strawberry.relay.types` on every call; extension
-context managers; type resolution), the shipment's look-up through its visibility queryset
-(10%: kept in the ORM, since that queryset is the one place tenant isolation is written), the
-HTTP layer (10%) and the notice to Redis. At an offered 300/s the worker is about 90% busy, so
-the queue, and with it the p99, swings with every pause of this shared 2-core VM: 42 ms and
-185 ms in two runs of the same code. A second worker does not help on two cores already shared
-with PostgreSQL, Redis and the load (372/s closed loop, but a worse open loop as the kernel
-spreads the connections unevenly). Next: the shipment look-up and the transaction's own
-statements, and fewer strawberry layers per mutation."""
+hand-written SQL (models/sql.py), the pool no longer resets a connection after each
+statement and the collector no longer stops the process for hundreds of milliseconds: the use
+case costs 1.7-1.9 ms and the closed loop does 320-384/s on PostgreSQL across runs (300/s on
+SQLite, where every write also waits for the one connection). What is left per request:
+strawberry's execution of the mutation, about 30% of the worker's samples, spread thin
+(argument conversion, which imports `strawberry.relay.types` on every call; extension context
+managers; type resolution), the shipment's look-up through its visibility queryset (10%: kept
+in the ORM, since that queryset is the one place tenant isolation is written), the HTTP layer
+(10%) and the notice to Redis. At an offered 300/s the worker is 80-90% busy, so the p50 stays
+at 4-8 ms while the p99 is whatever queue the last stall of this shared 2-core VM left behind:
+42 ms, 185 ms and 597 ms in three runs of nearly the same code. A second worker does not help
+on two cores already shared with PostgreSQL, Redis and the load (372/s closed loop, but a worse
+open loop as the kernel spreads the connections unevenly). Next: the shipment look-up and the
+transaction's own statements, and fewer strawberry layers per mutation."""
 
 SPREAD_SQLITE = """\
 A saturated core, not the fan-out. On SQLite + memory:// no other process can reach the
@@ -88,9 +90,14 @@ of the run). Now the start-up heap is frozen out of the collector and the thresh
 run: its pause is in that row."""
 
 SLOW = """\
-Noise at this size: the p99 of the readers is 6-10 ms, so a change of 1-2 ms is 10-20%.
-The slow sockets' frames wait in their bounded outbox and are never written while they do
-not read; the others' writes do not wait for them (see fan-out)."""
+Run-to-run noise larger than the effect. With 2,000 sockets on one shipment the readers' p99
+is the time to write an event to all of them (35-80 ms), and the two runs compared are two
+server processes started one after the other: on SQLite the run with slow sockets came out
+46% *faster*, on PostgreSQL 24% slower. What the slow sockets cost the others is 20 frames
+fewer to write per event (their frames wait in their bounded outboxes, and no write waits for
+them: see fan-out); memory stays flat (the RSS rows) and no reader lost an event. A verdict
+within 10% needs both cases in one server, interleaved, and repeated runs: the next step."""
+
 
 EXPLANATIONS: dict[tuple[str, str], str] = {
     ("spread", "SQLite"): SPREAD_SQLITE,
