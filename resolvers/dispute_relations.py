@@ -44,6 +44,16 @@ async def dispute(viewer: Viewer, key: int) -> Dispute | None:
     return await visible_disputes(viewer).get_or_none(id=key)
 
 
+def visible_dispute(loaders: Loaders, viewer: Viewer) -> DataLoader[int, Dispute | None]:
+    """A dispute by id, or None where this viewer may not see it."""
+
+    async def batch(ids: Sequence[int]) -> list[Dispute | None]:
+        rows = {row.id: row for row in await visible_disputes(viewer).filter(id__in=list(ids))}
+        return [rows.get(key) for key in ids]
+
+    return loaders.get(("visible_dispute", viewer), batch)
+
+
 def _visible_dispute_ids(viewer: Viewer) -> Subquery:
     return Subquery(visible_disputes(viewer).values("id"))
 

@@ -17,7 +17,7 @@ from models.alerts import StaffAlert as StaffAlertRow
 from models.alerts import StaffAlertKind as StaffAlertKindEnum
 from models.events import Event, EventKind
 from models.viewer import Viewer
-from resolvers import relations, support_reads
+from resolvers import dispute_relations, relations, support_reads
 from resolvers.alerts import STAFF_TOPIC
 from resolvers.errors import forbidden
 from resolvers.pagination import encode_cursor
@@ -66,11 +66,15 @@ class StaffAlert:
         row = await loader.load(self._row.shipment_id)
         return Shipment.from_model(row) if row else None
 
-    @strawberry.field
-    def dispute(self) -> Dispute | None:
-        # Disputes are being built in their own issue; until their tables land no alert can
-        # name one, and this returns null. That issue loads `self._row.dispute_id` here.
-        return None
+    @strawberry.field(description="The dispute, for fraud reports and escalations")
+    async def dispute(self, info: Info) -> Dispute | None:
+        if self._row.dispute_id is None:
+            return None
+        loader = dispute_relations.visible_dispute(
+            info.context.loaders, info.context.require_viewer()
+        )
+        row = await loader.load(self._row.dispute_id)
+        return Dispute.from_model(row) if row else None
 
 
 async def _alert(event: Event) -> StaffAlert | None:

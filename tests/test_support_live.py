@@ -14,6 +14,7 @@ from models.shipments import ShipmentStatus
 from resolvers.pickups import raise_late_pickups
 from resolvers.support_sla import raise_sla_alerts
 from tests import ws
+from tests.disputing import accepted_shipment, open_dispute
 from tests.shipping import gid
 from tests.support import STAFF_ALERTS, THREAD_MESSAGES, build_desk, open_thread, post
 
@@ -176,3 +177,16 @@ async def test_staff_alerts_resume_from_a_cursor(server, client, desk):
         await quiet(socket)
     assert [a["kind"] for a in live] == ["SLA_BREACHED", "SLA_BREACHED"]
     assert replayed == live[1:]
+
+
+async def test_a_fraud_report_reaches_the_staff_socket_with_its_dispute(server, client, make, desk):
+    shipment = await accepted_shipment(make, desk.dealer, desk.carrier)
+    async with await ws.connect(server) as agent:
+        await ws.init(agent, desk.agent.token)
+        await ws.subscribe(agent, STAFF_ALERTS, {})
+        await asyncio.sleep(0.2)
+        dispute = await open_dispute(client, desk.dealer, shipment, "FRAUD")
+        (alert,) = await frames(agent, 1, "staffAlerts")
+    assert alert["kind"] == "FRAUD_REPORTED"
+    assert alert["dispute"] == {"id": dispute["id"]}
+    assert alert["shipment"] == {"id": gid("Shipment", shipment.id)}
