@@ -41,6 +41,15 @@ def _value(model: type[Model], name: str, value: Any) -> Any:
     return model._meta.fields_map[name].to_db_value(value, None)
 
 
+def _insert(model: type[Model], rows: Sequence[Mapping[str, Any]], p: Params) -> str:
+    names = list(rows[0])
+    values = ", ".join(
+        "(" + ", ".join(p(_value(model, name, row[name])) for name in names) + ")" for row in rows
+    )
+    columns = ", ".join(_column(model, name) for name in names)
+    return f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES {values}'
+
+
 async def insert(
     connection: BaseDBAsyncClient,
     model: type[Model],
@@ -50,19 +59,13 @@ async def insert(
     """INSERTs `rows` (values by field name, all rows with the same fields) in one statement;
     the `returning` field of each row, in order, when asked."""
     p = Params(connection.capabilities.dialect)
-    names = list(rows[0])
-    values = ", ".join(
-        "(" + ", ".join(p(_value(model, name, row[name])) for name in names) + ")" for row in rows
-    )
-    text = (
-        f'INSERT INTO "{model._meta.db_table}" '
-        f"({', '.join(_column(model, name) for name in names)}) VALUES {values}"
-    )
+    text = _insert(model, rows, p)
     if returning is None:
         await connection.execute_query(text, p.values)
         return []
-    text += f" RETURNING {_column(model, returning)}"
-    found = await connection.execute_query_dict(text, p.values)
+    found = await connection.execute_query_dict(
+        f"{text} RETURNING {_column(model, returning)}", p.values
+    )
     column = model._meta.fields_db_projection[returning]
     return [row[column] for row in found]
 
@@ -70,14 +73,9 @@ async def insert(
 async def create(connection: BaseDBAsyncClient, model: type[M], values: Mapping[str, Any]) -> M:
     """INSERTs one row and returns it as the ORM would have read it back."""
     p = Params(connection.capabilities.dialect)
-    names = list(values)
-    text = (
-        f'INSERT INTO "{model._meta.db_table}" '
-        f"({', '.join(_column(model, name) for name in names)}) "
-        f"VALUES ({', '.join(p(_value(model, name, values[name])) for name in names)}) "
-        "RETURNING *"
+    (row,) = await connection.execute_query_dict(
+        f"{_insert(model, [values], p)} RETURNING *", p.values
     )
-    (row,) = await connection.execute_query_dict(text, p.values)
     return model._init_from_db(**row)
 
 
