@@ -37,14 +37,20 @@ def _column(model: type[Model], name: str) -> str:
     return f'"{model._meta.fields_db_projection[name]}"'
 
 
-def _value(model: type[Model], name: str, value: Any) -> Any:
+def db_value(model: type[Model], name: str, value: Any) -> Any:
+    """`value` as the field `name` of `model` stores it (for a hand-written statement)."""
     return model._meta.fields_map[name].to_db_value(value, None)
+
+
+def python_value(model: type[Model], name: str, value: Any) -> Any:
+    """A column read by a hand-written statement, as the field `name` of `model` reads it."""
+    return model._meta.fields_map[name].to_python_value(value)
 
 
 def _insert(model: type[Model], rows: Sequence[Mapping[str, Any]], p: Params) -> str:
     names = list(rows[0])
     values = ", ".join(
-        "(" + ", ".join(p(_value(model, name, row[name])) for name in names) + ")" for row in rows
+        "(" + ", ".join(p(db_value(model, name, row[name])) for name in names) + ")" for row in rows
     )
     columns = ", ".join(_column(model, name) for name in names)
     return f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES {values}'
@@ -85,7 +91,7 @@ async def update(
     """UPDATEs the row whose primary key is `key` with `values` (by field name)."""
     p = Params(connection.capabilities.dialect)
     changes = ", ".join(
-        f"{_column(model, name)} = {p(_value(model, name, value))}"
+        f"{_column(model, name)} = {p(db_value(model, name, value))}"
         for name, value in values.items()
     )
     pk = model._meta.pk_attr

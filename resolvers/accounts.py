@@ -87,7 +87,6 @@ async def viewer_for_token(token: str) -> Viewer | None:
     if not token.startswith(TOKEN_PREFIX):
         return None
     connection, p = sql.default()
-    expires = AccessToken._meta.fields_map["expires_at"]
     rows = await connection.execute_query_dict(
         f"""SELECT t.id, t.expires_at, u.id AS user_id, u.role, o.id AS organization_id,
                    o.kind, o.blocked
@@ -95,7 +94,7 @@ async def viewer_for_token(token: str) -> Viewer | None:
             JOIN user_account u ON u.id = t.user_id
             JOIN organization o ON o.id = u.organization_id
             WHERE t.token_hash = {p(token_digest(token))} AND t.revoked_at IS NULL
-              AND t.expires_at > {p(expires.to_db_value(clock.now(), None))}
+              AND t.expires_at > {p(sql.db_value(AccessToken, "expires_at", clock.now()))}
             LIMIT 1""",
         p.values,
     )
@@ -109,7 +108,7 @@ async def viewer_for_token(token: str) -> Viewer | None:
         role=Role(row["role"]),
         blocked=bool(row["blocked"]),
         token_id=row["id"],
-        expires_at=expires.to_python_value(row["expires_at"]),
+        expires_at=sql.python_value(AccessToken, "expires_at", row["expires_at"]),
     )
 
 

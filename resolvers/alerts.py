@@ -11,6 +11,7 @@ import datetime as dt
 
 from models.alerts import StaffAlert, StaffAlertKind
 from models.events import EventKind
+from resolvers.journal import log_row
 from subscriptions.log import Audience, Recorder
 
 STAFF_TOPIC = "staff"
@@ -36,12 +37,11 @@ async def raise_staff_alert(
         occurred_at=occurred_at,
         using_db=log.connection,
     )
-    alert.seq = await log.append(
+    return await log_row(
+        log,
+        alert,
         kind=EventKind.STAFF_ALERT,
-        subject_id=alert.id,
         topics=[STAFF_TOPIC],
         audience=STAFF_ONLY,
         occurred_at=occurred_at,
     )
-    await StaffAlert.filter(id=alert.id).using_db(log.connection).update(seq=alert.seq)
-    return alert

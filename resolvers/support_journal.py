@@ -14,6 +14,7 @@ from models import clock
 from models.events import EventKind
 from models.support import SupportMessage, SupportThread
 from resolvers.errors import conflict
+from resolvers.journal import log_row
 from subscriptions.log import Audience, Recorder
 
 
@@ -49,12 +50,11 @@ async def append_message(
         thread_id=thread.id, author_id=author_id, body=body, internal=internal, created_at=at
     )
     audience = frozenset() if internal else frozenset({thread.dealer_id})
-    message.seq = await log.append(
+    return await log_row(
+        log,
+        message,
         kind=EventKind.SUPPORT_MESSAGE,
-        subject_id=message.id,
         topics=[thread_topic(thread.id)],
         audience=Audience(orgs=audience, staff=True, public=False),
         occurred_at=at,
     )
-    await SupportMessage.filter(id=message.id).update(seq=message.seq)
-    return message
