@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
@@ -13,6 +14,7 @@ from tortoise.queryset import QuerySet
 from resolvers.errors import invalid
 
 M = TypeVar("M", bound=Model)
+K = TypeVar("K", bound=Hashable)
 MAX_PAGE = 100
 DEFAULT_PAGE = 20
 
@@ -49,6 +51,49 @@ class Page(Generic[M]):
 
     def cursor(self, item: M) -> str:
         return encode_cursor(item.pk)
+
+
+@dataclass(frozen=True)
+class SeqPage(Page[M]):
+    """Rows in the event log's order: the cursor is the seq, which also resumes a stream."""
+
+    def cursor(self, item: M) -> str:
+        seq = getattr(item, "seq", None)
+        assert seq is not None
+        return encode_cursor(seq)
+
+
+def ranked_pages(
+    model: type[M],
+    rows: list[dict[str, Any]],
+    keys: Sequence[K],
+    key_column: str,
+    size: int,
+    after: int,
+) -> list[SeqPage[M]]:
+    """One page per key from the rows of a windowed query (`page_rank`: 0 for the cursor's own
+    row, 1.. after it; `page_total`: the key's rows in all), in `keys`' order; the row ranked 0
+    only carries the total when nothing follows it."""
+    by_key: dict[K, list[dict[str, Any]]] = {key: [] for key in keys}
+    for row in rows:
+        by_key[row[key_column]].append(row)
+    pages = []
+    for key in keys:
+        found = by_key[key]
+        following = [
+            model._init_from_db(**{k: v for k, v in row.items() if not k.startswith("page_")})
+            for row in found
+            if row["page_rank"] > 0
+        ]
+        pages.append(
+            SeqPage(
+                items=following[:size],
+                has_next=len(following) > size,
+                has_previous=after > 0,
+                total=found[0]["page_total"] if found else 0,
+            )
+        )
+    return pages
 
 
 async def keyset_page(

@@ -7,8 +7,6 @@ its answers (the viewer, the page asked for), so that a cache is never shared ac
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -16,7 +14,7 @@ from models import sql
 from models.shipments import Shipment, TrackingEvent, Vehicle
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
-from resolvers.pagination import Page, decode_cursor, encode_cursor, page_size
+from resolvers.pagination import SeqPage, decode_cursor, page_size, ranked_pages
 from resolvers.visibility import visible_shipments
 
 
@@ -50,16 +48,7 @@ def visible_shipment(loaders: Loaders, viewer: Viewer) -> DataLoader[int, Shipme
     return loaders.get(("visible_shipment", viewer), batch)
 
 
-@dataclass(frozen=True)
-class EventPage(Page[TrackingEvent]):
-    """A page of tracking events: ordered by seq, the event log's order, which is the cursor."""
-
-    def cursor(self, item: TrackingEvent) -> str:
-        assert item.seq is not None
-        return encode_cursor(item.seq)
-
-
-async def _pages(topics: Sequence[str], size: int, after: int) -> list[EventPage]:
+async def _pages(topics: Sequence[str], size: int, after: int) -> list[SeqPage[TrackingEvent]]:
     """One query for every topic's page: ROW_NUMBER() over each topic, minus the rows up to
     the cursor, ranks the rows after it; the row ranked 0 (the cursor's own) is kept only to
     carry the topic's total when nothing follows it."""
@@ -78,32 +67,17 @@ async def _pages(topics: Sequence[str], size: int, after: int) -> list[EventPage
         ORDER BY page_topic, seq
     """
     rows = await connection.execute_query_dict(text, p.values)
-    by_topic: dict[str, list[dict[str, Any]]] = {topic: [] for topic in topics}
-    for row in rows:
-        by_topic[row["page_topic"]].append(row)
-    pages = []
-    for topic in topics:
-        found = by_topic[topic]
-        following = [TrackingEvent._init_from_db(**row) for row in found if row["page_rank"] > 0]
-        pages.append(
-            EventPage(
-                items=following[:size],
-                has_next=len(following) > size,
-                has_previous=after > 0,
-                total=found[0]["page_total"] if found else 0,
-            )
-        )
-    return pages
+    return ranked_pages(TrackingEvent, rows, topics, "page_topic", size, after)
 
 
 async def events_page(
     loaders: Loaders, topic: str, *, first: int | None, after: str | None
-) -> EventPage:
+) -> SeqPage[TrackingEvent]:
     """The tracking events of a topic (`shipment:7`, `container:3`), oldest first by seq."""
     size = page_size(first)
     start = decode_cursor(after) if after is not None else 0
 
-    async def batch(topics: Sequence[str]) -> list[EventPage]:
+    async def batch(topics: Sequence[str]) -> list[SeqPage[TrackingEvent]]:
         return await _pages(topics, size, start)
 
     return await loaders.get(("events_page", size, start), batch).load(topic)

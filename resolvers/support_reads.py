@@ -7,8 +7,6 @@ loaded in one query per request, however many threads or groups the page holds.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any
 
 from strawberry.dataloader import DataLoader
 
@@ -25,7 +23,14 @@ from models.support import (
 )
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
-from resolvers.pagination import Page, decode_cursor, encode_cursor, keyset_page, page_size
+from resolvers.pagination import (
+    Page,
+    SeqPage,
+    decode_cursor,
+    keyset_page,
+    page_size,
+    ranked_pages,
+)
 from resolvers.support_access import visible_messages, visible_threads
 
 
@@ -99,18 +104,9 @@ def desk_of(loaders: Loaders) -> DataLoader[int, DealerDesk | None]:
     return loaders.get("desk_of", batch)
 
 
-@dataclass(frozen=True)
-class MessagePage(Page[SupportMessage]):
-    """Messages oldest first by seq, the event log's order: a cursor also resumes the stream."""
-
-    def cursor(self, item: SupportMessage) -> str:
-        assert item.seq is not None
-        return encode_cursor(item.seq)
-
-
 async def _pages(
     thread_ids: Sequence[int], size: int, after: int, public_only: bool
-) -> list[MessagePage]:
+) -> list[SeqPage[SupportMessage]]:
     """One query for every thread's page (as relations.events_page does for tracking).
     Placeholders are made in the order they appear in the text: SQLite's `?` are positional."""
     connection, p = sql.default()
@@ -129,39 +125,18 @@ async def _pages(
         ORDER BY thread_id, seq
     """
     rows = await connection.execute_query_dict(text, p.values)
-    by_thread: dict[int, list[dict[str, Any]]] = {key: [] for key in thread_ids}
-    for row in rows:
-        by_thread[row["thread_id"]].append(row)
-    pages = []
-    for key in thread_ids:
-        found = by_thread[key]
-        following = [
-            SupportMessage._init_from_db(
-                **{k: v for k, v in row.items() if not k.startswith("page_")}
-            )
-            for row in found
-            if row["page_rank"] > 0
-        ]
-        pages.append(
-            MessagePage(
-                items=following[:size],
-                has_next=len(following) > size,
-                has_previous=after > 0,
-                total=found[0]["page_total"] if found else 0,
-            )
-        )
-    return pages
+    return ranked_pages(SupportMessage, rows, thread_ids, "thread_id", size, after)
 
 
 async def messages_page(
     loaders: Loaders, viewer: Viewer, thread_id: int, *, first: int | None, after: str | None
-) -> MessagePage:
+) -> SeqPage[SupportMessage]:
     """A page of a visible thread's messages; a dealer's pages and totals skip internal notes."""
     size = page_size(first)
     start = decode_cursor(after) if after is not None else 0
     public_only = not viewer.is_staff
 
-    async def batch(keys: Sequence[int]) -> list[MessagePage]:
+    async def batch(keys: Sequence[int]) -> list[SeqPage[SupportMessage]]:
         return await _pages(keys, size, start, public_only)
 
     return await loaders.get(("messages_page", size, start, public_only), batch).load(thread_id)

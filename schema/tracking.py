@@ -14,7 +14,7 @@ from models.shipments import EventClassifier as EventClassifierEnum
 from models.shipments import TrackingEventType as TrackingEventTypeEnum
 from resolvers import listings, relations, tracking
 from resolvers.errors import DomainError
-from resolvers.pagination import encode_cursor
+from resolvers.pagination import SeqPage, encode_cursor
 from schema.base import Location, LocationInput, Node, PageInfo, UserError, page_info, run_payload
 from schema.context import Info
 from schema.convert import location, optional_place
@@ -95,7 +95,7 @@ class TrackingEventConnection:
     total_count: int
 
     @classmethod
-    def from_page(cls, page: relations.EventPage) -> TrackingEventConnection:
+    def from_page(cls, page: SeqPage[tables.TrackingEvent]) -> TrackingEventConnection:
         return cls(
             edges=[
                 TrackingEventEdge(node=TrackingEvent.from_model(row), cursor=_cursor(row))
