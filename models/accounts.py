@@ -50,6 +50,9 @@ class AccessToken(Model):
     created_at = fields.DatetimeField()
     expires_at = fields.DatetimeField()
     revoked_at = fields.DatetimeField(null=True)
+    # The first token of the sign-in this one was refreshed from (None: it is that first one).
+    # A socket stays open while its sign-in has a live token, through every refresh.
+    session_id = fields.IntField(null=True, db_index=True)
 
     user_id: int
 

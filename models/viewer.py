@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.enums import STAFF_ROLES, OrganizationKind, Role
+from models.integrations.apikeys import ApiScope
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +18,26 @@ class Viewer:
     blocked: bool = False
     token_id: int | None = None
     expires_at: dt.datetime | None = None
+    # An API key: it acts as its organization (through its own user) within these scopes.
+    api_key_id: int | None = None
+    scopes: frozenset[ApiScope] | None = None  # None: a person, with every right of the role
+
+    @property
+    def is_api_key(self) -> bool:
+        return self.api_key_id is not None
+
+    def may(self, scope: ApiScope) -> bool:
+        """A person may do all its role allows; a key only what its scopes name too."""
+        return self.scopes is None or scope in self.scopes
+
+    @property
+    def credential(self) -> tuple[str, int] | None:
+        """What a socket signed in with this viewer lives by: ("key", id) or ("token", id)."""
+        if self.api_key_id is not None:
+            return ("key", self.api_key_id)
+        if self.token_id is not None:
+            return ("token", self.token_id)
+        return None
 
     @property
     def is_admin(self) -> bool:

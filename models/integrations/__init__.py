@@ -1,0 +1,1 @@
+"""Integrations: the credentials and safeguards of dealers' and carriers' own systems."""
