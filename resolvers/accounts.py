@@ -10,21 +10,28 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import clock, sql
 from models.accounts import AccessToken, Organization, User
 from models.enums import ROLES_BY_KIND, ErrorCode, OrganizationKind, Role
+from models.events import EventKind
 from models.viewer import Viewer
-from resolvers.access import writer
-from resolvers.errors import DomainError, invalid, not_found
+from resolvers.access import signed_in, writer
+from resolvers.errors import DomainError, Unauthenticated, forbidden, invalid, not_found
+from subscriptions.log import Audience, Recorder, recording
 
 TOKEN_PREFIX = "clv_"
+# Revocations of tokens and keys are events on this topic, seen by no one: every process's
+# sockets signed in with a credential wake up on it and close at once if theirs died.
+CREDENTIALS_TOPIC = "credentials"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
@@ -54,6 +61,7 @@ def token_digest(token: str) -> str:
 class Session:
     token: str
     user: User
+    expires_at: dt.datetime
 
 
 def _normal_email(email: str) -> str:
@@ -67,16 +75,85 @@ async def login(*, email: str, password: str, ttl: dt.timedelta) -> Session:
     matches = await _password_matches(user.password_hash if user else _dummy_hash(), password)
     if user is None or not matches:
         raise DomainError(ErrorCode.INVALID_INPUT, "wrong email or password", ["password"])
-    return Session(token=await issue_token(user, ttl), user=user)
+    token, row = await _issue(user.id, ttl, session_id=None)
+    return Session(token=token, user=user, expires_at=row.expires_at)
 
 
 async def issue_token(user: User, ttl: dt.timedelta) -> str:
+    token, _ = await _issue(user.id, ttl, session_id=None)
+    return token
+
+
+async def _issue(
+    user_id: int, ttl: dt.timedelta, *, session_id: int | None, using_db: Any = None
+) -> tuple[str, AccessToken]:
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = clock.now()
-    await AccessToken.create(
-        token_hash=token_digest(token), user=user, created_at=now, expires_at=now + ttl
+    row = await AccessToken.create(
+        token_hash=token_digest(token),
+        user_id=user_id,
+        created_at=now,
+        expires_at=now + ttl,
+        session_id=session_id,
+        using_db=using_db,
     )
-    return token
+    return token, row
+
+
+def _token_viewer(viewer: Viewer | None) -> Viewer:
+    viewer = signed_in(viewer)
+    if viewer.token_id is None:
+        raise forbidden("only a login token can be refreshed or logged out; revoke API keys")
+    return viewer
+
+
+async def refresh_token(*, viewer: Viewer | None, ttl: dt.timedelta) -> Session:
+    """A new token of the same sign-in, and the one used to ask revoked: sockets signed in
+    with the old one stay open (they live by the sign-in), the old token no longer works."""
+    viewer = _token_viewer(viewer)
+    assert viewer.token_id is not None
+    async with recording() as log:
+        old = await AccessToken.get(id=viewer.token_id).using_db(log.connection)
+        revoked = await _revoke(log, AccessToken.filter(id=old.id))
+        if not revoked:
+            raise Unauthenticated("the token was revoked meanwhile: sign in again")
+        token, row = await _issue(
+            old.user_id, ttl, session_id=old.session_id or old.id, using_db=log.connection
+        )
+    user = await User.get(id=old.user_id)
+    return Session(token=token, user=user, expires_at=row.expires_at)
+
+
+async def logout(*, viewer: Viewer | None) -> int:
+    """Revokes every token of the viewer's sign-in (the one used, and any refreshed from the
+    same sign-in): its sockets close. Returns how many were revoked."""
+    viewer = _token_viewer(viewer)
+    token = await AccessToken.get(id=viewer.token_id)
+    session = token.session_id or token.id
+    async with recording() as log:
+        return await _revoke(log, AccessToken.filter(Q(id=session) | Q(session_id=session)))
+
+
+async def _revoke(log: Recorder, tokens: QuerySet[AccessToken]) -> int:
+    """Revokes the live ones of `tokens` and wakes the sockets of every process (an event)."""
+    now = clock.now()
+    live = tokens.filter(revoked_at=None).using_db(log.connection)
+    ids = await live.values_list("id", flat=True)
+    if not ids:
+        return 0
+    revoked = (
+        await AccessToken.filter(id__in=ids, revoked_at=None)
+        .using_db(log.connection)
+        .update(revoked_at=now)
+    )
+    await log.append(
+        kind=EventKind.TOKEN_REVOKED,
+        subject_id=min(ids),
+        topics=[CREDENTIALS_TOPIC],
+        audience=Audience(staff=False),
+        occurred_at=now,
+    )
+    return revoked
 
 
 async def viewer_for_token(token: str) -> Viewer | None:
@@ -112,32 +189,42 @@ async def viewer_for_token(token: str) -> Viewer | None:
     )
 
 
-async def live_tokens(token_ids: Collection[int]) -> set[int]:
-    """Which of `token_ids` are neither revoked nor expired: one query per thousand ids."""
+async def live_sessions(token_ids: Collection[int]) -> dict[int, dt.datetime]:
+    """Of `token_ids`, those whose sign-in still has a live token (the token itself or one
+    refreshed from the same sign-in), with that sign-in's latest expiry: two queries per
+    thousand ids."""
     ids = list(token_ids)
     now = clock.now()
-    live: set[int] = set()
+    live: dict[int, dt.datetime] = {}
     for start in range(0, len(ids), 1000):
-        live.update(
-            await AccessToken.filter(
-                id__in=ids[start : start + 1000], revoked_at=None, expires_at__gt=now
-            ).values_list("id", flat=True)
+        rows = await AccessToken.filter(id__in=ids[start : start + 1000]).values_list(
+            "id", "session_id"
         )
+        session_of = {token_id: session or token_id for token_id, session in rows}
+        sessions = set(session_of.values())
+        until: dict[int, dt.datetime] = {}
+        for token_id, session, expires_at in await AccessToken.filter(
+            Q(id__in=sessions) | Q(session_id__in=sessions), revoked_at=None, expires_at__gt=now
+        ).values_list("id", "session_id", "expires_at"):
+            key = session or token_id
+            until[key] = max(until.get(key, expires_at), expires_at)
+        for token_id, session in session_of.items():
+            if session in until:
+                live[token_id] = until[session]
     return live
 
 
 async def revoke_token(token: str) -> bool:
-    updated = await AccessToken.filter(token_hash=token_digest(token), revoked_at=None).update(
-        revoked_at=clock.now()
-    )
-    return updated > 0
+    async with recording() as log:
+        return await _revoke(log, AccessToken.filter(token_hash=token_digest(token))) > 0
 
 
 async def revoke_user_tokens(email: str) -> int:
     user = await User.get_or_none(email=_normal_email(email))
     if user is None:
         raise not_found(["email"], "user")
-    return await AccessToken.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
+    async with recording() as log:
+        return await _revoke(log, AccessToken.filter(user=user))
 
 
 def visible_organizations(viewer: Viewer) -> QuerySet[Organization]:

@@ -1,0 +1,1 @@
+"""Integrations: API keys, the scopes they act within, and idempotent retries."""

@@ -1,0 +1,94 @@
+"""Bearer credentials of every kind: who a login token or an API key stands for, which of the
+credentials of open sockets still live, and when keys were last used (written in batches)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection
+
+from tortoise.expressions import Q
+
+from models import clock, sql
+from models.enums import OrganizationKind, Role
+from models.integrations.apikeys import ApiKey, ApiScope
+from models.viewer import Viewer
+from resolvers.accounts import live_sessions, viewer_for_token
+from resolvers.integrations import key_secrets
+
+Credential = tuple[str, int]  # ("token", access_token.id) or ("key", api_key.id)
+
+_used: dict[int, dt.datetime] = {}  # key id -> last use not yet written
+
+
+async def viewer_for_bearer(secret: str, *, pepper: str) -> Viewer | None:
+    """The viewer of a login token or an API key; None when unknown, expired or revoked."""
+    if key_secrets.is_key(secret):
+        viewer = await viewer_for_api_key(secret, pepper=pepper)
+        if viewer is not None and viewer.api_key_id is not None:
+            note_use(viewer.api_key_id)
+        return viewer
+    return await viewer_for_token(secret)
+
+
+async def viewer_for_api_key(secret: str, *, pepper: str) -> Viewer | None:
+    """One hand-written statement, like the token's: every request of a system asks it."""
+    connection, p = sql.default()
+    now = sql.db_value(ApiKey, "expires_at", clock.now())
+    rows = await connection.execute_query_dict(
+        f"""SELECT k.id, k.scopes, k.expires_at, u.id AS user_id, u.role,
+                   o.id AS organization_id, o.kind, o.blocked
+            FROM api_key k
+            JOIN user_account u ON u.id = k.user_id
+            JOIN organization o ON o.id = k.organization_id
+            WHERE k.secret_hash = {p(key_secrets.secret_hash(secret, pepper))}
+              AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > {p(now)})
+            LIMIT 1""",
+        p.values,
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    return Viewer(
+        user_id=row["user_id"],
+        organization_id=row["organization_id"],
+        organization_kind=OrganizationKind(row["kind"]),
+        role=Role(row["role"]),
+        blocked=bool(row["blocked"]),
+        expires_at=sql.python_value(ApiKey, "expires_at", row["expires_at"]),
+        api_key_id=row["id"],
+        scopes=frozenset(ApiScope(s) for s in sql.python_value(ApiKey, "scopes", row["scopes"])),
+    )
+
+
+async def live_credentials(
+    credentials: Collection[Credential],
+) -> dict[Credential, dt.datetime | None]:
+    """Which of `credentials` still live, and until when (None: no expiry). A token lives on
+    through its refreshes: its sign-in's newest token counts."""
+    tokens = [number for kind, number in credentials if kind == "token"]
+    keys = [number for kind, number in credentials if kind == "key"]
+    live: dict[Credential, dt.datetime | None] = {}
+    for token_id, until in (await live_sessions(tokens)).items():
+        live[("token", token_id)] = until
+    unexpired = Q(expires_at=None) | Q(expires_at__gt=clock.now())
+    for start in range(0, len(keys), 1000):
+        rows = await ApiKey.filter(
+            unexpired, id__in=keys[start : start + 1000], revoked_at=None
+        ).values_list("id", "expires_at")
+        live.update({("key", key_id): until for key_id, until in rows})
+    return live
+
+
+def note_use(key_id: int) -> None:
+    _used[key_id] = clock.now()
+
+
+async def flush_use() -> int:
+    """Writes the last use of every key served since the last flush: one UPDATE per key and
+    flush, never one per request. Returns how many keys were written."""
+    pending = dict(_used)
+    _used.clear()
+    for key_id, at in pending.items():
+        later = Q(last_used_at=None) | Q(last_used_at__lt=at)  # processes flush in any order
+        await ApiKey.filter(later, id=key_id).update(last_used_at=at)
+    return len(pending)
