@@ -19,6 +19,8 @@ from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.disputes import DisputesQuery
 from schema.errors import ErrorPolicy
+from schema.integrations.apikeys import IntegrationsMutation, IntegrationsQuery
+from schema.integrations.gate import ScopeGate
 from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
@@ -39,6 +41,7 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
+    IntegrationsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -56,6 +59,7 @@ class Mutation(
     CalculationsMutation,
     SupportMutation,
     SupportGroupsMutation,
+    IntegrationsMutation,
 ):
     pass
 
@@ -84,6 +88,7 @@ def build_schema(
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ParseOnce,
         ValidationCache,
+        ScopeGate,
         ErrorPolicy,
     ]
     return strawberry.Schema(

@@ -131,7 +131,18 @@ class LoginPayload:
         description="Bearer token for the Authorization header and the websocket "
         "connection_init payload",
     )
+    expires_at: dt.datetime | None = strawberry.field(
+        default=None, description="When the token stops working: refresh it before then"
+    )
     user: User | None = None
+    errors: list[UserError]
+
+
+@strawberry.type
+class LogoutPayload:
+    revoked_tokens: int = strawberry.field(
+        default=0, description="Tokens of this sign-in revoked: the one used, and its refreshes"
+    )
     errors: list[UserError]
 
 
@@ -157,6 +168,14 @@ class AccountsQuery:
         return User.from_model(row) if row else None
 
 
+def _signed_in(session: accounts.Session) -> dict[str, object]:
+    return {
+        "token": session.token,
+        "expires_at": session.expires_at,
+        "user": User.from_model(session.user),
+    }
+
+
 @strawberry.type
 class AccountsMutation:
     @strawberry.mutation
@@ -168,10 +187,29 @@ class AccountsMutation:
                     ErrorCode.LIMIT_EXCEEDED, "too many sign-in attempts: wait a minute"
                 )
             ttl = dt.timedelta(seconds=info.context.settings.token_ttl_seconds)
-            session = await accounts.login(email=email, password=password, ttl=ttl)
-            return {"token": session.token, "user": User.from_model(session.user)}
+            return _signed_in(await accounts.login(email=email, password=password, ttl=ttl))
 
         return await run_payload(LoginPayload, action)
+
+    @strawberry.mutation(
+        description="A new token for the same sign-in; the one sent is revoked. Sockets opened "
+        "with it stay open."
+    )
+    async def refresh_token(self, info: Info) -> LoginPayload:
+        async def action() -> dict[str, object]:
+            ttl = dt.timedelta(seconds=info.context.settings.token_ttl_seconds)
+            return _signed_in(await accounts.refresh_token(viewer=info.context.viewer, ttl=ttl))
+
+        return await run_payload(LoginPayload, action)
+
+    @strawberry.mutation(
+        description="Revokes the token sent (and the others of its sign-in); its sockets close"
+    )
+    async def logout(self, info: Info) -> LogoutPayload:
+        async def action() -> dict[str, object]:
+            return {"revoked_tokens": await accounts.logout(viewer=info.context.viewer)}
+
+        return await run_payload(LogoutPayload, action)
 
     @strawberry.mutation(description="ADMIN: onboard a dealer, carrier or platform organization")
     async def create_organization(

@@ -20,8 +20,9 @@ class Context:
     request: Any = None
     response: Any = None
     loaders: Loaders = field(default_factory=Loaders)
-    # Asks the client's rate limit for one more `action`; False when the client is over it.
-    allow: Callable[[str], Awaitable[bool]] | None = None
+    # Asks the rate limit for one more `action` of this client's address (or of the `who` given,
+    # such as an API key's id); False when it is over the limit.
+    allow: Callable[..., Awaitable[bool]] | None = None
     connection_params: dict[str, Any] | None = None
     rejected_token: bool = False
 

@@ -1,0 +1,1 @@
+"""Integrations: API keys and the scope gate every operation of a key passes."""

@@ -1,0 +1,155 @@
+"""API keys: the credentials of dealers' and carriers' own systems."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from models.accounts import User as UserRow
+from models.integrations import apikeys as tables
+from models.integrations.apikeys import ApiScope as ApiScopeEnum
+from resolvers.integrations import apikeys
+from schema.accounts import User
+from schema.base import Node, UserError, run_payload
+from schema.context import Info
+from schema.ids import decode_id, to_global_id
+from schema.node import node_fetcher
+
+ApiScope = strawberry.enum(
+    ApiScopeEnum,
+    name="ApiScope",
+    description="What an API key may do. READ: every query and subscription its "
+    "organization's users may make. WRITE: also the mutations its organization's DEALER (or "
+    "CARRIER) users may make (WRITE implies READ). WEBHOOKS: manage the organization's "
+    "webhook endpoints.",
+)
+
+
+@strawberry.type(
+    description="A credential for a machine (a dealer's ERP, a carrier's telematics): sent as "
+    "`Authorization: Bearer <secret>` over HTTP and in connection_init, like a login token. "
+    "It acts as its organization, through a user of its own, within its scopes."
+)
+class ApiKey(Node):
+    name: str
+    prefix: str = strawberry.field(
+        description="The first characters of the secret, to tell keys apart; the secret "
+        "itself is shown once"
+    )
+    scopes: list[ApiScope]
+    created_at: dt.datetime
+    last_used_at: dt.datetime | None = strawberry.field(
+        description="Written in batches: up to a minute behind the key's latest request"
+    )
+    expires_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    _row: strawberry.Private[tables.ApiKey]
+
+    @classmethod
+    def from_model(cls, row: tables.ApiKey) -> ApiKey:
+        return cls(
+            id=strawberry.ID(to_global_id("ApiKey", row.pk)),
+            name=row.name,
+            prefix=row.prefix,
+            scopes=[ApiScopeEnum(scope) for scope in row.scopes],
+            created_at=row.created_at,
+            last_used_at=row.last_used_at,
+            expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+            _row=row,
+        )
+
+    @strawberry.field(description="Who created it (null when made on the command line)")
+    async def created_by(self, info: Info) -> User | None:
+        if self._row.created_by_id is None:
+            return None
+        row = await info.context.loaders.load(UserRow, self._row.created_by_id)
+        return User.from_model(row) if row else None
+
+
+@strawberry.input
+class CreateApiKeyInput:
+    name: str
+    scopes: list[ApiScope]
+    expires_at: dt.datetime | None = None
+    organization_id: strawberry.ID | None = strawberry.field(
+        default=None, description="ADMIN only: the DEALER or CARRIER organization of the key"
+    )
+
+
+@strawberry.type
+class ApiKeyPayload:
+    api_key: ApiKey | None = None
+    secret: str | None = strawberry.field(
+        default=None,
+        description="The whole secret: in the answer to createApiKey only, never again",
+    )
+    errors: list[UserError]
+
+
+def _organization_id(value: strawberry.ID | None, field: list[str | int]) -> int | None:
+    return None if value is None else decode_id(value, "Organization", field)
+
+
+@node_fetcher("ApiKey")
+async def _api_key_node(info: Info, key: int) -> ApiKey | None:
+    viewer = info.context.viewer
+    if viewer is None or viewer.is_api_key or not viewer.has_role(*apikeys.ROLE_OF_KIND.values()):
+        return None
+    row = await tables.ApiKey.get_or_none(id=key)
+    if row is None or not (viewer.is_admin or row.organization_id == viewer.organization_id):
+        return None
+    return ApiKey.from_model(row)
+
+
+@strawberry.type
+class IntegrationsQuery:
+    @strawberry.field(
+        description="The viewer organization's keys, newest first (a DEALER or CARRIER user, "
+        "or ADMIN naming the organization)"
+    )
+    async def api_keys(
+        self, info: Info, organization_id: strawberry.ID | None = None
+    ) -> list[ApiKey]:
+        rows = await apikeys.api_keys(
+            viewer=info.context.viewer,
+            organization_id=_organization_id(organization_id, ["organizationId"]),
+        )
+        return [ApiKey.from_model(row) for row in rows]
+
+
+@strawberry.type
+class IntegrationsMutation:
+    @strawberry.mutation(
+        description="A new key; its secret is in this answer only. At most 20 live keys each."
+    )
+    async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> ApiKeyPayload:
+        async def action() -> dict[str, object]:
+            settings = info.context.settings
+            row, secret = await apikeys.create_api_key(
+                viewer=info.context.viewer,
+                name=input.name,
+                scopes=input.scopes,
+                expires_at=input.expires_at,
+                organization_id=_organization_id(
+                    input.organization_id, ["input", "organizationId"]
+                ),
+                live=settings.production,
+                pepper=settings.api_key_pepper,
+            )
+            return {"api_key": ApiKey.from_model(row), "secret": secret}
+
+        return await run_payload(ApiKeyPayload, action)
+
+    @strawberry.mutation(
+        description="Revoked at once: every request with it fails and its sockets close (4403)"
+    )
+    async def revoke_api_key(self, info: Info, id: strawberry.ID) -> ApiKeyPayload:
+        async def action() -> dict[str, object]:
+            row = await apikeys.revoke_api_key(
+                viewer=info.context.viewer, key_id=decode_id(id, "ApiKey", ["id"])
+            )
+            return {"api_key": ApiKey.from_model(row)}
+
+        return await run_payload(ApiKeyPayload, action)
