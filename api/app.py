@@ -18,6 +18,7 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
+from api.cors import GraphQLCORS
 from api.db import tortoise_config
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
@@ -27,6 +28,7 @@ from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.fraud import escalate_lapsed_fraud_reviews
+from resolvers.integrations.credentials import flush_use
 from resolvers.pickups import raise_late_pickups
 from resolvers.support_sla import raise_sla_alerts
 from schema import build_schema
@@ -157,6 +159,10 @@ def create_app(
                     lambda: escalate_lapsed_fraud_reviews(**calendar),
                 )
             )
+            stack.push_async_callback(flush_use)  # after the loop below stops: the last uses
+            await stack.enter_async_context(
+                background("api-key-use", settings.api_key_use_flush_seconds, flush_use)
+            )
             if manage_database:
                 freeze_startup_objects()
             yield
@@ -172,6 +178,7 @@ def create_app(
         ],
         middleware=[
             Middleware(RequestContext),
+            Middleware(GraphQLCORS, origins=settings.allowed_origins),
             Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
         ],
         lifespan=lifespan,

@@ -1,4 +1,4 @@
-"""The `cargolive` command line: serve, migrate, seed, schema, user create, token revoke."""
+"""The `cargolive` command line: serve, migrate, seed, schema, user, token and apikey."""
 
 from __future__ import annotations
 
@@ -9,12 +9,15 @@ import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 from api import db, demo
 from api.settings import Settings, SettingsError, load_settings
 from models.enums import Role
+
+if TYPE_CHECKING:
+    from models.accounts import Organization
 
 
 class CliError(Exception):
@@ -118,19 +121,25 @@ def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
     print(schema.as_str())
 
 
-def cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
+async def find_organization(name_or_id: str) -> Organization:
     from models.accounts import Organization
+
+    org = await Organization.filter(name=name_or_id).first()
+    if org is None and name_or_id.isdigit():
+        org = await Organization.get_or_none(id=int(name_or_id))
+    if org is None:
+        raise CliError(f"--organization: no organization named {name_or_id!r}")
+    return org
+
+
+def cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
     from resolvers.accounts import register_user
     from resolvers.errors import DomainError
 
     password = os.environ.get("CARGOLIVE_PASSWORD") or getpass.getpass("Password: ")
 
     async def work() -> None:
-        org = await Organization.filter(name=args.organization).first()
-        if org is None and args.organization.isdigit():
-            org = await Organization.get_or_none(id=int(args.organization))
-        if org is None:
-            raise CliError(f"--organization: no organization named {args.organization!r}")
+        org = await find_organization(args.organization)
         try:
             user = await register_user(
                 email=args.email,
@@ -202,6 +211,10 @@ def parser() -> argparse.ArgumentParser:
     which.add_argument("token", nargs="?", help="the bearer token")
     which.add_argument("--user", metavar="EMAIL", help="revoke every token of this user")
     revoke.set_defaults(run=cmd_token_revoke)
+
+    from api.cli_apikeys import add_commands
+
+    add_commands(commands)
     return top
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -20,7 +20,8 @@ from api.metrics import count_errors
 from api.ratelimit import RateLimits
 from api.settings import Settings
 from api.websocket import graphql_socket
-from resolvers.accounts import viewer_for_token
+from models.viewer import Viewer
+from resolvers.integrations.credentials import viewer_for_bearer
 from schema.context import Context
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
@@ -41,7 +42,10 @@ class CargoliveGraphQL(GraphQL):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
-            await super().__call__(scope, receive, send)
+            try:
+                await super().__call__(scope, receive, send)
+            except RateLimited as limited:
+                await limited.response()(scope, receive, send)
             return
         websocket = WebSocket(scope, receive, send)
         if not origin_allowed(
@@ -94,13 +98,37 @@ class CargoliveGraphQL(GraphQL):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         client = client_address(request.scope)
 
-        async def allow(action: str) -> bool:
-            return await self.limits.hit(action, client)
+        async def allow(action: str, who: str | None = None) -> bool:
+            return await self.limits.hit(action, who or client)
 
         token = bearer(request.headers.get("authorization"))
-        viewer = await viewer_for_token(token) if token else None
+        viewer = await self.viewer(request.scope, token)
+        if viewer is not None and viewer.api_key_id is not None and request.scope["type"] == "http":
+            if not await self.limits.hit("apikey", str(viewer.api_key_id)):
+                raise RateLimited(self.settings.api_key_requests_per_minute)
         context = Context(
             viewer=viewer, settings=self.settings, request=request, response=response, allow=allow
         )
         context.rejected_token = token is not None and viewer is None
         return context
+
+    async def viewer(self, scope: Scope, token: str | None) -> Viewer | None:
+        """Who the bearer credential stands for, looked up once per request."""
+        state = scope.setdefault("state", {})
+        if "viewer" not in state:
+            pepper = self.settings.api_key_pepper
+            state["viewer"] = await viewer_for_bearer(token, pepper=pepper) if token else None
+        return state["viewer"]
+
+
+class RateLimited(Exception):
+    """An API key over its own limit (logins and waybill look-ups have theirs, per address)."""
+
+    def __init__(self, per_minute: int) -> None:
+        super().__init__(per_minute)
+        self.per_minute = per_minute
+
+    def response(self) -> Response:
+        message = f"this API key is over its limit of {self.per_minute} requests a minute"
+        body = {"errors": [{"message": message, "extensions": {"code": "RATE_LIMITED"}}]}
+        return JSONResponse(body, status_code=429, headers={"Retry-After": "60"})

@@ -22,6 +22,8 @@ class RateLimits:
         self._limits = {
             "login": RateLimitItemPerMinute(settings.login_attempts_per_minute),
             "waybill": RateLimitItemPerMinute(settings.waybill_lookups_per_minute),
+            # per API key, not per address: a system's requests, apart from anyone's logins
+            "apikey": RateLimitItemPerMinute(settings.api_key_requests_per_minute),
         }
 
     async def hit(self, action: str, client: str) -> bool:

@@ -57,6 +57,15 @@ class Settings(BaseSettings):
     pickup_check_seconds: float = Field(30, ge=0, le=3600)
     # How often each process looks for SLA timers past 80% or 100%; 0 turns the check off here.
     sla_check_seconds: float = Field(15, ge=0, le=3600)
+    # The HMAC key of API key hashes (resolvers/integrations/key_secrets.py). Changing it makes
+    # every existing key unusable. Unset: plain HMAC, still safe for 238-bit secrets.
+    api_key_pepper: str = Field("", repr=False)
+    api_key_requests_per_minute: int = Field(600, ge=1, le=1_000_000)
+    # How often each process writes the lastUsedAt of the keys it served (0: only at shutdown).
+    api_key_use_flush_seconds: float = Field(30, ge=0, le=3600)
+    # An Idempotency-Key's answer is replayed this long; a copy waits this long for the first.
+    idempotency_window_hours: int = Field(24, ge=1, le=24 * 30)
+    idempotency_wait_seconds: float = Field(10, ge=0, le=120)
     demo_data: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -96,6 +105,13 @@ class Settings(BaseSettings):
             if origin != "*" and (parts.scheme not in {"http", "https"} or not parts.netloc):
                 raise ValueError(f"{origin!r} is not an origin such as https://app.example.com")
         return origins
+
+    @field_validator("api_key_pepper")
+    @classmethod
+    def _pepper(cls, value: str) -> str:
+        if value and len(value) < 32:
+            raise ValueError("must be at least 32 characters (a random secret), or unset")
+        return value
 
     @field_validator("holidays", mode="before")
     @classmethod

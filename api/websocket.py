@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import functools
 import json
 import logging
@@ -37,13 +38,14 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from api.auth import bearer
+from api.credential_watch import CredentialWatch, watch
 from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, count_errors
 from api.outbox import Outbox
 from api.settings import Settings
-from api.token_watch import TokenWatch, watch
 from models import clock
 from models.viewer import Viewer
-from resolvers.accounts import viewer_for_token
+from resolvers.integrations.credentials import viewer_for_bearer
+from resolvers.integrations.scopes import refusal
 from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.errors import public_errors
@@ -53,6 +55,7 @@ from subscriptions.hub import Group
 from subscriptions.reader import read_topic
 
 PROTOCOL = "graphql-transport-ws"
+EXPIRY_MARGIN = 0.05  # seconds after an expiry before asking: the database agrees it passed
 REPLAY_PAGE = 200
 log = logging.getLogger("cargolive.ws")
 
@@ -129,7 +132,8 @@ class Connection:
         self.closing: Closing | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._timers: list[asyncio.TimerHandle] = []
-        self._watched_token: int | None = None
+        self._watched: tuple[str, int] | None = None
+        self._expiry: asyncio.TimerHandle | None = None
 
     # -- sending
 
@@ -164,10 +168,10 @@ class Connection:
         try:
             await asyncio.wait(self._tasks, return_when=asyncio.FIRST_COMPLETED)
         finally:
-            for timer in self._timers:
+            for timer in [*self._timers, *([self._expiry] if self._expiry else [])]:
                 timer.cancel()
-            if self._watched_token is not None:
-                self._token_watch().discard(self._watched_token, self._token_dead)
+            if self._watched is not None:
+                self._credential_watch().discard(self._watched, self)
             for task in [*self._tasks, *self.operations.values()]:
                 task.cancel()
             for task in [*self._tasks, *self.operations.values()]:
@@ -237,31 +241,44 @@ class Connection:
         if token_given:
             value = payload.get("authorization", payload.get("Authorization"))
             token = bearer(value)
-            self.context.viewer = await viewer_for_token(token) if token else None
+            pepper = self.settings.api_key_pepper
+            self.context.viewer = await viewer_for_bearer(token, pepper=pepper) if token else None
             if self.context.viewer is None:
                 raise Closing(4403, "Forbidden: invalid, expired or revoked token")
         elif self.context.rejected_token:
             raise Closing(4403, "Forbidden: invalid, expired or revoked token")
-        if self.context.viewer is not None and self.context.viewer.token_id is not None:
-            self._watch_token(self.context.viewer)
+        viewer = self.context.viewer
+        if viewer is not None and viewer.api_key_id is not None:
+            allow = self.context.allow
+            if allow is not None and not await allow("apikey", str(viewer.api_key_id)):
+                raise Closing(4429, "Too many requests: this API key is over its rate limit")
+        if viewer is not None and viewer.credential is not None:
+            self._watch_credential(viewer)
         self.acknowledged = True
         await self.send({"type": "connection_ack"})
 
-    def _watch_token(self, viewer: Viewer) -> None:
-        """Closes the socket (4403) once its token expires or is revoked."""
-        assert viewer.token_id is not None
-        self._watched_token = viewer.token_id
-        self._token_watch().add(viewer.token_id, self._token_dead)
-        if viewer.expires_at is not None:
-            left = (viewer.expires_at - clock.now()).total_seconds()
-            loop = asyncio.get_running_loop()
-            self._timers.append(loop.call_later(max(0.0, left), self._token_dead))
+    def _watch_credential(self, viewer: Viewer) -> None:
+        """Closes the socket (4403) once its token or key expires or is revoked."""
+        self._watched = viewer.credential
+        assert self._watched is not None
+        self._credential_watch().add(self._watched, self)
+        self.credential_until(viewer.expires_at)
 
-    def _token_watch(self) -> TokenWatch:
+    def _credential_watch(self) -> CredentialWatch:
         return watch(self.settings.token_recheck_seconds)
 
-    def _token_dead(self) -> None:
-        self.close(4403, "Forbidden: the token expired or was revoked")
+    def credential_dead(self) -> None:
+        self.close(4403, "Forbidden: the token or API key expired or was revoked")
+
+    def credential_until(self, until: dt.datetime | None) -> None:
+        """(Re)sets the expiry timer: at `until` the watch asks whether a refresh moved it."""
+        if self._expiry is not None:
+            self._expiry.cancel()
+            self._expiry = None
+        if until is not None:
+            left = (until - clock.now()).total_seconds() + EXPIRY_MARGIN
+            loop = asyncio.get_running_loop()
+            self._expiry = loop.call_later(max(0.0, left), self._credential_watch().wake)
 
     # -- operations
 
@@ -368,6 +385,16 @@ class Connection:
         field = operation.selection_set.selections[0]
         if not isinstance(field, FieldNode) or field.name.value not in STREAMS:
             await self._error(operation_id, ["select one subscription field at the root"])
+            return
+        refused = refusal(context.viewer, "subscription", [field.name.value])
+        if refused is not None:
+            await self.send(
+                {
+                    "id": operation_id,
+                    "type": "error",
+                    "payload": [{"message": refused, "extensions": {"code": "FORBIDDEN"}}],
+                }
+            )
             return
         subscription_type = self.schema._schema.subscription_type
         definition = subscription_type.fields[field.name.value]
