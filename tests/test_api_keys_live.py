@@ -3,6 +3,8 @@ once when revoked, in this process and in another one."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from api.app import create_app
@@ -48,6 +50,7 @@ async def test_a_key_signs_a_socket_in_and_follows_its_shipments(server, make, d
         async with await ws.connect(server) as socket:
             assert await ws.init(socket, secret) == {"type": "connection_ack"}
             operation = await ws.subscribe(socket, TRACKING, {"id": gid("Shipment", shipment.id)})
+            await asyncio.sleep(0.3)  # live from the moment it joined: let it join first
             event = {"shipmentId": gid("Shipment", shipment.id), "type": "DELAYED"}
             recorded = await gql(
                 http, RECORD, {"input": event | {"description": "late"}}, token=warehouse.token
