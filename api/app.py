@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -29,6 +30,7 @@ from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.fraud import escalate_lapsed_fraud_reviews
 from resolvers.integrations.credentials import flush_use
+from resolvers.integrations.idempotency import prune
 from resolvers.pickups import raise_late_pickups
 from resolvers.support_sla import raise_sla_alerts
 from schema import build_schema
@@ -37,6 +39,7 @@ from subscriptions.bus import Bus
 from subscriptions.hub import Hub
 
 log = logging.getLogger("cargolive.app")
+PRUNE_SECONDS = 600  # how often each process deletes expired idempotency keys
 
 
 async def healthz(_: Request) -> JSONResponse:
@@ -158,6 +161,10 @@ def create_app(
                     settings.pickup_check_seconds,
                     lambda: escalate_lapsed_fraud_reviews(**calendar),
                 )
+            )
+            window = dt.timedelta(hours=settings.idempotency_window_hours)
+            await stack.enter_async_context(
+                background("idempotency-prune", PRUNE_SECONDS, lambda: prune(window))
             )
             stack.push_async_callback(flush_use)  # after the loop below stops: the last uses
             await stack.enter_async_context(

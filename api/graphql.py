@@ -15,6 +15,7 @@ from strawberry.http import GraphQLHTTPResponse, process_result
 from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
+from api import idempotency
 from api.auth import bearer, client_address, origin_allowed
 from api.metrics import count_errors
 from api.ratelimit import RateLimits
@@ -42,10 +43,9 @@ class CargoliveGraphQL(GraphQL):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
-            try:
-                await super().__call__(scope, receive, send)
-            except RateLimited as limited:
-                await limited.response()(scope, receive, send)
+            await idempotency.serve(
+                self._http, scope, receive, send, settings=self.settings, find=self.viewer
+            )
             return
         websocket = WebSocket(scope, receive, send)
         if not origin_allowed(
@@ -55,6 +55,12 @@ class CargoliveGraphQL(GraphQL):
             return
         context = await self.get_context(websocket, None)
         await graphql_socket(websocket, self.schema, self.settings, context)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        except RateLimited as limited:
+            await limited.response()(scope, receive, send)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:
