@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -177,15 +178,20 @@ async def viewer_for_token(token: str) -> Viewer | None:
     )
     if not rows:
         return None
-    row = rows[0]
+    return viewer_of_row(rows[0], AccessToken, token_id=rows[0]["id"])
+
+
+def viewer_of_row(row: dict[str, Any], table: type[Model], **credential: Any) -> Viewer:
+    """The viewer of a credential's look-up row (user_id, role, organization_id, kind, blocked
+    and the credential's expires_at, read as `table` reads it)."""
     return Viewer(
         user_id=row["user_id"],
         organization_id=row["organization_id"],
         organization_kind=OrganizationKind(row["kind"]),
         role=Role(row["role"]),
         blocked=bool(row["blocked"]),
-        token_id=row["id"],
-        expires_at=sql.python_value(AccessToken, "expires_at", row["expires_at"]),
+        expires_at=sql.python_value(table, "expires_at", row["expires_at"]),
+        **credential,
     )
 
 

@@ -112,20 +112,19 @@ async def test_a_revoked_key_is_refused_at_connection_init(server, dealer):
         assert await ws.closed_with(socket) == 4403
 
 
-@pytest.fixture
-async def redis_server():
-    server = RedisServer()
-    await server.start()
-    yield server
-    await server.stop()
-
-
-async def test_a_key_revoked_on_one_process_closes_its_socket_on_another(redis_server, dealer):
-    env = {"BROADCAST_URL": redis_server.url, "CARGOLIVE_TOKEN_RECHECK_SECONDS": "3600"}
-    async with service(**env) as (a, _), service(**env) as (b, _):
-        async with real_http(b) as http:
-            created = await create_key(http, dealer, "READ")
-            async with await ws.connect(a) as socket:
-                assert await ws.init(socket, created["secret"]) == {"type": "connection_ack"}
-                await gql(http, REVOKE_API_KEY, {"id": created["apiKey"]["id"]}, token=dealer.token)
-                assert await ws.closed_with(socket) == 4403
+async def test_a_key_revoked_on_one_process_closes_its_socket_on_another(dealer):
+    redis_server = RedisServer()
+    await redis_server.start()
+    try:
+        env = {"BROADCAST_URL": redis_server.url, "CARGOLIVE_TOKEN_RECHECK_SECONDS": "3600"}
+        async with service(**env) as (a, _), service(**env) as (b, _):
+            async with real_http(b) as http:
+                created = await create_key(http, dealer, "READ")
+                async with await ws.connect(a) as socket:
+                    assert await ws.init(socket, created["secret"]) == {"type": "connection_ack"}
+                    await gql(
+                        http, REVOKE_API_KEY, {"id": created["apiKey"]["id"]}, token=dealer.token
+                    )
+                    assert await ws.closed_with(socket) == 4403
+    finally:
+        await redis_server.stop()

@@ -9,10 +9,9 @@ from collections.abc import Collection
 from tortoise.expressions import Q
 
 from models import clock, sql
-from models.enums import OrganizationKind, Role
 from models.integrations.apikeys import ApiKey, ApiScope
 from models.viewer import Viewer
-from resolvers.accounts import live_sessions, viewer_for_token
+from resolvers.accounts import live_sessions, viewer_for_token, viewer_of_row
 from resolvers.integrations import key_secrets
 
 Credential = tuple[str, int]  # ("token", access_token.id) or ("key", api_key.id)
@@ -48,16 +47,8 @@ async def viewer_for_api_key(secret: str, *, pepper: str) -> Viewer | None:
     if not rows:
         return None
     row = rows[0]
-    return Viewer(
-        user_id=row["user_id"],
-        organization_id=row["organization_id"],
-        organization_kind=OrganizationKind(row["kind"]),
-        role=Role(row["role"]),
-        blocked=bool(row["blocked"]),
-        expires_at=sql.python_value(ApiKey, "expires_at", row["expires_at"]),
-        api_key_id=row["id"],
-        scopes=frozenset(ApiScope(s) for s in sql.python_value(ApiKey, "scopes", row["scopes"])),
-    )
+    scopes = frozenset(ApiScope(s) for s in sql.python_value(ApiKey, "scopes", row["scopes"]))
+    return viewer_of_row(row, ApiKey, api_key_id=row["id"], scopes=scopes)
 
 
 async def live_credentials(
