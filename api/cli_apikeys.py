@@ -8,7 +8,7 @@ from typing import Any
 
 from api.cli import CliError, find_organization, with_database
 from api.settings import Settings
-from models.integrations.apikeys import ApiScope
+from models.integrations.tables import ApiScope
 
 
 def _scopes(value: str) -> list[ApiScope]:
@@ -71,7 +71,7 @@ def _row(key: Any) -> str:
 
 
 def cmd_list(settings: Settings, args: argparse.Namespace) -> None:
-    from models.integrations.apikeys import ApiKey
+    from models.integrations.tables import ApiKey
 
     async def work() -> None:
         org = await find_organization(args.organization)
@@ -87,7 +87,7 @@ def cmd_list(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_revoke(settings: Settings, args: argparse.Namespace) -> None:
-    from models.integrations.apikeys import ApiKey
+    from models.integrations.tables import ApiKey
     from resolvers.integrations.apikeys import revoke_key
 
     async def work() -> None:

@@ -10,6 +10,5 @@ MODEL_MODULES = [
     "models.sla",
     "models.alerts",
     "models.calculations",
-    "models.integrations.apikeys",
-    "models.integrations.idempotency",
+    "models.integrations.tables",
 ]

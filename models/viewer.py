@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from models.enums import STAFF_ROLES, OrganizationKind, Role
-from models.integrations.apikeys import ApiScope
+from models.integrations.tables import ApiScope
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,8 +19,8 @@ from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.disputes import DisputesQuery
 from schema.errors import ErrorPolicy
-from schema.integrations.apikeys import IntegrationsMutation, IntegrationsQuery
 from schema.integrations.gate import ScopeGate
+from schema.integrations.types import IntegrationsMutation, IntegrationsQuery
 from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce

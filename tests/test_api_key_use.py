@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from api.app import create_app
-from models.integrations.apikeys import ApiKey
+from models.integrations.tables import ApiKey
 from resolvers.integrations.credentials import flush_use
 from tests.conftest import settings_with
 from tests.graphql import gql

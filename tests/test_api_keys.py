@@ -10,7 +10,7 @@ import pytest
 from models import clock
 from models.accounts import Organization
 from models.enums import Role
-from models.integrations.apikeys import ApiKey
+from models.integrations.tables import ApiKey
 from models.shipments import Shipment
 from resolvers.integrations import key_secrets
 from schema.ids import parse_global_id

@@ -15,7 +15,7 @@ from models import clock
 from models.accounts import Organization, User
 from models.enums import ErrorCode, OrganizationKind, Role
 from models.events import EventKind
-from models.integrations.apikeys import ApiKey, ApiScope
+from models.integrations.tables import ApiKey, ApiScope
 from models.viewer import Viewer
 from resolvers.access import signed_in, writer
 from resolvers.accounts import CREDENTIALS_TOPIC

@@ -9,7 +9,7 @@ from collections.abc import Collection
 from tortoise.expressions import Q
 
 from models import clock, sql
-from models.integrations.apikeys import ApiKey, ApiScope
+from models.integrations.tables import ApiKey, ApiScope
 from models.viewer import Viewer
 from resolvers.accounts import live_sessions, viewer_for_token, viewer_of_row
 from resolvers.integrations import key_secrets

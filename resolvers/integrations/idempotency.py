@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from models import clock
-from models.integrations.idempotency import IdempotentRequest
+from models.integrations.tables import IdempotentRequest
 
 PRUNE_BATCH = 1000
 # A request runs seconds at most; one unfinished for this long was cut off by a crash.

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from models.integrations.apikeys import ApiScope
+from models.integrations.tables import ApiScope
 from models.viewer import Viewer
 
 # Root fields that need a scope other than their operation's (webhook endpoints, next issue).

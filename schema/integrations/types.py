@@ -7,8 +7,8 @@ import datetime as dt
 import strawberry
 
 from models.accounts import User as UserRow
-from models.integrations import apikeys as tables
-from models.integrations.apikeys import ApiScope as ApiScopeEnum
+from models.integrations import tables
+from models.integrations.tables import ApiScope as ApiScopeEnum
 from resolvers.integrations import apikeys
 from schema.accounts import User
 from schema.base import Node, UserError, run_payload
