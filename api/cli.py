@@ -12,12 +12,13 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from api import db, demo
+from api import db
 from api.settings import Settings, SettingsError, load_settings
 from models.enums import Role
+from resolvers import demo
 
 if TYPE_CHECKING:
-    from models.accounts import Organization
+    from models.accounts.tables import Organization
 
 
 class CliError(Exception):
@@ -63,7 +64,7 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> No
 async def _migrate_and_seed(settings: Settings, *, announce: bool) -> None:
     await db.migrate(settings)
     if settings.demo_data and await demo.database_is_empty():
-        logins = await demo.seed()
+        logins = await demo.seed(zone=settings.zone, holidays=settings.holidays)
         if announce:
             print(f"Seeded demo data. Demo logins (password '{demo.DEMO_PASSWORD}'):")
             for email, role in logins:
@@ -107,7 +108,7 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
         await db.migrate(settings)
         if not await demo.database_is_empty():
             raise CliError("the database holds data already: seed only an empty database")
-        logins = await demo.seed()
+        logins = await demo.seed(zone=settings.zone, holidays=settings.holidays)
         print(f"Seeded demo data; logins (password '{demo.DEMO_PASSWORD}'):")
         for email, role in logins:
             print(f"  {email:<28} {role.value}")
@@ -122,7 +123,7 @@ def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
 
 
 async def find_organization(name_or_id: str) -> Organization:
-    from models.accounts import Organization
+    from models.accounts.tables import Organization
 
     org = await Organization.filter(name=name_or_id).first()
     if org is None and name_or_id.isdigit():
@@ -133,7 +134,7 @@ async def find_organization(name_or_id: str) -> Organization:
 
 
 def cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
-    from resolvers.accounts import register_user
+    from resolvers.accounts.users import register_user
     from resolvers.errors import DomainError
 
     password = os.environ.get("CARGOLIVE_PASSWORD") or getpass.getpass("Password: ")
@@ -157,7 +158,7 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_token_revoke(settings: Settings, args: argparse.Namespace) -> None:
-    from resolvers.accounts import revoke_token, revoke_user_tokens
+    from resolvers.accounts.users import revoke_token, revoke_user_tokens
     from resolvers.errors import DomainError
 
     async def work() -> None:

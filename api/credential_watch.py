@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from models.events import EventKind
-from resolvers.accounts import CREDENTIALS_TOPIC
+from resolvers.accounts.users import CREDENTIALS_TOPIC
 from resolvers.integrations.credentials import Credential, live_credentials
 from subscriptions import hub
 from subscriptions.hub import Group

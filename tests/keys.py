@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx2
 
-from models.accounts import User
+from models.accounts.tables import User
 from models.integrations.tables import ApiKey
 from schema.ids import parse_global_id
 from tests.factories import Party

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 
 from models import clock
-from models.accounts import Organization
+from models.accounts.tables import Organization
 from models.enums import Role
 from models.integrations.tables import ApiKey
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from resolvers.integrations import key_secrets
 from schema.ids import parse_global_id
 from tests.graphql import gql

@@ -9,7 +9,7 @@ import pytest
 
 from api.app import create_app
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 from tests import ws
 from tests.conftest import settings_with
 from tests.graphql import gql

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from api.credential_watch import CredentialWatch
-from models.accounts import AccessToken
+from models.accounts.tables import AccessToken
 from models.enums import Role
-from resolvers.accounts import revoke_token, token_digest
+from resolvers.accounts.users import revoke_token, token_digest
 
 
 async def token_id(token: str) -> int:

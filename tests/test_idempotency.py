@@ -11,7 +11,7 @@ import pytest
 from api.app import create_app
 from models import clock
 from models.integrations.tables import IdempotentRequest
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from resolvers.integrations.idempotency import prune
 from tests.conftest import settings_with
 from tests.factories import Party

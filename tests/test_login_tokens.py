@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from api.app import create_app
-from models.accounts import AccessToken
+from models.accounts.tables import AccessToken
 from models.enums import Role
-from models.shipments import ShipmentStatus
-from resolvers.accounts import token_digest
+from models.shipments.tables import ShipmentStatus
+from resolvers.accounts.users import token_digest
 from tests import ws
 from tests.conftest import settings_with
 from tests.graphql import gql

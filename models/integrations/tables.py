@@ -8,7 +8,7 @@ from enum import Enum
 from tortoise import fields
 from tortoise.models import Model
 
-from models.accounts import Organization, User
+from models.accounts.tables import Organization, User
 
 
 class ApiScope(str, Enum):

@@ -12,13 +12,13 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from models import clock
-from models.accounts import Organization, User
+from models.accounts.tables import Organization, User
 from models.enums import ErrorCode, OrganizationKind, Role
 from models.events import EventKind
 from models.integrations.tables import ApiKey, ApiScope
 from models.viewer import Viewer
 from resolvers.access import signed_in, writer
-from resolvers.accounts import CREDENTIALS_TOPIC
+from resolvers.accounts.users import CREDENTIALS_TOPIC
 from resolvers.errors import DomainError, forbidden, invalid, not_found
 from resolvers.integrations import key_secrets
 from subscriptions.log import Audience, recording

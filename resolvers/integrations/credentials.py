@@ -11,7 +11,7 @@ from tortoise.expressions import Q
 from models import clock, sql
 from models.integrations.tables import ApiKey, ApiScope
 from models.viewer import Viewer
-from resolvers.accounts import live_sessions, viewer_for_token, viewer_of_row
+from resolvers.accounts.users import live_sessions, viewer_for_token, viewer_of_row
 from resolvers.integrations import key_secrets
 
 Credential = tuple[str, int]  # ("token", access_token.id) or ("key", api_key.id)

@@ -6,11 +6,11 @@ import datetime as dt
 
 import strawberry
 
-from models.accounts import User as UserRow
+from models.accounts.tables import User as UserRow
 from models.integrations import tables
 from models.integrations.tables import ApiScope as ApiScopeEnum
 from resolvers.integrations import apikeys
-from schema.accounts import User
+from schema.accounts.types import User
 from schema.base import Node, UserError, run_payload
 from schema.context import Info
 from schema.ids import decode_id, to_global_id
