@@ -10,4 +10,6 @@ MODEL_MODULES = [
     "models.sla",
     "models.alerts",
     "models.calculations",
+    "models.documents.tables",
+    "models.claims.tables",
 ]

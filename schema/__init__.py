@@ -15,9 +15,13 @@ from schema.amendments import AmendmentsMutation
 from schema.base import Node
 from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.cancellations import CancellationsMutation
+from schema.claims.fields import ClaimsMutation, ClaimsQuery
+from schema.claims.stream import ClaimsSubscription
 from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.disputes import DisputesQuery
+from schema.documents.fields import DocumentsMutation, DocumentsQuery
+from schema.documents.stream import DocumentsSubscription
 from schema.errors import ErrorPolicy
 from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
@@ -39,6 +43,8 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
+    DocumentsQuery,
+    ClaimsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -56,12 +62,20 @@ class Mutation(
     CalculationsMutation,
     SupportMutation,
     SupportGroupsMutation,
+    DocumentsMutation,
+    ClaimsMutation,
 ):
     pass
 
 
 @strawberry.type
-class Subscription(TrackingSubscription, SupportSubscription, AlertsSubscription):
+class Subscription(
+    TrackingSubscription,
+    SupportSubscription,
+    AlertsSubscription,
+    DocumentsSubscription,
+    ClaimsSubscription,
+):
     pass
 
 

@@ -12,6 +12,8 @@ from models.accounts import Organization as OrganizationRow
 from models.containers import Container as ContainerRow
 from models.shipments import ShipmentStatus as ShipmentStatusEnum
 from resolvers import dispute_relations, listings, relations, shipments
+from resolvers.claims.reads import claims_of
+from resolvers.documents.reads import documents_of, page_of
 from resolvers.journal import shipment_topic
 from schema.accounts import Organization
 from schema.base import (
@@ -32,8 +34,10 @@ from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 
 if TYPE_CHECKING:
+    from schema.claims.types import InsuranceClaim
     from schema.containers import Container
     from schema.disputes import Dispute
+    from schema.documents.types import DocumentConnection
     from schema.tracking import TrackingEventConnection
 
 ShipmentStatus = strawberry.enum(ShipmentStatusEnum, name="ShipmentStatus")
@@ -145,6 +149,25 @@ class Shipment(Node):
 
         loader = dispute_relations.disputes_of(info.context.loaders, info.context.require_viewer())
         return [Dispute.from_model(row) for row in await loader.load(self._row.id)]
+
+    @strawberry.field(description="The documents the viewer may see, oldest first")
+    async def documents(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[DocumentConnection, strawberry.lazy("schema.documents.types")]:
+        from schema.documents.types import DocumentConnection
+
+        viewer = info.context.require_viewer()
+        rows = await documents_of(info.context.loaders, viewer, "shipment_id").load(self._row.id)
+        return DocumentConnection.from_page(page_of(rows, first=first, after=after))
+
+    @strawberry.field(description="Its insurance claims, newest first (none for a carrier)")
+    async def insurance_claims(
+        self, info: Info
+    ) -> list[Annotated[InsuranceClaim, strawberry.lazy("schema.claims.types")]]:
+        from schema.claims.types import InsuranceClaim
+
+        loader = claims_of(info.context.loaders, info.context.require_viewer())
+        return [InsuranceClaim.from_model(row) for row in await loader.load(self._row.id)]
 
 
 @strawberry.type
