@@ -87,6 +87,7 @@ class DocumentUpload(Model):
     content_type = fields.CharField(max_length=100)
     size_bytes = fields.BigIntField()
     storage_key = fields.CharField(max_length=300)
+    link_secret = fields.CharField(max_length=64)  # signs this upload's URL only
     expires_at = fields.DatetimeField()
     claimed_at = fields.DatetimeField(null=True)  # a PUT is streaming it now
     completed_at = fields.DatetimeField(null=True)

@@ -119,6 +119,7 @@ class Migration(migrations.Migration):
                 ('content_type', fields.CharField(max_length=100)),
                 ('size_bytes', fields.BigIntField()),
                 ('storage_key', fields.CharField(max_length=300)),
+                ('link_secret', fields.CharField(max_length=64)),
                 ('expires_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('claimed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('completed_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),

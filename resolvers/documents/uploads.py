@@ -42,28 +42,29 @@ def _unknown() -> Refused:
     return Refused(404, "no file at this URL")
 
 
-async def _verified(token: str, purpose: links.Purpose) -> tuple[links.Token, Document]:
+def _checked(token: str, purpose: links.Purpose) -> links.Token:
     parsed = links.parse(token)
     if parsed is None or parsed.purpose is not purpose:
         raise _unknown()
-    if purpose is links.Purpose.UPLOAD:
-        upload = await DocumentUpload.get_or_none(id=parsed.subject)
-        document = await Document.get_or_none(id=upload.document_id) if upload else None
-    else:
-        document = await Document.get_or_none(id=parsed.subject)
-    if document is None or not links.valid(parsed, document.link_secret):
+    return parsed
+
+
+def _signed(parsed: links.Token, row: Document | DocumentUpload | None) -> None:
+    if row is None or not links.valid(parsed, row.link_secret):
         raise _unknown()
     if links.expired(parsed, clock.now()):
         raise Refused(410, "this URL has expired: ask for a new one")
-    return parsed, document
 
 
 async def claim_upload(
     token: str, *, content_type: str | None, content_length: str | None
 ) -> DocumentUpload:
     """The upload this URL allows, claimed for this request; Refused with the rule broken."""
-    parsed, document = await _verified(token, links.Purpose.UPLOAD)
-    upload = await DocumentUpload.get(id=parsed.subject)
+    parsed = _checked(token, links.Purpose.UPLOAD)
+    upload = await DocumentUpload.get_or_none(id=parsed.subject)
+    _signed(parsed, upload)
+    assert upload is not None
+    document = await Document.get(id=upload.document_id)
     if upload.completed_at is not None:
         raise Refused(410, "this upload URL was used already: ask for a new one")
     if document.status not in UPLOAD_TO:
@@ -178,7 +179,10 @@ def download_url(document: Document, seconds: int) -> str | None:
 
 
 async def open_download(token: str) -> tuple[Document, AsyncIterator[bytes]]:
-    _, document = await _verified(token, links.Purpose.DOWNLOAD)
+    parsed = _checked(token, links.Purpose.DOWNLOAD)
+    document = await Document.get_or_none(id=parsed.subject)
+    _signed(parsed, document)
+    assert document is not None
     if document.storage_key is None:
         raise _unknown()
     return document, storage.current().chunks(document.storage_key)

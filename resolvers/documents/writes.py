@@ -141,8 +141,10 @@ async def _upload_slot(viewer: Viewer, document: Document, spec: FileSpec, limit
     now = clock.now()
     expires_at = now + dt.timedelta(seconds=limits.upload_url_seconds)
     key = f"documents/{document.shipment_id}/{document.id}/{secrets.token_hex(16)}"
+    secret = links.new_secret()
     upload = await DocumentUpload.create(
         document_id=document.id,
+        link_secret=secret,
         file_name=spec.file_name,
         content_type=spec.content_type,
         size_bytes=spec.size_bytes,
@@ -151,7 +153,7 @@ async def _upload_slot(viewer: Viewer, document: Document, spec: FileSpec, limit
         created_by_id=viewer.user_id,
         created_at=now,
     )
-    return links.url(document.link_secret, links.Purpose.UPLOAD, upload.id, expires_at)
+    return links.url(secret, links.Purpose.UPLOAD, upload.id, expires_at)
 
 
 async def attach_document(
