@@ -232,12 +232,12 @@ async def advance_claim(
         for name, value in changes.items():
             setattr(claim, name, value)
         if status is ClaimStatus.PAID:
-            await _pay(claim, viewer, now)
+            await pay_claim(claim, viewer, now)
         await _log(log, claim, shipment, previous=previous, by=viewer.user_id, note=note, at=now)
     return claim
 
 
-async def _pay(claim: InsuranceClaim, viewer: Viewer, at: dt.datetime) -> None:
+async def pay_claim(claim: InsuranceClaim, viewer: Viewer, at: dt.datetime) -> None:
     assert claim.approved_amount is not None  # APPROVED is the only way to PAID
     try:
         await ClaimPayment.create(
