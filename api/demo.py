@@ -10,9 +10,12 @@ from api.demo_disputes import seed_disputes
 from api.demo_rates import seed_rates
 from api.demo_shipments import cast_of, seed_shipments
 from api.demo_support import seed_support
+from api.settings import get_settings
 from models.accounts import Organization, User
 from models.enums import OrganizationKind, Role
 from resolvers.accounts import hash_password
+from resolvers.claims.demo import seed_claims
+from resolvers.documents.demo import seed_documents
 
 DEMO_PASSWORD = "demo"
 ORGANIZATIONS = [
@@ -63,4 +66,7 @@ async def seed() -> list[tuple[str, Role]]:
         await seed_shipments(cast)
         await seed_disputes(cast)
         await seed_support(users, organizations)
+        settings = get_settings()
+        await seed_documents(settings.files_url)
+        await seed_claims(settings.claim_window_days)
     return [(email, role) for email, _, role, _ in USERS]

@@ -64,3 +64,7 @@ def current() -> Storage:
     if _storage is None:
         raise RuntimeError("no document storage installed: the app's lifespan installs one")
     return _storage
+
+
+def installed() -> bool:
+    return _storage is not None
