@@ -95,7 +95,7 @@ async def test_a_200_mb_video_upload_keeps_the_servers_memory_flat(
     assert response.json()["sizeBytes"] == VIDEO_BYTES
     growth = peak - baseline
     print(
-        f"\nserver RSS: baseline {baseline / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB, "
+        f"\n{store}: server RSS baseline {baseline / 2**20:.1f} MiB, peak {peak / 2**20:.1f} MiB, "
         f"growth {growth / 2**20:.1f} MiB for a {VIDEO_BYTES / 2**20:.0f} MiB upload"
     )
     assert growth < BOUND
