@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx2
 
-from models.shipments import Shipment
+from models.shipments import Shipment, ShipmentStatus
 from tests.factories import Party
 from tests.graphql import gql
 from tests.shipping import gid
@@ -116,3 +116,12 @@ async def uploaded(
     response = await put(client, payload["uploadUrl"], content, fields["contentType"])
     assert response.status_code == 201, response.text
     return await call(client, DOCUMENT, party, id=payload["document"]["id"])
+
+
+async def carried(
+    make: Any, dealer: Party, carrier: Party, status: ShipmentStatus = ShipmentStatus.ARRIVED
+) -> Shipment:
+    """The dealer's shipment that the carrier carries, in `status`."""
+    return await make.shipment(
+        customer=dealer.organization_id, carrier=carrier.organization_id, status=status
+    )

@@ -16,6 +16,7 @@ from tests.documents import (
     SET_STATUS,
     attach_input,
     call,
+    carried,
     done,
     put,
     sample,
@@ -26,11 +27,7 @@ from tests.shipping import gid, later
 
 @pytest.fixture
 async def shipment(make, dealer, carrier):
-    return await make.shipment(
-        customer=dealer.organization_id,
-        carrier=carrier.organization_id,
-        status=ShipmentStatus.ARRIVED,
-    )
+    return await carried(make, dealer, carrier, ShipmentStatus.ARRIVED)
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from tests.documents import (
     SET_STATUS,
     attach_input,
     call,
+    carried,
     done,
     put,
     sample,
@@ -30,11 +31,7 @@ from tests.storages import app, s3_url  # noqa: F401  (the app on both storages)
 
 @pytest.fixture
 async def shipment(make, dealer, carrier):
-    return await make.shipment(
-        customer=dealer.organization_id,
-        carrier=carrier.organization_id,
-        status=ShipmentStatus.IN_TRANSIT,
-    )
+    return await carried(make, dealer, carrier, ShipmentStatus.IN_TRANSIT)
 
 
 async def test_a_pdf_goes_up_by_its_url_and_comes_back_byte_identical(client, dealer, shipment):

@@ -16,6 +16,7 @@ from tests.documents import (
     SHIPMENT_DOCUMENTS,
     attach_input,
     call,
+    carried,
     uploaded,
 )
 from tests.graphql import gql
@@ -24,11 +25,7 @@ from tests.shipping import TRACK, gid
 
 @pytest.fixture
 async def shipment(make, dealer, carrier):
-    return await make.shipment(
-        customer=dealer.organization_id,
-        carrier=carrier.organization_id,
-        status=ShipmentStatus.ARRIVED,
-    )
+    return await carried(make, dealer, carrier, ShipmentStatus.ARRIVED)
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@ carrier never does. A claim outside this queryset answers exactly like a missing
 
 from __future__ import annotations
 
-from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from models.claims.rules import READERS
@@ -12,6 +11,7 @@ from models.shipments import Shipment
 from models.viewer import Viewer
 from resolvers.checks import Path
 from resolvers.errors import not_found
+from resolvers.visibility import customer_shipment_ids
 from subscriptions.log import Audience
 
 
@@ -19,7 +19,7 @@ def visible_claims(viewer: Viewer) -> QuerySet[InsuranceClaim]:
     if viewer.is_staff:
         return InsuranceClaim.all() if viewer.role in READERS else InsuranceClaim.filter(id__in=[])
     if viewer.is_dealer:
-        owned = Subquery(Shipment.filter(customer_id=viewer.organization_id).values("id"))
+        owned = customer_shipment_ids(viewer.organization_id)
         return InsuranceClaim.filter(shipment_id__in=owned)
     return InsuranceClaim.filter(id__in=[])
 

@@ -37,7 +37,8 @@ from resolvers.errors import (
     invalid,
     invalid_transition,
 )
-from resolvers.journal import log_row, shipment_topic
+from resolvers.journal import shipment_topic
+from resolvers.steps import log_step, write_version
 from resolvers.visibility import find_shipment
 from subscriptions.log import Recorder, recording
 
@@ -96,21 +97,18 @@ async def _log(
     note: str | None,
     at: dt.datetime,
 ) -> ClaimChange:
-    change = await ClaimChange.create(
+    return await log_step(
+        log,
+        ClaimChange,
+        kind=EventKind.INSURANCE_CLAIM,
+        topics=[shipment_topic(shipment.id)],
+        audience=claim_audience(shipment),
+        at=at,
         claim_id=claim.id,
         previous_status=previous,
         status=claim.status,
         by_id=by,
         note=note,
-        occurred_at=at,
-    )
-    return await log_row(
-        log,
-        change,
-        kind=EventKind.INSURANCE_CLAIM,
-        topics=[shipment_topic(shipment.id)],
-        audience=claim_audience(shipment),
-        occurred_at=at,
     )
 
 
@@ -223,14 +221,7 @@ async def advance_claim(
     previous = claim.status
     async with recording() as log:
         now = clock.now()
-        changes |= {"version": claim.version + 1, "updated_at": now}
-        updated = await InsuranceClaim.filter(
-            id=claim.id, status=claim.status, version=claim.version
-        ).update(**changes)
-        if not updated:
-            raise conflict("the claim changed meanwhile: load it again and retry")
-        for name, value in changes.items():
-            setattr(claim, name, value)
+        await write_version(claim, "claim", **changes)
         if status is ClaimStatus.PAID:
             await pay_claim(claim, viewer, now)
         await _log(log, claim, shipment, previous=previous, by=viewer.user_id, note=note, at=now)

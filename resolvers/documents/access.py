@@ -3,7 +3,6 @@ rules.py says why). A document outside it answers exactly like a missing one."""
 
 from __future__ import annotations
 
-from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
 from models.documents.rules import (
@@ -20,6 +19,7 @@ from models.viewer import Viewer
 from resolvers.checks import Path
 from resolvers.errors import not_found
 from resolvers.journal import shipment_topic
+from resolvers.visibility import carried_shipment_ids, customer_shipment_ids
 from subscriptions.log import Audience
 
 
@@ -30,13 +30,13 @@ def visible_documents(viewer: Viewer) -> QuerySet[Document]:
         kinds = staff_kinds(viewer.role)
         return Document.all() if kinds == ALL_KINDS else Document.filter(kind__in=list(kinds))
     if viewer.is_carrier:
-        carried = Subquery(Shipment.filter(carrier_id=viewer.organization_id).values("id"))
         return Document.filter(
-            shipment_id__in=carried, kind__in=list(CARRIER_KINDS), claim_id__isnull=True
+            shipment_id__in=carried_shipment_ids(viewer.organization_id),
+            kind__in=list(CARRIER_KINDS),
+            claim_id__isnull=True,
         )
     if viewer.is_dealer:
-        owned = Subquery(Shipment.filter(customer_id=viewer.organization_id).values("id"))
-        return Document.filter(shipment_id__in=owned)
+        return Document.filter(shipment_id__in=customer_shipment_ids(viewer.organization_id))
     return Document.filter(id__in=[])
 
 

@@ -9,25 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from models import clock
 from models.documents.rules import DocumentStatus, holder_after
 from models.documents.tables import Document, DocumentChange
 from models.events import EventKind
 from models.shipments import Shipment
 from resolvers.documents.access import document_audience, document_topics
-from resolvers.errors import conflict
-from resolvers.journal import log_row
+from resolvers.steps import log_step, write_version
 from subscriptions.log import Recorder
 
 
 async def update_document(document: Document, **changes: Any) -> None:
-    """Writes `changes` unless the document was written since it was read (CONFLICT)."""
-    changes |= {"version": document.version + 1, "updated_at": clock.now()}
-    updated = await Document.filter(id=document.id, version=document.version).update(**changes)
-    if not updated:
-        raise conflict("the document changed meanwhile: load it again and retry")
-    for name, value in changes.items():
-        setattr(document, name, value)
+    await write_version(document, "document", **changes)
 
 
 def moved_to(document: Document, status: DocumentStatus, at: dt.datetime) -> dict[str, Any]:
@@ -50,19 +42,16 @@ async def log_change(
     at: dt.datetime,
 ) -> DocumentChange:
     """The history row of the document as it is now, and its event for who may see it."""
-    change = await DocumentChange.create(
+    return await log_step(
+        log,
+        DocumentChange,
+        kind=EventKind.DOCUMENT,
+        topics=document_topics(document, shipment.id),
+        audience=document_audience(document, shipment),
+        at=at,
         document_id=document.id,
         previous_status=previous,
         status=document.status,
         by_id=by,
         note=note,
-        occurred_at=at,
-    )
-    return await log_row(
-        log,
-        change,
-        kind=EventKind.DOCUMENT,
-        topics=document_topics(document, shipment.id),
-        audience=document_audience(document, shipment),
-        occurred_at=at,
     )
