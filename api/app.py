@@ -27,12 +27,12 @@ from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
+from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
 from resolvers.documents import storage
 from resolvers.documents.links import PREFIX as FILES
 from resolvers.documents.storage import Storage
-from resolvers.fraud import escalate_lapsed_fraud_reviews
-from resolvers.pickups import raise_late_pickups
-from resolvers.support_sla import raise_sla_alerts
+from resolvers.shipments.pickups import raise_late_pickups
+from resolvers.support.sla import raise_sla_alerts
 from schema import build_schema
 from subscriptions import hub
 from subscriptions.bus import Bus

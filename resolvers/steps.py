@@ -12,7 +12,7 @@ from models.claims.tables import ClaimChange, InsuranceClaim
 from models.documents.tables import Document, DocumentChange
 from models.events import EventKind
 from resolvers.errors import conflict
-from resolvers.journal import log_row
+from resolvers.shipments.events import log_row
 from subscriptions.log import Audience, Recorder
 
 Row = TypeVar("Row", Document, InsuranceClaim)

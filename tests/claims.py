@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from tests.shipping import gid
 
 CLAIM_FIELDS = """

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx2
 
-from models.shipments import Shipment, ShipmentStatus
+from models.shipments.tables import Shipment, ShipmentStatus
 from tests.factories import Party
 from tests.graphql import gql
 from tests.shipping import gid

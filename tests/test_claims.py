@@ -11,8 +11,13 @@ from models import clock
 from models.claims.tables import ClaimPayment
 from models.enums import Role
 from models.events import EventKind
-from models.shipments import EventClassifier, ShipmentStatus, TrackingEvent, TrackingEventType
-from resolvers.journal import log_row, parties, shipment_topic
+from models.shipments.tables import (
+    EventClassifier,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingEventType,
+)
+from resolvers.shipments.events import log_row, parties, shipment_topic
 from schema.ids import parse_global_id
 from subscriptions.log import Audience, recording
 from tests.claims import ADVANCE, CLAIM, OPEN_CLAIM, SHIPMENT_CLAIMS, claim_input

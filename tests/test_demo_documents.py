@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import hashlib
 
-from api import demo
 from models.claims.rules import ClaimStatus
 from models.claims.tables import InsuranceClaim
 from models.documents.rules import DocumentStatus
 from models.documents.tables import Document
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from tests.claims import CLAIM
 from tests.documents import DOCUMENT, call
 from tests.graphql import gql
 from tests.shipping import TRACK, gid
-from tests.test_demo import _party
+from tests.test_demo import _party, seed_demo
 
 
 async def test_the_demo_has_documents_in_every_status_and_a_claim_in_progress_none_public(
     client, make
 ):
-    await demo.seed()
+    await seed_demo()
 
     documents = await Document.all()
     assert {document.status for document in documents} == set(DocumentStatus)

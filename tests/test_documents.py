@@ -10,7 +10,7 @@ import pytest
 from models import clock
 from models.documents.tables import Document, DocumentUpload
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 from resolvers.documents import storage
 from tests.documents import (
     ATTACH,

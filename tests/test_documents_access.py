@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 from tests.documents import (
     ATTACH,
     DOCUMENT,

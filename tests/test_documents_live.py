@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 from tests import ws
 from tests.documents import PDF, REQUEST, SET_STATUS, done, uploaded
 from tests.shipping import gid, later

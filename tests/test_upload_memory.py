@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx2
 import pytest
 
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 from tests.documents import ATTACH, MP4, PDF, attach_input
 from tests.processes import service
 from tests.storages import s3_url  # noqa: F401

@@ -11,7 +11,7 @@ from __future__ import annotations
 from enum import Enum
 
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 
 
 class ClaimStatus(str, Enum):

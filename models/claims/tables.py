@@ -5,9 +5,9 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from models.accounts import User
+from models.accounts.tables import User
 from models.claims.rules import ClaimStatus
-from models.shipments import Shipment, TrackingEvent
+from models.shipments.tables import Shipment, TrackingEvent
 
 
 class InsuranceClaim(Model):

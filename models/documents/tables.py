@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING
 from tortoise import fields
 from tortoise.models import Model
 
-from models.accounts import User
+from models.accounts.tables import User
 from models.documents.rules import DocumentKind, DocumentStatus
 from models.enums import Role
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 
 if TYPE_CHECKING:
     from models.claims.tables import InsuranceClaim
-    from models.disputes import Dispute
-    from models.support import SupportThread
+    from models.disputes.tables import Dispute
+    from models.support.tables import SupportThread
 
 
 class Document(Model):

@@ -7,11 +7,11 @@ from tortoise.queryset import QuerySet
 
 from models.claims.rules import READERS
 from models.claims.tables import InsuranceClaim
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from models.viewer import Viewer
 from resolvers.checks import Path
 from resolvers.errors import not_found
-from resolvers.visibility import customer_shipment_ids
+from resolvers.shipments.access import customer_shipment_ids
 from subscriptions.log import Audience
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from models import clock
 from models.claims.rules import ClaimStatus
 from models.documents.rules import DocumentKind
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from resolvers.checks import Amount
 from resolvers.claims import writes
 from resolvers.documents.demo import demo_pdf, demo_png, upload, viewer_of

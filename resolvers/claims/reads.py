@@ -32,3 +32,11 @@ def changes_of(loaders: Loaders) -> DataLoader[int, list[ClaimChange]]:
         return group_rows(keys, rows, "claim_id")
 
     return loaders.get("claim_changes", batch)
+
+
+async def change_root(change_id: int) -> tuple[ClaimChange, InsuranceClaim] | None:
+    """The root of one INSURANCE_CLAIM event: the change, and its claim as it is now."""
+    change = await ClaimChange.get_or_none(id=change_id)
+    if change is None:
+        return None
+    return change, await InsuranceClaim.get(id=change.claim_id)

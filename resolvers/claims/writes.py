@@ -16,10 +16,9 @@ from tortoise.expressions import Q
 
 from models import clock
 from models.claims.rules import CLOSED, DRIVERS, NOT_CLAIMABLE, OPENERS, ClaimStatus, may_move
-from models.claims.tables import ClaimChange, ClaimPayment, InsuranceClaim
+from models.claims.tables import ClaimPayment, InsuranceClaim
 from models.enums import ErrorCode
-from models.events import EventKind
-from models.shipments import (
+from models.shipments.tables import (
     EventClassifier,
     Shipment,
     ShipmentStatus,
@@ -29,7 +28,8 @@ from models.shipments import (
 from models.viewer import Viewer
 from resolvers.access import writer
 from resolvers.checks import Amount, money, optional_text, text
-from resolvers.claims.access import claim_audience, find_claim
+from resolvers.claims.access import find_claim
+from resolvers.claims.events import log_change
 from resolvers.errors import (
     DomainError,
     conflict,
@@ -37,10 +37,9 @@ from resolvers.errors import (
     invalid,
     invalid_transition,
 )
-from resolvers.journal import shipment_topic
-from resolvers.steps import log_step, write_version
-from resolvers.visibility import find_shipment
-from subscriptions.log import Recorder, recording
+from resolvers.shipments.access import find_shipment
+from resolvers.steps import write_version
+from subscriptions.log import recording
 
 
 async def _delivered_at(shipment: Shipment) -> dt.datetime:
@@ -87,31 +86,6 @@ async def _check_claimable(shipment: Shipment, window_days: int) -> None:
             )
 
 
-async def _log(
-    log: Recorder,
-    claim: InsuranceClaim,
-    shipment: Shipment,
-    *,
-    previous: ClaimStatus | None,
-    by: int,
-    note: str | None,
-    at: dt.datetime,
-) -> ClaimChange:
-    return await log_step(
-        log,
-        ClaimChange,
-        kind=EventKind.INSURANCE_CLAIM,
-        topics=[shipment_topic(shipment.id)],
-        audience=claim_audience(shipment),
-        at=at,
-        claim_id=claim.id,
-        previous_status=previous,
-        status=claim.status,
-        by_id=by,
-        note=note,
-    )
-
-
 async def open_claim(
     *,
     viewer: Viewer | None,
@@ -151,7 +125,9 @@ async def open_claim(
                 updated_at=now,
                 open_key=shipment.id,
             )
-            await _log(log, claim, shipment, previous=None, by=viewer.user_id, note=None, at=now)
+            await log_change(
+                log, claim, shipment, previous=None, by=viewer.user_id, note=None, at=now
+            )
     except IntegrityError:
         raise conflict(
             "this shipment has an open insurance claim already", ["input", "shipmentId"]
@@ -224,7 +200,9 @@ async def advance_claim(
         await write_version(claim, "claim", **changes)
         if status is ClaimStatus.PAID:
             await pay_claim(claim, viewer, now)
-        await _log(log, claim, shipment, previous=previous, by=viewer.user_id, note=note, at=now)
+        await log_change(
+            log, claim, shipment, previous=previous, by=viewer.user_id, note=note, at=now
+        )
     return claim
 
 

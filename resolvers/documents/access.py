@@ -14,12 +14,12 @@ from models.documents.rules import (
 )
 from models.documents.tables import Document
 from models.enums import Role
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from models.viewer import Viewer
 from resolvers.checks import Path
 from resolvers.errors import not_found
-from resolvers.journal import shipment_topic
-from resolvers.visibility import carried_shipment_ids, customer_shipment_ids
+from resolvers.shipments.access import carried_shipment_ids, customer_shipment_ids
+from resolvers.shipments.events import shipment_topic
 from subscriptions.log import Audience
 
 

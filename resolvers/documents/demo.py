@@ -8,10 +8,10 @@ import zlib
 from collections.abc import AsyncIterator
 
 from models import clock
-from models.accounts import Organization, User
+from models.accounts.tables import Organization, User
 from models.documents.rules import DocumentKind, DocumentStatus
 from models.documents.tables import Document, DocumentUpload
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from models.viewer import Viewer
 from resolvers.documents import links, storage, uploads, writes
 from resolvers.documents.files import FileSpec, Limits

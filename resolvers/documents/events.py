@@ -12,7 +12,7 @@ from typing import Any
 from models.documents.rules import DocumentStatus, holder_after
 from models.documents.tables import Document, DocumentChange
 from models.events import EventKind
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from resolvers.documents.access import document_audience, document_topics
 from resolvers.steps import log_step, write_version
 from subscriptions.log import Recorder

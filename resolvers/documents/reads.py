@@ -49,3 +49,11 @@ def page_of(rows: list[Document], *, first: int | None, after: str | None) -> Pa
         has_previous=after is not None,
         total=len(rows),
     )
+
+
+async def change_root(change_id: int) -> tuple[DocumentChange, Document] | None:
+    """The root of one DOCUMENT event: the change, and its document as it is now."""
+    change = await DocumentChange.get_or_none(id=change_id)
+    if change is None:
+        return None
+    return change, await Document.get(id=change.document_id)

@@ -19,7 +19,7 @@ import filetype
 from models import clock
 from models.documents.rules import UPLOAD_TO
 from models.documents.tables import Document, DocumentUpload
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from resolvers.documents import links, storage
 from resolvers.documents.events import log_change, moved_to, update_document
 from resolvers.documents.files import media_type

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from models import clock
 from models.claims.rules import CLOSED
-from models.disputes import Dispute
+from models.disputes.tables import Dispute
 from models.documents.rules import (
     CLERKS,
     PROVIDERS,
@@ -27,8 +27,8 @@ from models.documents.rules import (
 )
 from models.documents.tables import Document, DocumentUpload
 from models.enums import Role
-from models.shipments import Shipment
-from models.support import SupportThread
+from models.shipments.tables import Shipment
+from models.support.tables import SupportThread
 from models.viewer import Viewer
 from resolvers.access import writer
 from resolvers.checks import Path, not_past, optional_text
@@ -38,7 +38,7 @@ from resolvers.documents.access import find_document
 from resolvers.documents.events import log_change, moved_to, update_document
 from resolvers.documents.files import FileSpec, Limits, check_file
 from resolvers.errors import forbidden, invalid, invalid_transition, not_found
-from resolvers.visibility import find_shipment
+from resolvers.shipments.access import find_shipment
 from subscriptions.log import Recorder, recording
 
 

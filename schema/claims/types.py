@@ -8,20 +8,22 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.claims import rules, tables
-from models.shipments import Shipment as ShipmentRow
-from models.shipments import TrackingEvent as TrackingEventRow
-from resolvers.claims import reads
+from models.claims.tables import InsuranceClaim as ClaimRow
+from models.shipments.tables import Shipment as ShipmentRow
+from models.shipments.tables import TrackingEvent as TrackingEventRow
+from resolvers.claims import reads, writes
 from resolvers.documents.reads import documents_of, page_of
-from schema.accounts import User
-from schema.base import Money, Node
+from schema.accounts.types import User
+from schema.base import Money, MoneyInput, Node, UserError, run_payload
 from schema.context import Info
-from schema.convert import money
+from schema.convert import amount, money
 from schema.documents.types import DocumentConnection, user_of
-from schema.ids import to_global_id
+from schema.ids import decode_id, to_global_id
+from schema.node import node_fetcher
 
 if TYPE_CHECKING:
-    from schema.shipments import Shipment
-    from schema.tracking import TrackingEvent
+    from schema.shipments.tracking import TrackingEvent
+    from schema.shipments.types import Shipment
 
 ClaimStatus = strawberry.enum(rules.ClaimStatus, name="ClaimStatus")
 
@@ -81,8 +83,8 @@ class InsuranceClaim(Node):
     @strawberry.field
     async def shipment(
         self, info: Info
-    ) -> Annotated[Shipment, strawberry.lazy("schema.shipments")]:
-        from schema.shipments import Shipment
+    ) -> Annotated[Shipment, strawberry.lazy("schema.shipments.types")]:
+        from schema.shipments.types import Shipment
 
         row = await info.context.loaders.load(ShipmentRow, self._row.shipment_id)
         assert row is not None  # RESTRICT on delete
@@ -91,8 +93,8 @@ class InsuranceClaim(Node):
     @strawberry.field(description="The DAMAGED tracking event the claim is about, if any")
     async def damage_event(
         self, info: Info
-    ) -> Annotated[TrackingEvent, strawberry.lazy("schema.tracking")] | None:
-        from schema.tracking import TrackingEvent
+    ) -> Annotated[TrackingEvent, strawberry.lazy("schema.shipments.tracking")] | None:
+        from schema.shipments.tracking import TrackingEvent
 
         row = await info.context.loaders.load(TrackingEventRow, self._row.damage_event_id)
         return TrackingEvent.from_model(row) if row else None
@@ -113,3 +115,84 @@ class InsuranceClaim(Node):
     async def history(self, info: Info) -> list[ClaimChange]:
         rows = await reads.changes_of(info.context.loaders).load(self._row.id)
         return [ClaimChange.from_model(row) for row in rows]
+
+
+@strawberry.input
+class OpenInsuranceClaimInput:
+    shipment_id: strawberry.ID
+    description: str
+    claimed: MoneyInput
+
+
+@strawberry.type
+class InsuranceClaimPayload:
+    claim: InsuranceClaim | None = None
+    errors: list[UserError]
+
+
+@node_fetcher("InsuranceClaim")
+async def _claim_node(info: Info, key: int) -> InsuranceClaim | None:
+    row = await reads.claim(info.context.require_viewer(), key)
+    return InsuranceClaim.from_model(row) if row else None
+
+
+@strawberry.type
+class ClaimsQuery:
+    @strawberry.field
+    async def insurance_claim(self, info: Info, id: strawberry.ID) -> InsuranceClaim | None:
+        return await _claim_node(info, decode_id(id, "InsuranceClaim", ["id"]))
+
+
+def _claim(row: ClaimRow) -> dict[str, object]:
+    return {"claim": InsuranceClaim.from_model(row)}
+
+
+@strawberry.type
+class ClaimsMutation:
+    @strawberry.mutation(
+        description="The customer (or staff for it) reports damage or loss, also up to "
+        "CARGOLIVE_CLAIM_WINDOW_DAYS after delivery; one open claim per shipment"
+    )
+    async def open_insurance_claim(
+        self, info: Info, input: OpenInsuranceClaimInput
+    ) -> InsuranceClaimPayload:
+        async def action() -> dict[str, object]:
+            claimed = amount(input.claimed)
+            assert claimed is not None
+            row = await writes.open_claim(
+                viewer=info.context.viewer,
+                shipment_id=decode_id(input.shipment_id, "Shipment", ["input", "shipmentId"]),
+                description=input.description,
+                claimed=claimed,
+                window_days=info.context.settings.claim_window_days,
+            )
+            return _claim(row)
+
+        return await run_payload(InsuranceClaimPayload, action)
+
+    @strawberry.mutation(
+        description="Back office: REPORTED → INSURER_NOTIFIED (insurerReference) → "
+        "DOCUMENTS_REQUESTED ⇄ UNDER_ASSESSMENT → APPROVED (approved ≤ claimed) or REJECTED "
+        "(note) → PAID (once)"
+    )
+    async def advance_insurance_claim(
+        self,
+        info: Info,
+        claim_id: strawberry.ID,
+        status: ClaimStatus,
+        note: str | None = None,
+        approved: MoneyInput | None = None,
+        insurer_reference: str | None = None,
+    ) -> InsuranceClaimPayload:
+        async def action() -> dict[str, object]:
+            row = await writes.advance_claim(
+                viewer=info.context.viewer,
+                claim_id=decode_id(claim_id, "InsuranceClaim", ["claimId"]),
+                status=status,
+                note=note,
+                approved=amount(approved),
+                insurer_reference=insurer_reference,
+            )
+            return _claim(row)
+
+        return await run_payload(InsuranceClaimPayload, action)
