@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from models import clock
 from models.accounts.tables import User as UserRow
 from models.documents import rules, tables
 from models.documents.tables import Document as DocumentRow
@@ -106,6 +107,10 @@ class Document(Node):
     )
     def download_url(self, info: Info) -> str | None:
         return download_url(self._row, info.context.settings.download_url_seconds)
+
+    @strawberry.field(description="Still REQUESTED or REJECTED after its due date")
+    def overdue(self) -> bool:
+        return rules.overdue(self._row.status, self._row.due_at, clock.now())
 
     @strawberry.field
     async def shipment(
