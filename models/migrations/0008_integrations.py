@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0006_support')]
+    dependencies = [('models', '0007_documents_claims')]
 
     initial = False
 
@@ -56,6 +56,6 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='Event',
             name='kind',
-            field=fields.CharEnumField(description='TRACKING: TRACKING\nLOADING: LOADING\nDISPUTE: DISPUTE\nSUPPORT_MESSAGE: SUPPORT_MESSAGE\nSTAFF_ALERT: STAFF_ALERT\nAPI_KEY_REVOKED: API_KEY_REVOKED\nTOKEN_REVOKED: TOKEN_REVOKED', enum_type=EventKind, max_length=20),
+            field=fields.CharEnumField(description='TRACKING: TRACKING\nLOADING: LOADING\nDISPUTE: DISPUTE\nSUPPORT_MESSAGE: SUPPORT_MESSAGE\nSTAFF_ALERT: STAFF_ALERT\nDOCUMENT: DOCUMENT\nINSURANCE_CLAIM: INSURANCE_CLAIM\nAPI_KEY_REVOKED: API_KEY_REVOKED\nTOKEN_REVOKED: TOKEN_REVOKED', enum_type=EventKind, max_length=20),
         ),
     ]
