@@ -60,7 +60,7 @@ async def service(*args: str, **env: str) -> AsyncIterator[tuple[str, asyncio.su
             return (await http.get(f"http://{address}/readyz", timeout=2)).status_code == 200
 
     try:
-        await _wait_until(ready)
+        await _wait_until(ready, 60)  # a loaded machine (CI, shared cores) starts slowly
         yield address, process
     finally:
         if process.returncode is None:
