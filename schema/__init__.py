@@ -13,10 +13,14 @@ from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.live import AlertsSubscription
 from schema.base import Node
 from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
+from schema.claims.live import ClaimsSubscription
+from schema.claims.types import ClaimsMutation, ClaimsQuery
 from schema.context import Info
 from schema.disputes.cancellations import CancellationsMutation
 from schema.disputes.live import DisputesSubscription
 from schema.disputes.types import DisputesQuery
+from schema.documents.live import DocumentsSubscription
+from schema.documents.types import DocumentsMutation, DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
@@ -40,6 +44,8 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
+    DocumentsQuery,
+    ClaimsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -57,13 +63,20 @@ class Mutation(
     CalculationsMutation,
     SupportMutation,
     SupportGroupsMutation,
+    DocumentsMutation,
+    ClaimsMutation,
 ):
     pass
 
 
 @strawberry.type
 class Subscription(
-    ShipmentsSubscription, DisputesSubscription, SupportSubscription, AlertsSubscription
+    ShipmentsSubscription,
+    DisputesSubscription,
+    SupportSubscription,
+    AlertsSubscription,
+    DocumentsSubscription,
+    ClaimsSubscription,
 ):
     pass
 
