@@ -185,4 +185,8 @@ async def open_download(token: str) -> tuple[Document, AsyncIterator[bytes]]:
     assert document is not None
     if document.storage_key is None:
         raise _unknown()
-    return document, storage.current().chunks(document.storage_key)
+    try:
+        return document, await storage.current().reader(document.storage_key)
+    except FileNotFoundError:
+        # the row says stored, the store disagrees: answer as for no file, not a broken stream
+        raise _unknown() from None
