@@ -233,18 +233,6 @@ async def revoke_user_tokens(email: str) -> int:
         return await _revoke(log, AccessToken.filter(user=user))
 
 
-def visible_organizations(viewer: Viewer) -> QuerySet[Organization]:
-    if viewer.is_staff:
-        return Organization.all()
-    return Organization.filter(id=viewer.organization_id)
-
-
-def visible_users(viewer: Viewer) -> QuerySet[User]:
-    if viewer.is_staff:
-        return User.all()
-    return User.filter(organization_id=viewer.organization_id)
-
-
 def _name(value: str, field: list[str]) -> str:
     value = value.strip()
     if not value or len(value) > 200:
