@@ -19,7 +19,7 @@ from collections.abc import AsyncIterator
 from typing import Protocol
 
 from models.events import EventKind
-from resolvers.accounts.users import CREDENTIALS_TOPIC
+from resolvers.accounts.events import CREDENTIALS_TOPIC
 from resolvers.integrations.credentials import Credential, live_credentials
 from subscriptions import hub
 from subscriptions.hub import Group
@@ -111,7 +111,7 @@ class CredentialWatch:
         key = ("credential-watch", id(self))
         wake = _Wake(self)
         await current.join(
-            CREDENTIALS_TOPIC,
+            CREDENTIALS_TOPIC.name,
             key,
             lambda: Group(key, REVOKED, lambda _: True, _nothing_to_render),
             wake,
@@ -119,7 +119,7 @@ class CredentialWatch:
         try:
             yield
         finally:
-            current.leave(CREDENTIALS_TOPIC, key, wake)
+            current.leave(CREDENTIALS_TOPIC.name, key, wake)
 
 
 _watches: dict[float, CredentialWatch] = {}

@@ -26,13 +26,11 @@ from models.enums import ROLES_BY_KIND, ErrorCode, OrganizationKind, Role
 from models.events import EventKind
 from models.viewer import Viewer
 from resolvers.access import signed_in, writer
+from resolvers.accounts.events import record_revocation
 from resolvers.errors import DomainError, Unauthenticated, forbidden, invalid, not_found
-from subscriptions.log import Audience, Recorder, recording
+from subscriptions.log import Recorder, recording
 
 TOKEN_PREFIX = "clv_"
-# Revocations of tokens and keys are events on this topic, seen by no one: every process's
-# sockets signed in with a credential wake up on it and close at once if theirs died.
-CREDENTIALS_TOPIC = "credentials"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD = 8
 _hasher = PasswordHasher()
@@ -147,13 +145,7 @@ async def _revoke(log: Recorder, tokens: QuerySet[AccessToken]) -> int:
         .using_db(log.connection)
         .update(revoked_at=now)
     )
-    await log.append(
-        kind=EventKind.TOKEN_REVOKED,
-        subject_id=min(ids),
-        topics=[CREDENTIALS_TOPIC],
-        audience=Audience(staff=False),
-        occurred_at=now,
-    )
+    await record_revocation(log, kind=EventKind.TOKEN_REVOKED, subject_id=min(ids), at=now)
     return revoked
 
 

@@ -13,45 +13,24 @@ from tortoise.queryset import QuerySet
 
 from models import clock
 from models.accounts.tables import Organization, User
-from models.enums import ErrorCode, OrganizationKind, Role
+from models.enums import ErrorCode
 from models.events import EventKind
 from models.integrations.tables import ApiKey, ApiScope
 from models.viewer import Viewer
-from resolvers.access import signed_in, writer
-from resolvers.accounts.users import CREDENTIALS_TOPIC
-from resolvers.errors import DomainError, forbidden, invalid, not_found
+from resolvers.access import writer
+from resolvers.accounts.events import record_revocation
+from resolvers.errors import DomainError, invalid, not_found
 from resolvers.integrations import key_secrets
-from subscriptions.log import Audience, recording
+from resolvers.integrations.access import (
+    ROLE_OF_KIND,
+    find_api_key,
+    key_manager,
+    organization_of,
+)
+from subscriptions.log import recording
 
 MAX_LIVE_KEYS = 20
-ROLE_OF_KIND = {OrganizationKind.DEALER: Role.DEALER, OrganizationKind.CARRIER: Role.CARRIER}
 UNUSABLE_PASSWORD = "!"  # no argon2 hash: a key's own user can never sign in
-
-
-def key_manager(viewer: Viewer | None) -> Viewer:
-    """A person (never a key) who is a DEALER or CARRIER user, or ADMIN."""
-    viewer = signed_in(viewer)
-    if viewer.is_api_key:
-        raise forbidden("an API key cannot manage API keys: sign in as a person")
-    if not viewer.has_role(Role.DEALER, Role.CARRIER):
-        raise forbidden("only an organization's DEALER or CARRIER users, and ADMIN, manage keys")
-    return viewer
-
-
-async def _organization(viewer: Viewer, organization_id: int | None, field: list[str]) -> int:
-    """The organization whose keys are meant: one's own, or for ADMIN the one named."""
-    if not viewer.is_admin:
-        if organization_id not in (None, viewer.organization_id):
-            raise not_found(field, "organization")
-        return viewer.organization_id
-    if organization_id is None:
-        raise invalid(field, "ADMIN must name the organization whose keys are meant")
-    organization = await Organization.get_or_none(id=organization_id)
-    if organization is None:
-        raise not_found(field, "organization")
-    if organization.kind not in ROLE_OF_KIND:
-        raise invalid(field, "API keys are for DEALER and CARRIER organizations only")
-    return organization.id
 
 
 def _scopes(scopes: Iterable[ApiScope]) -> list[ApiScope]:
@@ -92,7 +71,7 @@ async def create_api_key(
 ) -> tuple[ApiKey, str]:
     """The new key and its secret, which is not kept and cannot be shown again."""
     viewer = writer(key_manager(viewer))
-    organization = await _organization(viewer, organization_id, ["input", "organizationId"])
+    organization = await organization_of(viewer, organization_id, ["input", "organizationId"])
     return await register_api_key(
         organization_id=organization,
         name=name,
@@ -163,19 +142,11 @@ def _live(organization_id: int) -> QuerySet[ApiKey]:
     return ApiKey.filter(unexpired, organization_id=organization_id, revoked_at=None)
 
 
-async def api_keys(*, viewer: Viewer | None, organization_id: int | None) -> list[ApiKey]:
-    """The organization's keys, newest first, revoked and expired ones included."""
-    viewer = key_manager(viewer)
-    organization = await _organization(viewer, organization_id, ["organizationId"])
-    return await ApiKey.filter(organization_id=organization).order_by("-created_at", "-id")
-
-
 async def revoke_api_key(*, viewer: Viewer | None, key_id: int) -> ApiKey:
     """Revoked at once: HTTP requests find it revoked, sockets signed in with it close (4403).
     Allowed to a blocked organization too: taking a credential away is always safe."""
-    viewer = key_manager(viewer)
-    key = await ApiKey.get_or_none(id=key_id)
-    if key is None or not (viewer.is_admin or key.organization_id == viewer.organization_id):
+    key = await find_api_key(key_manager(viewer), key_id)
+    if key is None:
         raise not_found(["id"], "API key")
     return await revoke_key(key)
 
@@ -190,11 +161,5 @@ async def revoke_key(key: ApiKey) -> ApiKey:
             .update(revoked_at=now)
         )
         if updated:
-            await log.append(
-                kind=EventKind.API_KEY_REVOKED,
-                subject_id=key.id,
-                topics=[CREDENTIALS_TOPIC],
-                audience=Audience(staff=False),
-                occurred_at=now,
-            )
+            await record_revocation(log, kind=EventKind.API_KEY_REVOKED, subject_id=key.id, at=now)
     return await ApiKey.get(id=key.id)

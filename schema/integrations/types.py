@@ -9,7 +9,7 @@ import strawberry
 from models.accounts.tables import User as UserRow
 from models.integrations import tables
 from models.integrations.tables import ApiScope as ApiScopeEnum
-from resolvers.integrations import apikeys
+from resolvers.integrations import access, apikeys, reads
 from schema.accounts.types import User
 from schema.base import Node, UserError, run_payload
 from schema.context import Info
@@ -94,13 +94,8 @@ def _organization_id(value: strawberry.ID | None, field: list[str | int]) -> int
 
 @node_fetcher("ApiKey")
 async def _api_key_node(info: Info, key: int) -> ApiKey | None:
-    viewer = info.context.viewer
-    if viewer is None or viewer.is_api_key or not viewer.has_role(*apikeys.ROLE_OF_KIND.values()):
-        return None
-    row = await tables.ApiKey.get_or_none(id=key)
-    if row is None or not (viewer.is_admin or row.organization_id == viewer.organization_id):
-        return None
-    return ApiKey.from_model(row)
+    row = await access.api_key_node(info.context.viewer, key)
+    return ApiKey.from_model(row) if row else None
 
 
 @strawberry.type
@@ -112,7 +107,7 @@ class IntegrationsQuery:
     async def api_keys(
         self, info: Info, organization_id: strawberry.ID | None = None
     ) -> list[ApiKey]:
-        rows = await apikeys.api_keys(
+        rows = await reads.api_keys(
             viewer=info.context.viewer,
             organization_id=_organization_id(organization_id, ["organizationId"]),
         )

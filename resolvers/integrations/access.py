@@ -1,0 +1,54 @@
+"""Who may see and manage an organization's API keys: its DEALER or CARRIER users, and ADMIN
+(naming the organization); never a key itself."""
+
+from __future__ import annotations
+
+from models.accounts.tables import Organization
+from models.enums import OrganizationKind, Role
+from models.integrations.tables import ApiKey
+from models.viewer import Viewer
+from resolvers.access import signed_in
+from resolvers.errors import forbidden, invalid, not_found
+
+ROLE_OF_KIND = {OrganizationKind.DEALER: Role.DEALER, OrganizationKind.CARRIER: Role.CARRIER}
+
+
+def key_manager(viewer: Viewer | None) -> Viewer:
+    """A person (never a key) who is a DEALER or CARRIER user, or ADMIN."""
+    viewer = signed_in(viewer)
+    if viewer.is_api_key:
+        raise forbidden("an API key cannot manage API keys: sign in as a person")
+    if not viewer.has_role(Role.DEALER, Role.CARRIER):
+        raise forbidden("only an organization's DEALER or CARRIER users, and ADMIN, manage keys")
+    return viewer
+
+
+async def organization_of(viewer: Viewer, organization_id: int | None, field: list[str]) -> int:
+    """The organization whose keys are meant: one's own, or for ADMIN the one named."""
+    if not viewer.is_admin:
+        if organization_id not in (None, viewer.organization_id):
+            raise not_found(field, "organization")
+        return viewer.organization_id
+    if organization_id is None:
+        raise invalid(field, "ADMIN must name the organization whose keys are meant")
+    organization = await Organization.get_or_none(id=organization_id)
+    if organization is None:
+        raise not_found(field, "organization")
+    if organization.kind not in ROLE_OF_KIND:
+        raise invalid(field, "API keys are for DEALER and CARRIER organizations only")
+    return organization.id
+
+
+async def find_api_key(viewer: Viewer, key_id: int) -> ApiKey | None:
+    """The key, when `viewer` may manage it; None otherwise, as if it did not exist."""
+    key = await ApiKey.get_or_none(id=key_id)
+    if key is None or not (viewer.is_admin or key.organization_id == viewer.organization_id):
+        return None
+    return key
+
+
+async def api_key_node(viewer: Viewer | None, key_id: int) -> ApiKey | None:
+    """`node(id)` of an ApiKey: null for anyone who may not manage it (a key included)."""
+    if viewer is None or viewer.is_api_key or not viewer.has_role(Role.DEALER, Role.CARRIER):
+        return None
+    return await find_api_key(viewer, key_id)
