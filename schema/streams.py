@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.events import Event, EventKind
+from models.validators import MAX_SEQ
 from models.viewer import Viewer
 from resolvers.pagination import decode_cursor
 from schema.context import Context
@@ -52,7 +53,7 @@ def scope_of(viewer: Viewer | None) -> Hashable:
 
 
 def cursor_seq(after: str | None) -> int | None:
-    return None if after is None else decode_cursor(after)
+    return None if after is None else decode_cursor(after, limit=MAX_SEQ)
 
 
 def audience_check(viewer: Viewer | None, *, public: bool = False) -> Callable[[Event], bool]:

@@ -112,6 +112,13 @@ async def server(app) -> AsyncIterator[str]:
 
 
 @pytest.fixture
+async def http(server: str) -> AsyncIterator[httpx2.AsyncClient]:
+    """A client of the app behind real uvicorn (real HTTP, real sockets)."""
+    async with httpx2.AsyncClient(base_url=f"http://{server}", timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
 def make(database: Settings) -> Factory:
     return Factory()
 
