@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
@@ -13,6 +15,7 @@ from schema.accounts import AccountsMutation, AccountsQuery
 from schema.alerts import AlertsSubscription
 from schema.amendments import AmendmentsMutation
 from schema.base import Node
+from schema.budget import cost_limit
 from schema.calculations import CalculationsMutation, CalculationsQuery
 from schema.cancellations import CancellationsMutation
 from schema.containers import ContainersMutation, ContainersQuery
@@ -22,11 +25,15 @@ from schema.errors import ErrorPolicy
 from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
+from schema.scalars import OVERRIDES, InputGuard
 from schema.shipments import ShipmentsMutation, ShipmentsQuery
 from schema.support import SupportMutation, SupportQuery
 from schema.support_groups import SupportGroupsMutation, SupportGroupsQuery
 from schema.support_live import SupportSubscription
 from schema.tracking import TrackingMutation, TrackingQuery
+
+# What one operation may return, in objects (schema/cost.py); api/settings.py says why this much.
+DEFAULT_MAX_COST = 50_000
 
 
 @strawberry.type
@@ -71,6 +78,8 @@ def build_schema(
     max_aliases: int = 30,
     max_tokens: int = 2000,
     introspection: bool = True,
+    max_cost: int = DEFAULT_MAX_COST,
+    observe_cost: Callable[[int], None] | None = None,
 ) -> strawberry.Schema:
     # The rules are made once: QueryDepthLimiter and MaxAliasesLimiter make a new rule class for
     # every request, and ValidationCache, whose key holds the rules, then never hits.
@@ -84,6 +93,8 @@ def build_schema(
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ParseOnce,
         ValidationCache,
+        InputGuard,
+        cost_limit(max_cost, observe_cost),
         ErrorPolicy,
     ]
     return strawberry.Schema(
@@ -92,6 +103,7 @@ def build_schema(
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides=OVERRIDES,
     )
 
 
