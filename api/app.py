@@ -19,6 +19,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.db import tortoise_config
+from api.files import file_routes
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
 from api.metrics import QUERY_COST, metrics, time_gc_pauses
@@ -26,9 +27,12 @@ from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
-from resolvers.fraud import escalate_lapsed_fraud_reviews
-from resolvers.pickups import raise_late_pickups
-from resolvers.support_sla import raise_sla_alerts
+from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
+from resolvers.documents import storage
+from resolvers.documents.links import PREFIX as FILES
+from resolvers.documents.storage import Storage
+from resolvers.shipments.pickups import raise_late_pickups
+from resolvers.support.sla import raise_sla_alerts
 from schema import build_schema
 from subscriptions import hub
 from subscriptions.bus import Bus
@@ -146,6 +150,7 @@ def create_app(
                 )
             await bus.connect()
             stack.push_async_callback(bus.disconnect)
+            storage.install(Storage(settings.files_url))
             fanout = Hub()
             await fanout.start()
             hub.install(fanout)
@@ -176,10 +181,12 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             *track_routes(),
+            *file_routes(),
         ],
         middleware=[
             Middleware(RequestContext),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            # Files stream past the JSON body cap: their own URL says how long they may be.
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=FILES),
         ],
         lifespan=lifespan,
     )

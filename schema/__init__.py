@@ -11,26 +11,30 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
-from schema.accounts import AccountsMutation, AccountsQuery
-from schema.alerts import AlertsSubscription
-from schema.amendments import AmendmentsMutation
+from schema.accounts.types import AccountsMutation, AccountsQuery
+from schema.alerts.types import AlertsSubscription
 from schema.base import Node
 from schema.budget import cost_limit
-from schema.calculations import CalculationsMutation, CalculationsQuery
-from schema.cancellations import CancellationsMutation
-from schema.containers import ContainersMutation, ContainersQuery
+from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
+from schema.claims.live import ClaimsSubscription
+from schema.claims.types import ClaimsMutation, ClaimsQuery
 from schema.context import Info
-from schema.disputes import DisputesQuery
+from schema.disputes.cancellations import CancellationsMutation
+from schema.disputes.types import DisputesQuery
+from schema.documents.live import DocumentsSubscription
+from schema.documents.types import DocumentsMutation, DocumentsQuery
 from schema.errors import ErrorPolicy
-from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
 from schema.scalars import OVERRIDES, InputGuard
-from schema.shipments import ShipmentsMutation, ShipmentsQuery
-from schema.support import SupportMutation, SupportQuery
-from schema.support_groups import SupportGroupsMutation, SupportGroupsQuery
-from schema.support_live import SupportSubscription
-from schema.tracking import TrackingMutation, TrackingQuery
+from schema.shipments.amendments import AmendmentsMutation
+from schema.shipments.containers import ContainersMutation, ContainersQuery
+from schema.shipments.live import Subscription as TrackingSubscription
+from schema.shipments.tracking import TrackingMutation, TrackingQuery
+from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
+from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
+from schema.support.live import SupportSubscription
+from schema.support.types import SupportMutation, SupportQuery
 
 # What one operation may return, in objects (schema/cost.py); api/settings.py says why this much.
 DEFAULT_MAX_COST = 50_000
@@ -46,6 +50,8 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
+    DocumentsQuery,
+    ClaimsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -63,12 +69,20 @@ class Mutation(
     CalculationsMutation,
     SupportMutation,
     SupportGroupsMutation,
+    DocumentsMutation,
+    ClaimsMutation,
 ):
     pass
 
 
 @strawberry.type
-class Subscription(TrackingSubscription, SupportSubscription, AlertsSubscription):
+class Subscription(
+    TrackingSubscription,
+    SupportSubscription,
+    AlertsSubscription,
+    DocumentsSubscription,
+    ClaimsSubscription,
+):
     pass
 
 

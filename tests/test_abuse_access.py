@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.enums import Role
-from models.support import DealerDesk
+from models.support.tables import DealerDesk
 from schema.ids import to_global_id
 from tests import ws
 from tests.graphql import gql

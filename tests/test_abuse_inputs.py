@@ -10,7 +10,7 @@ import pytest
 
 from models import clock
 from models.enums import Role
-from models.shipments import Shipment
+from models.shipments.tables import Shipment
 from schema.ids import to_global_id
 from tests.graphql import gql
 from tests.shipping import (
