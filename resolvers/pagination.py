@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from models.validators import MAX_KEY
+from models.validators import MAX_KEY, MAX_SEQ
 from models.validators import key as row_key
 from resolvers.errors import invalid
 
@@ -23,6 +23,11 @@ DEFAULT_PAGE = 20
 
 def encode_cursor(key: int) -> str:
     return base64.urlsafe_b64encode(f"k:{key}".encode()).decode().rstrip("=")
+
+
+def seq_after(cursor: str | None) -> int | None:
+    """The seq a stream replays after (None: live from now on)."""
+    return None if cursor is None else decode_cursor(cursor, limit=MAX_SEQ)
 
 
 def decode_cursor(cursor: str, field: str = "after", *, limit: int = MAX_KEY) -> int:

@@ -15,7 +15,7 @@ from tests.shipping import gid
 DOCUMENT_FIELDS = """
 fragment DocumentFields on Document {
   id kind status fileName contentType sizeBytes sha256 uploadedAt downloadUrl
-  dueAt holder heldSince provider note requestedBy { role }
+  dueAt overdue holder heldSince provider note requestedBy { role }
   shipment { id }
   history { previousStatus status note by { id role } occurredAt }
 }

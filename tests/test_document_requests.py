@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from models import clock
 from models.enums import Role
 from models.shipments.tables import ShipmentStatus
 from tests.documents import (
@@ -188,3 +191,21 @@ async def test_who_may_request_what(client, dealer, carrier, back_office, shipme
     assert past["errors"][0]["field"] == ["input", "dueAt"]
     assert asked["document"]["holder"] == "DEALER"
     assert asked["document"]["requestedBy"] == {"role": "BACK_OFFICE"}
+
+
+async def test_a_request_past_its_due_date_is_overdue_until_it_is_fulfilled(
+    client, dealer, back_office, shipment
+):
+    due = clock.now() + dt.timedelta(minutes=30)  # within the test token's hour
+    requested = await done(
+        client,
+        REQUEST,
+        dealer,
+        input=request_input(shipment, "RELEASE_ORDER", dueAt=due.isoformat()),
+    )
+    document = requested["document"]
+    assert document["overdue"] is False
+    with clock.travel(due + dt.timedelta(minutes=1)):
+        assert (await call(client, DOCUMENT, dealer, id=document["id"]))["overdue"] is True
+        await fulfil(client, back_office, shipment, document, PDF, "application/pdf")
+        assert (await call(client, DOCUMENT, dealer, id=document["id"]))["overdue"] is False

@@ -15,6 +15,7 @@ Decisions (DOMAIN.md leaves them open):
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import Enum
 
 from models.enums import STAFF_ROLES, Role
@@ -106,6 +107,11 @@ def holder_after(status: DocumentStatus, provider: Role) -> Role | None:
     if status in {S.UPLOADED, S.LOST}:
         return Role.BACK_OFFICE
     return None
+
+
+def overdue(status: DocumentStatus, due_at: dt.datetime | None, now: dt.datetime) -> bool:
+    """A requested (or rejected) paper still missing after its due date."""
+    return due_at is not None and due_at < now and status in {S.REQUESTED, S.REJECTED}
 
 
 PDF = "application/pdf"

@@ -12,6 +12,7 @@ from models.enums import ErrorCode
 from models.enums import OrganizationKind as OrganizationKindEnum
 from models.enums import Role as RoleEnum
 from models.support.tables import SupportGroup as SupportGroupRow
+from resolvers.accounts import access, reads
 from resolvers.accounts import users as accounts
 from resolvers.disputes import reads as dispute_reads
 from resolvers.errors import DomainError
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 OrganizationKind = strawberry.enum(OrganizationKindEnum, name="OrganizationKind")
 Role = strawberry.enum(RoleEnum, name="Role")
-# A customer's standing is for its members and the staff (resolvers.accounts.users.sees_internals).
+# A customer's standing is for its members and the staff (resolvers.accounts.access.sees_internals).
 HIDDEN = "Outside a customer's own members and the staff (a carrier's view of it): "
 
 
@@ -46,7 +47,7 @@ class Organization(Node):
         )
 
     def _internal(self, info: Info) -> bool:
-        return accounts.sees_internals(info.context.viewer, self._row)
+        return access.sees_internals(info.context.viewer, self._row)
 
     @strawberry.field(description=f"{HIDDEN}false")
     def blocked(self, info: Info) -> bool:
@@ -154,13 +155,13 @@ class LoginPayload:
 
 @node_fetcher("Organization")
 async def _organization_node(info: Info, key: int) -> Organization | None:
-    row = await accounts.visible_organizations(info.context.require_viewer()).get_or_none(id=key)
+    row = await reads.organization(info.context.require_viewer(), key)
     return Organization.from_model(row) if row else None
 
 
 @node_fetcher("User")
 async def _user_node(info: Info, key: int) -> User | None:
-    row = await accounts.visible_users(info.context.require_viewer()).get_or_none(id=key)
+    row = await reads.user(info.context.require_viewer(), key)
     return User.from_model(row) if row else None
 
 

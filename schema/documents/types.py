@@ -7,10 +7,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
+from models import clock
 from models.accounts.tables import User as UserRow
 from models.documents import rules, tables
 from models.documents.tables import Document as DocumentRow
 from models.shipments.tables import Shipment as ShipmentRow
+from resolvers.claims.reads import visible_claim
 from resolvers.documents import reads, writes
 from resolvers.documents.files import FileSpec, Limits
 from resolvers.documents.uploads import download_url
@@ -22,6 +24,7 @@ from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 
 if TYPE_CHECKING:
+    from schema.claims.types import InsuranceClaim
     from schema.shipments.types import Shipment
 
 DocumentKind = strawberry.enum(rules.DocumentKind, name="DocumentKind")
@@ -107,6 +110,10 @@ class Document(Node):
     def download_url(self, info: Info) -> str | None:
         return download_url(self._row, info.context.settings.download_url_seconds)
 
+    @strawberry.field(description="Still REQUESTED or REJECTED after its due date")
+    def overdue(self) -> bool:
+        return rules.overdue(self._row.status, self._row.due_at, clock.now())
+
     @strawberry.field
     async def shipment(
         self, info: Info
@@ -115,6 +122,18 @@ class Document(Node):
 
         row = await info.context.loaders.load(ShipmentRow, self._row.shipment_id)
         return Shipment.from_model(row) if row else None
+
+    @strawberry.field(description="The insurance claim it belongs to, where the viewer sees it")
+    async def claim(
+        self, info: Info
+    ) -> Annotated[InsuranceClaim, strawberry.lazy("schema.claims.types")] | None:
+        from schema.claims.types import InsuranceClaim
+
+        if self._row.claim_id is None:
+            return None
+        loader = visible_claim(info.context.loaders, info.context.require_viewer())
+        row = await loader.load(self._row.claim_id)
+        return InsuranceClaim.from_model(row) if row else None
 
     @strawberry.field(description="Who asked for the paper, when it was requested")
     async def requested_by(self, info: Info) -> User | None:
