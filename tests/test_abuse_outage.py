@@ -4,11 +4,10 @@ rate limits, /readyz and /metrics say so, and shared limits come back with Redis
 from __future__ import annotations
 
 import httpx2
-import pytest
 
 from models.enums import Role
 from tests.factories import PASSWORD
-from tests.processes import RedisServer, service
+from tests.processes import service
 
 LOGIN = """
 mutation ($email: String!, $password: String!) {
@@ -16,14 +15,6 @@ mutation ($email: String!, $password: String!) {
 }
 """
 TRACK = "query ($w: String!) { trackWaybill(waybill: $w) { waybill status } }"
-
-
-@pytest.fixture
-async def redis_server():
-    server = RedisServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 async def call(address: str, query: str, variables: dict) -> dict:
