@@ -19,7 +19,8 @@ from schema.context import Info
 from schema.disputes.cancellations import CancellationsMutation
 from schema.disputes.types import DisputesQuery
 from schema.documents.live import DocumentsSubscription
-from schema.documents.types import DocumentsMutation, DocumentsQuery
+from schema.documents.requests import DocumentsMutation
+from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
