@@ -18,9 +18,9 @@ from models.shipments.tables import (
     TrackingEvent,
     TrackingEventType,
 )
-from resolvers.shipments.events import log_row, parties, shipment_topic
+from resolvers.shipments.events import parties, shipment_topic
 from schema.ids import parse_global_id
-from subscriptions.log import Audience, recording
+from subscriptions.log import Audience, log_row, recording
 from tests.claims import ADVANCE, CLAIM, OPEN_CLAIM, SHIPMENT_CLAIMS, claim_input
 from tests.documents import ATTACH, PDF, PNG, attach_input, call, done, put, sample
 from tests.shipping import gid
