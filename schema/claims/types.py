@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from schema.shipments.tracking import TrackingEvent
     from schema.shipments.types import Shipment
 
-ClaimStatus = strawberry.enum(rules.ClaimStatus, name="ClaimStatus")
+ClaimStatus = rules.ClaimStatus
+strawberry.enum(ClaimStatus, name="ClaimStatus")
 
 
 @strawberry.type(description="One step of a claim: who moved it, when, to which status, why")

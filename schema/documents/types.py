@@ -25,8 +25,10 @@ if TYPE_CHECKING:
     from schema.claims.types import InsuranceClaim
     from schema.shipments.types import Shipment
 
-DocumentKind = strawberry.enum(rules.DocumentKind, name="DocumentKind")
-DocumentStatus = strawberry.enum(rules.DocumentStatus, name="DocumentStatus")
+DocumentKind = rules.DocumentKind
+strawberry.enum(DocumentKind, name="DocumentKind")
+DocumentStatus = rules.DocumentStatus
+strawberry.enum(DocumentStatus, name="DocumentStatus")
 
 
 async def user_of(info: Info, key: int | None) -> User | None:
