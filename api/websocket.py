@@ -315,8 +315,15 @@ class Connection:
             ACTIVE_SUBSCRIPTIONS.dec()
 
     def _document(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
-        limits = self.settings.max_tokens, self.settings.max_query_depth, self.settings.max_aliases
-        document, errors = checked_document(self.schema._schema, query, *limits)
+        settings = self.settings
+        document, errors = checked_document(
+            self.schema._schema,
+            query,
+            settings.max_tokens,
+            settings.max_query_depth,
+            settings.max_aliases,
+            settings.introspection_enabled,
+        )
         return document, list(errors)
 
     def _fresh_context(self) -> Context:

@@ -5,10 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.types import AccountsMutation, AccountsQuery
@@ -23,10 +20,11 @@ from schema.disputes.cancellations import CancellationsMutation
 from schema.disputes.live import DisputesSubscription
 from schema.disputes.types import DisputesQuery
 from schema.documents.live import DocumentsSubscription
-from schema.documents.types import DocumentsMutation, DocumentsQuery
+from schema.documents.requests import DocumentsMutation
+from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
-from schema.parsing import ParseOnce
+from schema.parsing import ParseOnce, validation_rules
 from schema.scalars import OVERRIDES, InputGuard
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
@@ -88,7 +86,7 @@ class Subscription(
     pass
 
 
-def build_schema(
+def assemble(
     *,
     max_depth: int = 12,
     max_aliases: int = 30,
@@ -97,11 +95,8 @@ def build_schema(
     max_cost: int = DEFAULT_MAX_COST,
     observe_cost: Callable[[int], None] | None = None,
 ) -> strawberry.Schema:
-    # The rules are made once: QueryDepthLimiter and MaxAliasesLimiter make a new rule class for
-    # every request, and ValidationCache, whose key holds the rules, then never hits.
-    rules = [depth_rule(max_depth, None, None), alias_rule(max_aliases)]
-    if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
+    """The schema with these limits (the settings' own in the app)."""
+    rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
     extensions: list = [
@@ -123,4 +118,4 @@ def build_schema(
     )
 
 
-schema = build_schema()
+schema = assemble()

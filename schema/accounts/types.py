@@ -25,8 +25,10 @@ from schema.node import node_fetcher
 if TYPE_CHECKING:
     from schema.support.types import SupportGroup
 
-OrganizationKind = strawberry.enum(OrganizationKindEnum, name="OrganizationKind")
-Role = strawberry.enum(RoleEnum, name="Role")
+OrganizationKind = OrganizationKindEnum
+strawberry.enum(OrganizationKind, name="OrganizationKind")
+Role = RoleEnum
+strawberry.enum(Role, name="Role")
 # A customer's standing is for its members and the staff (resolvers.accounts.access.sees_internals).
 HIDDEN = "Outside a customer's own members and the staff (a carrier's view of it): "
 
