@@ -20,7 +20,7 @@ from api.settings import Settings
 log = logging.getLogger("cargolive.ratelimit")
 RETRY_SECONDS = 2.0
 # A Redis that does not answer must not hold a login up for long.
-REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+REDIS_TIMEOUT = 0.5
 
 
 class RateLimits:
@@ -31,7 +31,11 @@ class RateLimits:
         if settings.broadcast_url.startswith(("redis://", "rediss://")):
             url = "async+" + settings.broadcast_url
             storage = RedisStorage(
-                url, implementation="redispy", key_prefix="cargolive-limits", **REDIS_TIMEOUTS
+                url,
+                implementation="redispy",
+                key_prefix="cargolive-limits",
+                socket_timeout=REDIS_TIMEOUT,
+                socket_connect_timeout=REDIS_TIMEOUT,
             )
             self._shared = MovingWindowRateLimiter(storage)
             self._storages.append(storage)

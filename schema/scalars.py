@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
-import dateutil.parser
+import dateutil.parser  # type: ignore[import-untyped]  # strawberry's own parser, no stubs
 from graphql import (
     ArgumentNode,
     DocumentNode,
