@@ -9,6 +9,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
@@ -24,7 +25,7 @@ from api.db import tortoise_config
 from api.files import file_routes
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
-from api.metrics import metrics, time_gc_pauses
+from api.metrics import QUERY_COST, metrics, time_gc_pauses
 from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
@@ -37,7 +38,7 @@ from resolvers.integrations.credentials import flush_use
 from resolvers.integrations.idempotency import prune
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
-from schema import build_schema
+from schema import assemble
 from subscriptions import hub
 from subscriptions.bus import Bus
 from subscriptions.hub import Hub
@@ -53,7 +54,12 @@ async def healthz(_: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     checks = {"database": await _database_ready(), "bus": await request.app.state.bus.ready()}
     ready = all(checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    # Degraded rate limits still serve (per process): reported, not a reason to take traffic off.
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": checks,
+        "rate_limits": request.app.state.limits.mode,
+    }
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -128,11 +134,13 @@ def create_app(
     limits = RateLimits(settings)
     graphql = CargoliveGraphQL(
         schema
-        or build_schema(
+        or assemble(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
             introspection=settings.introspection_enabled,
+            max_cost=settings.max_query_cost,
+            observe_cost=QUERY_COST.observe,
         ),
         settings=settings,
         limits=limits,
@@ -159,7 +167,10 @@ def create_app(
             await stack.enter_async_context(
                 background("sla-alerts", settings.sla_check_seconds, raise_sla_alerts)
             )
-            calendar = {"holidays": frozenset(settings.holidays), "zone": settings.zone}
+            calendar: dict[str, Any] = {
+                "holidays": frozenset(settings.holidays),
+                "zone": settings.zone,
+            }
             await stack.enter_async_context(
                 background(
                     "fraud-deadlines",

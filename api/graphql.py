@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
+from cross_web.content_type import parse_content_type
+from graphql import GraphQLError, OperationType, get_operation_ast
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -24,11 +26,15 @@ from api.websocket import graphql_socket
 from models.viewer import Viewer
 from resolvers.integrations.credentials import viewer_for_bearer
 from schema.context import Context
+from schema.parsing import parsed
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+USE_THE_SOCKET = (
+    "subscriptions are served over the WebSocket at /graphql (graphql-transport-ws), not over HTTP"
+)
 
 
-class CargoliveGraphQL(GraphQL):
+class CargoliveGraphQL(GraphQL[Context, None]):
     """strawberry's view for HTTP; sockets go to api/websocket.py, built for fan-out."""
 
     def __init__(self, schema: BaseSchema, *, settings: Settings, limits: RateLimits) -> None:
@@ -58,9 +64,36 @@ class CargoliveGraphQL(GraphQL):
 
     async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
-            await super().__call__(scope, receive, send)
+            response = await self.run(Request(scope, receive))
+        except HTTPException as error:
+            # A client's mistake: a GraphQL error body with the status, never a traceback.
+            response = bad_request(error.status_code, error.reason)
         except RateLimited as limited:
-            await limited.response()(scope, receive, send)
+            response = limited.response()
+        await response(scope, receive, send)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        if request.method == "POST":
+            _, parameters = parse_content_type(request.content_type or "")
+            charset = parameters.get("charset", "utf-8").lower()
+            if charset not in {"utf-8", "utf8"}:
+                raise HTTPException(400, f"the body must be JSON in UTF-8, not {charset}")
+            if not (await request.get_body()).lstrip().startswith((b"{", b"[")):
+                raise HTTPException(400, "the body must be a JSON object")
+        data = await super().parse_http_body(request)
+        if not isinstance(data, list) and isinstance(data.query, str):
+            refuse_subscriptions(data.query, data.operation_name, self.settings.max_tokens)
+        return data
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson: strict UTF-8 and a nesting limit, each failing as a JSONDecodeError (400)
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        value = super().parse_json(data)
+        if not isinstance(value, dict | list | None):
+            raise HTTPException(400, "the body must be a JSON object")
+        return value
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -71,7 +104,7 @@ class CargoliveGraphQL(GraphQL):
                 raise HTTPException(405, error.reason) from error
             raise
 
-    async def get_sub_response(self, request: Request) -> Response:
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
         accept = request.headers.get("accept", "")
         # GraphQL over HTTP: a client that accepts graphql-response+json gets it, with 4xx codes.
@@ -83,7 +116,7 @@ class CargoliveGraphQL(GraphQL):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         response = process_result(result)
-        count_errors(response.get("errors") or [])
+        count_errors(cast("list[dict[str, Any]]", response.get("errors") or []))
         sub_response = getattr(request.state, "sub_response", None)
         if sub_response is not None and sub_response.graphql_response_json:
             # The request failed before execution (parse, validation, variables): no data, 400.
@@ -93,7 +126,11 @@ class CargoliveGraphQL(GraphQL):
         return response
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        body = orjson.dumps(data)
+        if len(body) > self.settings.max_response_bytes:
+            # The backstop behind the cost limit: nothing this large goes out.
+            return orjson.dumps({"data": None, "errors": [response_too_large(len(body))]})
+        return body
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
@@ -138,3 +175,31 @@ class RateLimited(Exception):
         message = f"this API key is over its limit of {self.per_minute} requests a minute"
         body = {"errors": [{"message": message, "extensions": {"code": "RATE_LIMITED"}}]}
         return JSONResponse(body, status_code=429, headers={"Retry-After": "60"})
+
+
+def refuse_subscriptions(query: str, operation_name: Any, max_tokens: int) -> None:
+    """A subscription over HTTP would run as a query and fail inside: refused before, with 400.
+    Only a document that says "subscription" is looked at, parsed as ParseOnce parses it."""
+    if "subscription" not in query:
+        return
+    try:
+        document = parsed(query, max_tokens)
+    except GraphQLError:  # strawberry parses it again and reports the syntax error
+        return
+    name = operation_name if isinstance(operation_name, str) else None
+    operation = get_operation_ast(document, name)
+    if operation is not None and operation.operation is OperationType.SUBSCRIPTION:
+        raise HTTPException(400, USE_THE_SOCKET)
+
+
+def bad_request(status: int, reason: str) -> Response:
+    code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
+    body = {"errors": [{"message": reason, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
+
+
+def response_too_large(size: int) -> dict[str, Any]:
+    return {
+        "message": f"the response ({size} bytes) is over this server's limit: ask for less",
+        "extensions": {"code": "RESPONSE_TOO_LARGE", "size": size},
+    }

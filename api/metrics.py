@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from prometheus_client import (
@@ -35,6 +35,16 @@ LATENCY = Histogram(
 )
 GRAPHQL_ERRORS = Counter(
     "cargolive_graphql_errors_total", "GraphQL errors returned, by code", ["code"]
+)
+QUERY_COST = Histogram(
+    "cargolive_graphql_query_cost",
+    "Objects an operation may return, as costed before it runs (schema/cost.py)",
+    buckets=(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 100_000),
+)
+RATE_LIMITS_DEGRADED = Gauge(
+    "cargolive_rate_limits_degraded",
+    "1 while Redis fails and rate limits are counted per process instead of shared",
+    multiprocess_mode="livemax",
 )
 OPEN_SOCKETS = Gauge(
     "cargolive_open_websockets", "WebSocket connections open now", multiprocess_mode="livesum"
@@ -69,7 +79,7 @@ def time_gc_pauses() -> None:
         gc.callbacks.append(_on_gc)
 
 
-def count_errors(errors: Iterable[dict[str, Any]]) -> None:
+def count_errors(errors: Iterable[Mapping[str, Any]]) -> None:
     """Counts formatted GraphQL errors by their extensions code (GRAPHQL for the spec's own)."""
     for error in errors:
         code = (error.get("extensions") or {}).get("code") or "GRAPHQL"

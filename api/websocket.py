@@ -29,12 +29,13 @@ from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from api.auth import bearer
 from api.credential_watch import CredentialWatch, watch
-from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, count_errors
+from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, QUERY_COST, count_errors
 from api.outbox import Outbox
 from api.settings import Settings
 from models import clock
 from models.viewer import Viewer
 from resolvers.integrations.credentials import viewer_for_bearer
+from schema.budget import costs_for, too_costly
 from schema.context import Context
 from schema.errors import public_errors
 from schema.rendering import checked_document, prepare
@@ -210,10 +211,12 @@ class Connection:
         payload = message.get("payload")
         if payload is not None and not isinstance(payload, dict):
             raise Closing(4400, "Invalid message: connection_init payload must be an object")
-        token_given = payload and ("authorization" in payload or "Authorization" in payload)
-        if token_given:
-            value = payload.get("authorization", payload.get("Authorization"))
-            token = bearer(value)
+        # Header names are case-insensitive, and so is this key: AUTHORIZATION is not anonymous.
+        given = [value for key, value in (payload or {}).items() if key.lower() == "authorization"]
+        if len(given) > 1:
+            raise Closing(4400, "Invalid message: authorization given more than once")
+        if given:
+            token = bearer(given[0])
             pepper = self.settings.api_key_pepper
             self.context.viewer = await viewer_for_bearer(token, pepper=pepper) if token else None
             if self.context.viewer is None:
@@ -310,6 +313,11 @@ class Connection:
             await self.send({"id": operation_id, "type": "next", "payload": _payload(result)})
             await self.send({"id": operation_id, "type": "complete"})
             return
+        cost = costs_for(self.schema).of(query, document, name, variables)
+        QUERY_COST.observe(cost)
+        if cost > self.settings.max_query_cost:
+            await self._error(operation_id, [too_costly(cost, self.settings.max_query_cost)])
+            return
         ACTIVE_SUBSCRIPTIONS.inc()
         try:
             await self._stream(operation_id, query, document, operation, variables, name)
@@ -323,8 +331,15 @@ class Connection:
             ACTIVE_SUBSCRIPTIONS.dec()
 
     def _document(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
-        limits = self.settings.max_tokens, self.settings.max_query_depth, self.settings.max_aliases
-        document, errors = checked_document(self.schema._schema, query, *limits)
+        settings = self.settings
+        document, errors = checked_document(
+            self.schema._schema,
+            query,
+            settings.max_tokens,
+            settings.max_query_depth,
+            settings.max_aliases,
+            settings.introspection_enabled,
+        )
         return document, list(errors)
 
     def _fresh_context(self) -> Context:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.live import AlertsSubscription
 from schema.base import Node
+from schema.budget import cost_limit
 from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
 from schema.claims.live import ClaimsSubscription
 from schema.claims.types import ClaimsMutation, ClaimsQuery
@@ -20,12 +20,14 @@ from schema.disputes.cancellations import CancellationsMutation
 from schema.disputes.live import DisputesSubscription
 from schema.disputes.types import DisputesQuery
 from schema.documents.live import DocumentsSubscription
-from schema.documents.types import DocumentsMutation, DocumentsQuery
+from schema.documents.requests import DocumentsMutation
+from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.gate import ScopeGate
 from schema.integrations.types import IntegrationsMutation, IntegrationsQuery
 from schema.node import fetch_node
-from schema.parsing import ParseOnce
+from schema.parsing import ParseOnce, validation_rules
+from schema.scalars import OVERRIDES, InputGuard
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
@@ -34,6 +36,9 @@ from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
 from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
 from schema.support.live import SupportSubscription
 from schema.support.types import SupportMutation, SupportQuery
+
+# What one operation may return, in objects (schema/cost.py); api/settings.py says why this much.
+DEFAULT_MAX_COST = 50_000
 
 
 @strawberry.type
@@ -85,18 +90,17 @@ class Subscription(
     pass
 
 
-def build_schema(
+def assemble(
     *,
     max_depth: int = 12,
     max_aliases: int = 30,
     max_tokens: int = 2000,
     introspection: bool = True,
+    max_cost: int = DEFAULT_MAX_COST,
+    observe_cost: Callable[[int], None] | None = None,
 ) -> strawberry.Schema:
-    # The rules are made once: QueryDepthLimiter and MaxAliasesLimiter make a new rule class for
-    # every request, and ValidationCache, whose key holds the rules, then never hits.
-    rules = [depth_rule(max_depth, None, None), alias_rule(max_aliases)]
-    if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
+    """The schema with these limits (the settings' own in the app)."""
+    rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
     extensions: list = [
@@ -105,6 +109,8 @@ def build_schema(
         ParseOnce,
         ValidationCache,
         ScopeGate,
+        InputGuard,
+        cost_limit(max_cost, observe_cost),
         ErrorPolicy,
     ]
     return strawberry.Schema(
@@ -113,7 +119,8 @@ def build_schema(
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides=OVERRIDES,
     )
 
 
-schema = build_schema()
+schema = assemble()

@@ -10,7 +10,7 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -112,7 +112,7 @@ async def refresh_token(*, viewer: Viewer | None, ttl: dt.timedelta) -> Session:
     viewer = _token_viewer(viewer)
     assert viewer.token_id is not None
     async with recording() as log:
-        old = await AccessToken.get(id=viewer.token_id).using_db(log.connection)
+        old = await AccessToken.get(id=viewer.token_id, using_db=log.connection)
         revoked = await _revoke(log, AccessToken.filter(id=old.id))
         if not revoked:
             raise Unauthenticated("the token was revoked meanwhile: sign in again")
@@ -137,7 +137,7 @@ async def _revoke(log: Recorder, tokens: QuerySet[AccessToken]) -> int:
     """Revokes the live ones of `tokens` and wakes the sockets of every process (an event)."""
     now = clock.now()
     live = tokens.filter(revoked_at=None).using_db(log.connection)
-    ids = await live.values_list("id", flat=True)
+    ids = cast("list[int]", await live.values_list("id", flat=True))
     if not ids:
         return 0
     revoked = (

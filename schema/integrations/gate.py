@@ -10,6 +10,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     FieldNode,
+    FragmentDefinitionNode,
     FragmentSpreadNode,
     GraphQLError,
     InlineFragmentNode,
@@ -27,7 +28,7 @@ def root_fields(document: DocumentNode, operation: OperationDefinitionNode) -> l
     fragments = {
         definition.name.value: definition
         for definition in document.definitions
-        if definition.kind == "fragment_definition"
+        if isinstance(definition, FragmentDefinitionNode)
     }
     names: list[str] = []
     seen: set[str] = set()

@@ -16,8 +16,9 @@ from schema.context import Info
 from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 
-ApiScope = strawberry.enum(
-    ApiScopeEnum,
+ApiScope = ApiScopeEnum
+strawberry.enum(
+    ApiScope,
     name="ApiScope",
     description="What an API key may do. READ: every query and subscription its "
     "organization's users may make. WRITE: also the mutations its organization's DEALER (or "
@@ -52,7 +53,7 @@ class ApiKey(Node):
             id=strawberry.ID(to_global_id("ApiKey", row.pk)),
             name=row.name,
             prefix=row.prefix,
-            scopes=[ApiScopeEnum(scope) for scope in row.scopes],
+            scopes=[ApiScope(scope) for scope in row.scopes],
             created_at=row.created_at,
             last_used_at=row.last_used_at,
             expires_at=row.expires_at,
