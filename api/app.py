@@ -27,6 +27,7 @@ from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.fraud import escalate_lapsed_fraud_reviews
+from resolvers.integrations.worker import delivering
 from resolvers.pickups import raise_late_pickups
 from resolvers.support_sla import raise_sla_alerts
 from schema import build_schema
@@ -157,6 +158,7 @@ def create_app(
                     lambda: escalate_lapsed_fraud_reviews(**calendar),
                 )
             )
+            app.state.deliverer = await stack.enter_async_context(delivering(settings))
             if manage_database:
                 freeze_startup_objects()
             yield

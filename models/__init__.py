@@ -10,4 +10,5 @@ MODEL_MODULES = [
     "models.sla",
     "models.alerts",
     "models.calculations",
+    "models.integrations.webhooks",
 ]
