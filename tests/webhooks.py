@@ -77,6 +77,11 @@ class Receiver:
     rejected: int = 0
     arrived: asyncio.Event = field(default_factory=asyncio.Event)
     address: str = ""
+    # Set to hold the next delivery unanswered (its sender is killed meanwhile).
+    hold_next: bool = False
+    held: asyncio.Event = field(default_factory=asyncio.Event)
+    in_flight: int = 0
+    most_in_flight: int = 0
 
     def verify(self, body: bytes, headers: dict[str, str]) -> dict[str, Any] | None:
         for secret in self.secrets:
@@ -94,8 +99,18 @@ class Receiver:
             return Response("bad signature", status_code=400)
         if self.status >= 300:
             return Response("not now", status_code=self.status)
-        self.received.append((request.headers["webhook-id"], payload))
-        self.arrived.set()
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            self.received.append((request.headers["webhook-id"], payload))
+            self.arrived.set()
+            if self.hold_next:
+                self.hold_next = False
+                self.held.set()
+                await asyncio.sleep(3)  # past the kill of its sender
+            await asyncio.sleep(0.005)  # long enough for a second sender to overlap, if any
+        finally:
+            self.in_flight -= 1
         return Response("ok")
 
     def unique_ids(self) -> list[str]:
