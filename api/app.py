@@ -24,6 +24,7 @@ from api.logs import configure_logging
 from api.metrics import metrics, time_gc_pauses
 from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
+from api.reports import report_routes
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.fraud import escalate_lapsed_fraud_reviews
@@ -171,6 +172,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             *track_routes(),
+            *report_routes(),
         ],
         middleware=[
             Middleware(RequestContext),

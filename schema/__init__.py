@@ -19,6 +19,7 @@ from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.disputes import DisputesQuery
 from schema.errors import ErrorPolicy
+from schema.integrations.reports import ReportsMutation, ReportsQuery
 from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
@@ -41,6 +42,7 @@ class Query(
     SupportQuery,
     SupportGroupsQuery,
     WebhooksQuery,
+    ReportsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -59,6 +61,7 @@ class Mutation(
     SupportMutation,
     SupportGroupsMutation,
     WebhooksMutation,
+    ReportsMutation,
 ):
     pass
 

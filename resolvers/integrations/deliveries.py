@@ -212,23 +212,19 @@ class Deliverer:
         kind = endpoint.kind.value
         DELIVERIES.labels(kind, "success" if outcome.ok else "failure").inc()
         ATTEMPT_SECONDS.labels(kind).observe(outcome.duration_ms / 1000)
+        head_of = {
+            "seq": head.seq,
+            "event_type": head.type if len(events) == 1 else "DIGEST",
+            "outcome": outcome,
+        }
         if outcome.ok:
             await delivery_log.record_success(
                 endpoint,
                 self.owner,
-                seq=head.seq,
-                event_type=head.type if len(events) == 1 else "DIGEST",
-                outcome=outcome,
                 lease_until=self._lease_until(),
                 next_attempt_at=next_digest,
+                **head_of,
             )
             return True
-        await delivery_log.record_failure(
-            endpoint,
-            self.owner,
-            seq=head.seq,
-            event_type=head.type if len(events) == 1 else "DIGEST",
-            outcome=outcome,
-            schedule=self.schedule,
-        )
+        await delivery_log.record_failure(endpoint, self.owner, schedule=self.schedule, **head_of)
         return False

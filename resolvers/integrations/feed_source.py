@@ -34,7 +34,7 @@ class FeedEvent:
     data: dict[str, Any]
 
 
-def _gid(type_name: str, key: int) -> str:
+def global_id(type_name: str, key: int) -> str:
     return base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("=")
 
 
@@ -56,7 +56,7 @@ async def _tracking_data(event: Event, organization_id: int) -> dict[str, Any]:
             "location": row.location_name,
         },
         "shipments": [
-            {"id": _gid("Shipment", s.id), "waybill": s.waybill, "status": s.status.value}
+            {"id": global_id("Shipment", s.id), "waybill": s.waybill, "status": s.status.value}
             for s in await shipments.order_by("id")
         ],
     }

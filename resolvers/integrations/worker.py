@@ -9,6 +9,7 @@ from typing import Any
 from models.integrations.webhooks import EndpointKind
 from resolvers.integrations.addresses import delivery_client
 from resolvers.integrations.deliveries import Deliverer, Sink
+from resolvers.integrations.mail_sink import MailSink, transport_for
 from resolvers.integrations.webhook_sink import WebhookSink
 from subscriptions import bus
 
@@ -27,6 +28,9 @@ async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer
     )
     sinks: dict[EndpointKind, Sink] = {
         EndpointKind.WEBHOOK: WebhookSink(client, total_timeout=settings.webhook_timeout_seconds),
+        EndpointKind.EMAIL: MailSink(
+            transport_for(settings), sender=settings.mail_sender, base_url=settings.public_url
+        ),
     }
     deliverer = Deliverer(
         sinks,
