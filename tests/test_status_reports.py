@@ -15,12 +15,12 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from models import clock
-from models.integrations.webhooks import ReportCadence, WebhookEndpoint
-from models.shipments import EventClassifier, ShipmentStatus, TrackingEventType
-from resolvers.accounts import viewer_for_token
+from models.integrations.tables import ReportCadence, WebhookEndpoint
+from models.shipments.tables import EventClassifier, ShipmentStatus, TrackingEventType
+from resolvers.accounts.users import viewer_for_token
 from resolvers.integrations import reports
 from resolvers.integrations.worker import delivering
-from resolvers.tracking import record_tracking_event
+from resolvers.shipments.tracking import record_tracking_event
 from tests.conftest import settings_with
 from tests.graphql import gql
 from tests.processes import free_port

@@ -7,9 +7,9 @@ import asyncio
 
 import pytest
 
-from models.alerts import StaffAlert, StaffAlertKind
-from models.integrations.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from resolvers.accounts import viewer_for_token
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from resolvers.accounts.users import viewer_for_token
 from resolvers.integrations import webhooks
 from resolvers.integrations.signing import webhook_id
 from resolvers.integrations.worker import delivering

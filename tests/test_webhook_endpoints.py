@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from models.integrations.webhooks import WebhookEndpoint
+from models.integrations.tables import WebhookEndpoint
 from resolvers.errors import DomainError
 from resolvers.integrations import webhooks
 from resolvers.integrations.addresses import check_url
@@ -65,7 +65,7 @@ async def test_development_allows_http_localhost(client, dealer):
     ],
 )
 async def test_production_refuses_private_and_loopback_addresses(dealer, url):
-    from resolvers.accounts import viewer_for_token
+    from resolvers.accounts.users import viewer_for_token
 
     viewer = await viewer_for_token(dealer.token)
     with pytest.raises(DomainError) as refused:

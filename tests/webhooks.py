@@ -15,9 +15,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from models.shipments import EventClassifier, TrackingEventType
-from resolvers.accounts import viewer_for_token
-from resolvers.tracking import record_tracking_event
+from models.shipments.tables import EventClassifier, TrackingEventType
+from resolvers.accounts.users import viewer_for_token
+from resolvers.shipments.tracking import record_tracking_event
 from tests.factories import Party
 from tests.servers import running
 

@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.alerts import StaffAlertKind
-from models.integrations.webhooks import DeliveryStatus, EndpointKind, ReportCadence
+from models.alerts.tables import StaffAlertKind
+from models.integrations.tables import DeliveryStatus, EndpointKind, ReportCadence
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

@@ -23,7 +23,7 @@ from typing import Protocol
 from prometheus_client import Counter, Gauge, Histogram
 
 from models import clock, sql
-from models.integrations.webhooks import EndpointKind, WebhookEndpoint
+from models.integrations.tables import EndpointKind, WebhookEndpoint
 from resolvers.integrations import delivery_log
 from resolvers.integrations.delivery_log import LostLease, Outcome
 from resolvers.integrations.feed_source import FeedEvent, read_events

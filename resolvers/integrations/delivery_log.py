@@ -17,9 +17,9 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models import clock
-from models.alerts import StaffAlertKind
-from models.integrations.webhooks import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from resolvers.alerts import raise_staff_alert
+from models.alerts.tables import StaffAlertKind
+from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from resolvers.alerts.events import raise_staff_alert
 from subscriptions.log import recording
 
 RESPONSE_BYTES = 1024

@@ -14,7 +14,7 @@ from typing import Any
 from tortoise.expressions import Q
 
 from models.events import Event, EventKind
-from models.shipments import Shipment, TrackingEvent
+from models.shipments.tables import Shipment, TrackingEvent
 from subscriptions.reader import latest_seq
 
 SCAN = 500

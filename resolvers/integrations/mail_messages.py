@@ -11,9 +11,9 @@ from email.utils import format_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from models.integrations.webhooks import ReportCadence, WebhookEndpoint
-from models.shipments import TrackingEventType
-from models.transitions import STATUS_BY_EVENT
+from models.integrations.tables import ReportCadence, WebhookEndpoint
+from models.shipments.rules import STATUS_BY_EVENT
+from models.shipments.tables import TrackingEventType
 from resolvers.integrations.feed_source import FeedEvent
 
 MILESTONES = frozenset(event.value for event in STATUS_BY_EVENT)

@@ -13,7 +13,7 @@ from typing import Any, Protocol
 import aiosmtplib
 
 from models import clock
-from models.integrations.webhooks import ReportCadence, WebhookEndpoint
+from models.integrations.tables import ReportCadence, WebhookEndpoint
 from resolvers.integrations.delivery_log import Outcome
 from resolvers.integrations.feed_source import FeedEvent, global_id
 from resolvers.integrations.mail_messages import milestones, report

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from models import clock
 from models.enums import Role
-from models.integrations.webhooks import EndpointKind, ReportCadence, WebhookEndpoint
-from models.shipments import Shipment
-from models.support import DealerDesk
+from models.integrations.tables import EndpointKind, ReportCadence, WebhookEndpoint
+from models.shipments.tables import Shipment
+from models.support.tables import DealerDesk
 from models.viewer import Viewer
 from resolvers.access import signed_in, writer
 from resolvers.errors import invalid, not_found

@@ -9,7 +9,7 @@ import time
 import httpx
 import orjson
 
-from models.integrations.webhooks import WebhookEndpoint
+from models.integrations.tables import WebhookEndpoint
 from resolvers.integrations.addresses import PrivateAddress
 from resolvers.integrations.delivery_log import RESPONSE_BYTES, Outcome
 from resolvers.integrations.feed_source import FeedEvent

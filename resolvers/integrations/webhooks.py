@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from tortoise.transactions import in_transaction
 
 from models import clock
-from models.accounts import Organization
+from models.accounts.tables import Organization
 from models.enums import ErrorCode
-from models.integrations.webhooks import (
+from models.integrations.tables import (
     DeliveryStatus,
     EndpointKind,
     WebhookDelivery,

@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from models.integrations.webhooks import EndpointKind
+from models.integrations.tables import EndpointKind
 from resolvers.integrations.addresses import delivery_client
 from resolvers.integrations.deliveries import Deliverer, Sink
 from resolvers.integrations.mail_sink import MailSink, transport_for

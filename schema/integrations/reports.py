@@ -7,14 +7,14 @@ import datetime as dt
 
 import strawberry
 
-from models.integrations import webhooks as tables
-from models.integrations.webhooks import ReportCadence as ReportCadenceEnum
-from resolvers import relations
+from models.integrations import tables
+from models.integrations.tables import ReportCadence as ReportCadenceEnum
 from resolvers.integrations import reports
+from resolvers.shipments import reads as relations
 from schema.base import Node, UserError, run_payload
 from schema.context import Info
 from schema.ids import decode_id, to_global_id
-from schema.shipments import Shipment
+from schema.shipments.types import Shipment
 
 ReportCadence = strawberry.enum(
     ReportCadenceEnum,

@@ -6,14 +6,14 @@ import datetime as dt
 
 import strawberry
 
-from models.integrations import webhooks as tables
-from models.integrations.webhooks import DeliveryStatus as DeliveryStatusEnum
+from models.integrations import tables
+from models.integrations.tables import DeliveryStatus as DeliveryStatusEnum
 from resolvers.integrations import webhooks
 from resolvers.pagination import encode_cursor
 from schema.base import Node, PageInfo, UserError, page_info, run_payload
 from schema.context import Info
 from schema.ids import decode_id, to_global_id
-from schema.integrations.event_types import EventType
+from schema.integrations.types import EventType
 from schema.node import node_fetcher
 
 DeliveryStatus = strawberry.enum(DeliveryStatusEnum, name="DeliveryStatus")
