@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     webhook_connect_timeout_seconds: float = Field(5.0, gt=0, le=60)
     webhook_timeout_seconds: float = Field(15.0, gt=0, le=120)
     delivery_lease_seconds: float = Field(60.0, ge=1, le=3600)
-    delivery_poll_seconds: float = Field(1.0, ge=0, le=3600)
+    delivery_poll_seconds: float = Field(0.25, ge=0, le=3600)
     delivery_concurrency: int = Field(100, ge=1, le=10_000)
     public_url: str = "http://localhost:8000"
     smtp_host: str | None = None
@@ -123,6 +123,9 @@ class Settings(BaseSettings):
         delays = _csv(value)
         if isinstance(delays, list) and not delays:
             raise ValueError("give at least one delay in seconds, e.g. 5,300,1800")
+        for delay in delays if isinstance(delays, list) else []:
+            if float(delay) < 0:
+                raise ValueError(f"{delay} is not a delay: each one is 0 seconds or more")
         return delays
 
     @field_validator("public_url")

@@ -134,13 +134,20 @@ class Deliverer:
         )
 
     async def _run(self) -> None:
-        while True:
+        this = asyncio.current_task()
+        assert this is not None
+        # Stop on the cancel request itself: a driver can turn a cancel into another error,
+        # which the `except` below would take for a hiccup and loop on (stop() would hang).
+        while not this.cancelling():
             try:
                 await self.round()
             except Exception:  # a database hiccup must not end the loop: the next round retries
                 log.exception("claiming endpoints to deliver failed")
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancel that lands
+            # as the wake-up does.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), self.poll)
+                async with asyncio.timeout(self.poll):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def round(self) -> int:
