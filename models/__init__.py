@@ -10,5 +10,7 @@ MODEL_MODULES = [
     "models.support.sla",
     "models.alerts.tables",
     "models.calculations.tables",
+    "models.documents.tables",
+    "models.claims.tables",
     "models.integrations.tables",
 ]

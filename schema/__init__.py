@@ -13,9 +13,13 @@ from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.types import AlertsSubscription
 from schema.base import Node
 from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
+from schema.claims.live import ClaimsSubscription
+from schema.claims.types import ClaimsMutation, ClaimsQuery
 from schema.context import Info
 from schema.disputes.cancellations import CancellationsMutation
 from schema.disputes.types import DisputesQuery
+from schema.documents.live import DocumentsSubscription
+from schema.documents.types import DocumentsMutation, DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.reports import ReportsMutation, ReportsQuery
 from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
@@ -41,6 +45,8 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
+    DocumentsQuery,
+    ClaimsQuery,
     WebhooksQuery,
     ReportsQuery,
 ):
@@ -60,6 +66,8 @@ class Mutation(
     CalculationsMutation,
     SupportMutation,
     SupportGroupsMutation,
+    DocumentsMutation,
+    ClaimsMutation,
     WebhooksMutation,
     ReportsMutation,
 ):
@@ -67,7 +75,13 @@ class Mutation(
 
 
 @strawberry.type
-class Subscription(TrackingSubscription, SupportSubscription, AlertsSubscription):
+class Subscription(
+    TrackingSubscription,
+    SupportSubscription,
+    AlertsSubscription,
+    DocumentsSubscription,
+    ClaimsSubscription,
+):
     pass
 
 
