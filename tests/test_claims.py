@@ -13,6 +13,7 @@ from models.enums import Role
 from models.events import EventKind
 from models.shipments.tables import (
     EventClassifier,
+    Shipment,
     ShipmentStatus,
     TrackingEvent,
     TrackingEventType,
@@ -269,3 +270,19 @@ async def test_a_claims_documents_are_hidden_from_the_carrier(
     late = await call(client, ATTACH, dealer, input=fields)
     assert late["errors"][0]["code"] == "INVALID_TRANSITION"
     assert late["errors"][0]["field"] == ["input", "claimId"]
+
+
+async def test_the_claim_is_in_the_shipments_currency_when_it_has_one(
+    client, make, dealer, carrier
+):
+    shipment = await delivered(make, dealer, carrier)
+    await Shipment.filter(id=shipment.id).update(
+        deposit_amount=Decimal("250"), deposit_currency="USD"
+    )
+
+    in_euro = await call(client, OPEN_CLAIM, dealer, input=claim_input(shipment, currency="EUR"))
+    in_dollars = await done(client, OPEN_CLAIM, dealer, input=claim_input(shipment, currency="USD"))
+
+    assert in_euro["errors"][0]["field"] == ["input", "claimed", "currency"]
+    assert "USD" in in_euro["errors"][0]["message"]
+    assert in_dollars["claim"]["claimed"] == {"amount": "1200.50", "currency": "USD"}

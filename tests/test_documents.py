@@ -200,3 +200,16 @@ async def test_a_download_url_expires(client, dealer, shipment):
     with clock.travel(clock.now() + dt.timedelta(minutes=5, seconds=1)):
         response = await client.get(document["downloadUrl"])
     assert response.status_code == 410
+
+
+async def test_a_file_missing_from_storage_is_not_found_not_a_broken_stream(
+    client, dealer, shipment
+):
+    document = await uploaded(client, dealer, shipment, "INVOICE", PDF)
+    row = await Document.get(sha256=document["sha256"])
+    assert row.storage_key is not None
+    await storage.current().delete(row.storage_key)
+
+    response = await client.get(document["downloadUrl"])
+
+    assert response.status_code == 404
