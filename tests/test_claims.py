@@ -18,12 +18,14 @@ from models.shipments.tables import (
     TrackingEvent,
     TrackingEventType,
 )
-from resolvers.shipments.events import log_row, parties, shipment_topic
+from resolvers.shipments.events import parties, shipment_topic
 from schema.ids import parse_global_id
-from subscriptions.log import Audience, recording
+from subscriptions.log import Audience, log_row, recording
 from tests.claims import ADVANCE, CLAIM, OPEN_CLAIM, SHIPMENT_CLAIMS, claim_input
 from tests.documents import ATTACH, PDF, PNG, attach_input, call, done, put, sample
 from tests.shipping import gid
+
+DOCUMENT_CLAIM = "query ($id: ID!) { document(id: $id) { claim { id } } }"
 
 
 async def delivered(make, dealer, carrier, days_ago: float = 1):
@@ -100,6 +102,9 @@ async def test_a_delivered_shipments_claim_runs_from_reported_to_paid(
         "PAID",
     ]
     assert seen["history"][2]["note"] == "Survey report please"
+    for edge in seen["documents"]["edges"]:
+        linked = await call(client, DOCUMENT_CLAIM, dealer, id=edge["node"]["id"])
+        assert linked == {"claim": {"id": claim_id}}
     assert {edge["node"]["kind"] for edge in seen["documents"]["edges"]} == {
         "PHOTO",
         "DAMAGE_REPORT",

@@ -213,3 +213,17 @@ async def test_a_file_missing_from_storage_is_not_found_not_a_broken_stream(
     response = await client.get(document["downloadUrl"])
 
     assert response.status_code == 404
+
+
+async def test_a_file_name_in_any_script_comes_back_in_its_download(client, dealer, shipment):
+    fields = attach_input(shipment, "INVOICE", PDF, fileName='Klaipėda "port" 発票.pdf')
+    payload = await done(client, ATTACH, dealer, input=fields)
+    assert (await put(client, payload["uploadUrl"], PDF, "application/pdf")).status_code == 201
+    document = await call(client, DOCUMENT, dealer, id=payload["document"]["id"])
+
+    response = await client.get(document["downloadUrl"])
+
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=\"Klaip_da 'port' __.pdf\"")
+    assert "filename*=UTF-8''Klaip%C4%97da%20%22port%22%20%E7%99%BA%E7%A5%A8.pdf" in disposition
