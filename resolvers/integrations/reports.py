@@ -20,8 +20,9 @@ from models.integrations.tables import EndpointKind, ReportCadence, WebhookEndpo
 from models.shipments.tables import Shipment
 from models.support.tables import DealerDesk
 from models.viewer import Viewer
-from resolvers.access import signed_in, writer
+from resolvers.access import writer
 from resolvers.errors import invalid, not_found
+from resolvers.integrations.access import visible_subscriptions
 from resolvers.integrations.signing import new_secret
 from subscriptions.reader import latest_seq
 
@@ -131,24 +132,9 @@ async def subscribe(
     )
 
 
-def _visible(viewer: Viewer):  # type: ignore[no-untyped-def]
-    subscriptions = WebhookEndpoint.filter(kind=EndpointKind.EMAIL)
-    if viewer.is_admin:
-        return subscriptions
-    if viewer.role is Role.ACCOUNT_MANAGER:
-        managed = DealerDesk.filter(account_manager_id=viewer.user_id).values("organization_id")
-        return subscriptions.filter(organization_id__in=managed)
-    return subscriptions.filter(organization_id=viewer.organization_id)
-
-
-async def list_subscriptions(*, viewer: Viewer | None) -> list[WebhookEndpoint]:
-    viewer = signed_in(viewer)
-    return list(await _visible(viewer).order_by("id"))
-
-
 async def unsubscribe(*, viewer: Viewer | None, subscription_id: int) -> WebhookEndpoint:
     viewer = writer(viewer)
-    row = await _visible(viewer).filter(id=subscription_id).first()
+    row = await visible_subscriptions(viewer).filter(id=subscription_id).first()
     if row is None:
         raise not_found(["id"], "report subscription")
     await WebhookEndpoint.filter(id=row.id).delete()

@@ -21,11 +21,12 @@ from models.integrations.tables import (
     WebhookEndpoint,
 )
 from models.viewer import Viewer
-from resolvers.access import signed_in, writer
-from resolvers.errors import DomainError, invalid, not_found
+from resolvers.access import writer
+from resolvers.errors import DomainError, invalid
+from resolvers.integrations.access import own_endpoint
 from resolvers.integrations.addresses import check_host, check_url
 from resolvers.integrations.signing import new_secret
-from resolvers.pagination import Page, decode_cursor, keyset_page
+from resolvers.pagination import decode_cursor
 from subscriptions.reader import latest_seq
 
 MAX_ENDPOINTS = 10
@@ -40,24 +41,6 @@ def _event_types(types: Sequence[str] | None) -> list[str]:
     if len(types) > MAX_EVENT_TYPES:
         raise invalid(["input", "eventTypes"], f"must list at most {MAX_EVENT_TYPES} types")
     return sorted(set(types))
-
-
-async def _own(viewer: Viewer, endpoint_id: int, field: str = "id") -> WebhookEndpoint:
-    endpoint = await WebhookEndpoint.get_or_none(
-        id=endpoint_id, organization_id=viewer.organization_id, kind=EndpointKind.WEBHOOK
-    )
-    if endpoint is None:
-        raise not_found([field], "webhook endpoint")
-    return endpoint
-
-
-async def list_endpoints(*, viewer: Viewer | None) -> list[WebhookEndpoint]:
-    viewer = signed_in(viewer)
-    return list(
-        await WebhookEndpoint.filter(
-            organization_id=viewer.organization_id, kind=EndpointKind.WEBHOOK
-        ).order_by("id")
-    )
 
 
 async def create_endpoint(
@@ -117,7 +100,7 @@ async def update_endpoint(
     production: bool,
 ) -> WebhookEndpoint:
     viewer = writer(viewer)
-    endpoint = await _own(viewer, endpoint_id)
+    endpoint = await own_endpoint(viewer, endpoint_id)
     changes: dict[str, object] = {}
     if url is not None:
         changes["url"] = check_url(url, production=production, field=URL_FIELD)
@@ -139,7 +122,7 @@ async def update_endpoint(
 
 async def delete_endpoint(*, viewer: Viewer | None, endpoint_id: int) -> WebhookEndpoint:
     viewer = writer(viewer)
-    endpoint = await _own(viewer, endpoint_id)
+    endpoint = await own_endpoint(viewer, endpoint_id)
     await WebhookEndpoint.filter(id=endpoint.id).delete()
     return endpoint
 
@@ -147,7 +130,7 @@ async def delete_endpoint(*, viewer: Viewer | None, endpoint_id: int) -> Webhook
 async def rotate_secret(*, viewer: Viewer | None, endpoint_id: int) -> tuple[WebhookEndpoint, str]:
     """A new secret; the one it replaces stays valid, and signs too, for 24 hours."""
     viewer = writer(viewer)
-    endpoint = await _own(viewer, endpoint_id)
+    endpoint = await own_endpoint(viewer, endpoint_id)
     secret = new_secret()
     now = clock.now()
     await WebhookEndpoint.filter(id=endpoint.id).update(
@@ -164,7 +147,7 @@ async def replay(*, viewer: Viewer | None, endpoint_id: int, after: str) -> Webh
     """Delivers again, in order, every event after the cursor `after` (with the webhook-ids
     they had: a receiver that kept them can tell a replayed event from a new one)."""
     viewer = writer(viewer)
-    endpoint = await _own(viewer, endpoint_id, "endpointId")
+    endpoint = await own_endpoint(viewer, endpoint_id, "endpointId")
     seq = decode_cursor(after, "after")
     if seq > await latest_seq():
         raise invalid(["after"], "is past the newest event: nothing to replay")
@@ -192,12 +175,3 @@ async def replay(*, viewer: Viewer | None, endpoint_id: int, after: str) -> Webh
         )
     await endpoint.refresh_from_db()
     return endpoint
-
-
-async def deliveries(
-    *, viewer: Viewer | None, endpoint: WebhookEndpoint, first: int | None, after: str | None
-) -> Page[WebhookDelivery]:
-    signed_in(viewer)
-    return await keyset_page(
-        WebhookDelivery.filter(endpoint_id=endpoint.id), first=first, after=after
-    )

@@ -9,7 +9,7 @@ import strawberry
 
 from models.integrations import tables
 from models.integrations.tables import ReportCadence as ReportCadenceEnum
-from resolvers.integrations import reports
+from resolvers.integrations import reads, reports
 from resolvers.shipments import reads as relations
 from schema.base import Node, UserError, run_payload
 from schema.context import Info
@@ -83,7 +83,7 @@ def _optional_id(value: strawberry.ID | None, type_name: str, field: str) -> int
 class ReportsQuery:
     @strawberry.field(description="The report subscriptions of the viewer's organization")
     async def status_report_subscriptions(self, info: Info) -> list[StatusReportSubscription]:
-        rows = await reports.list_subscriptions(viewer=info.context.viewer)
+        rows = await reads.list_subscriptions(viewer=info.context.viewer)
         return [StatusReportSubscription.from_model(row) for row in rows]
 
 

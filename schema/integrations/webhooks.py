@@ -8,7 +8,7 @@ import strawberry
 
 from models.integrations import tables
 from models.integrations.tables import DeliveryStatus as DeliveryStatusEnum
-from resolvers.integrations import webhooks
+from resolvers.integrations import reads, webhooks
 from resolvers.pagination import encode_cursor
 from schema.base import Node, PageInfo, UserError, page_info, run_payload
 from schema.context import Info
@@ -93,7 +93,7 @@ class WebhookEndpoint(Node):
     async def deliveries(
         self, info: Info, first: int | None = None, after: str | None = None
     ) -> WebhookDeliveryConnection:
-        page = await webhooks.deliveries(
+        page = await reads.deliveries(
             viewer=info.context.viewer, endpoint=self._row, first=first, after=after
         )
         return WebhookDeliveryConnection(
@@ -110,7 +110,7 @@ async def endpoint_node(info: Info, key: int) -> WebhookEndpoint | None:
     viewer = info.context.viewer
     if viewer is None:
         return None
-    rows = [row for row in await webhooks.list_endpoints(viewer=viewer) if row.id == key]
+    rows = [row for row in await reads.list_endpoints(viewer=viewer) if row.id == key]
     return WebhookEndpoint.from_model(rows[0]) if rows else None
 
 
@@ -149,7 +149,7 @@ def _production(info: Info) -> bool:
 class WebhooksQuery:
     @strawberry.field
     async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
-        rows = await webhooks.list_endpoints(viewer=info.context.viewer)
+        rows = await reads.list_endpoints(viewer=info.context.viewer)
         return [WebhookEndpoint.from_model(row) for row in rows]
 
 
