@@ -157,14 +157,25 @@ class Deliverer:
             return 0
         claimed = await claim(self.owner, lease=self.lease, limit=free)
         for endpoint_id in claimed:
+            running = self._drains.get(endpoint_id)
+            if running is not None and not running.done():
+                # Claimed again here after a replay took the lease away: the lease's owner is
+                # this process, so the drain still running goes on with it (a second one
+                # would deliver the same endpoint twice at once).
+                continue
             task = asyncio.create_task(self._drain(endpoint_id), name=f"deliver-{endpoint_id}")
             self._drains[endpoint_id] = task
-            task.add_done_callback(lambda _, key=endpoint_id: self._drains.pop(key, None))
+            task.add_done_callback(self._forget)
         if not claimed:
             DISABLED.set(
                 await WebhookEndpoint.filter(enabled=False).exclude(disabled_reason=None).count()
             )
         return len(claimed)
+
+    def _forget(self, task: asyncio.Task[None]) -> None:
+        for key, running in list(self._drains.items()):
+            if running is task:
+                del self._drains[key]
 
     async def idle(self) -> None:
         """Waits until no endpoint is being drained here (for tests and shutdown)."""
