@@ -20,6 +20,8 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
+from api import access_watch
+from api.access_watch import AccessWatch
 from api.cors import GraphQLCORS
 from api.db import tortoise_config
 from api.files import file_routes
@@ -28,6 +30,7 @@ from api.logs import configure_logging
 from api.metrics import QUERY_COST, metrics, time_gc_pauses
 from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
+from api.reports import report_routes
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
@@ -36,6 +39,7 @@ from resolvers.documents.links import PREFIX as FILES
 from resolvers.documents.storage import Storage
 from resolvers.integrations.credentials import flush_use
 from resolvers.integrations.idempotency import prune
+from resolvers.integrations.worker import delivering
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
 from schema import assemble
@@ -161,6 +165,10 @@ def create_app(
             await fanout.start()
             hub.install(fanout)
             stack.push_async_callback(fanout.stop)
+            decisions = AccessWatch()
+            await decisions.start(fanout)
+            access_watch.install(decisions)
+            stack.callback(decisions.stop, fanout)
             await stack.enter_async_context(
                 background("late-pickups", settings.pickup_check_seconds, raise_late_pickups)
             )
@@ -186,6 +194,7 @@ def create_app(
             await stack.enter_async_context(
                 background("api-key-use", settings.api_key_use_flush_seconds, flush_use)
             )
+            app.state.deliverer = await stack.enter_async_context(delivering(settings))
             if manage_database:
                 freeze_startup_objects()
             yield
@@ -199,6 +208,7 @@ def create_app(
             Route("/metrics", metrics),
             *track_routes(),
             *file_routes(),
+            *report_routes(),
         ],
         middleware=[
             Middleware(RequestContext),

@@ -153,6 +153,7 @@ class CargoliveGraphQL(GraphQL[Context, None]):
             viewer=viewer, settings=self.settings, request=request, response=response, allow=allow
         )
         context.rejected_token = token is not None and viewer is None
+        context.token = token if viewer is not None else None
         return context
 
     async def viewer(self, scope: Scope, token: str | None) -> Viewer | None:

@@ -15,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
 BROADCAST_SCHEMES = {"memory", "redis", "rediss"}
 STORAGE_SCHEMES = {"file", "s3", "s3a", "gs", "az", "abfs", "abfss", "memory"}
+# 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h: about three days of retries
+RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 
 
 class SettingsError(Exception):
@@ -58,6 +60,10 @@ class Settings(BaseSettings):
     connection_init_timeout_seconds: float = Field(5.0, gt=0, le=60)
     # A subscriber this many frames behind is closed (1013) and resumes from its cursor.
     socket_outbox_frames: int = Field(512, ge=1, le=100_000)
+    # ... or this many bytes of frames (a few large frames pin as much memory as many small).
+    socket_outbox_bytes: int = Field(4 * 1_048_576, ge=65_536, le=1_073_741_824)
+    # A larger message from a client closes its socket with 1009 (uvicorn's own cap is 16 MiB).
+    socket_max_message_bytes: int = Field(65_536, ge=1024, le=16 * 1_048_576)
     token_recheck_seconds: float = Field(15.0, gt=0, le=3600)
     introspection: bool | None = None
     fraud_reminders_required: int = Field(3, ge=1, le=20)
@@ -74,6 +80,24 @@ class Settings(BaseSettings):
     # An Idempotency-Key's answer is replayed this long; a copy waits this long for the first.
     idempotency_window_hours: int = Field(24, ge=1, le=24 * 30)
     idempotency_wait_seconds: float = Field(10, ge=0, le=120)
+    # Webhooks and e-mail reports (docs in README): how long each retry waits, in seconds, and
+    # when the last one fails the endpoint is disabled; timeouts per attempt; how long a process
+    # holds an endpoint it delivers (a crashed process's endpoints move on after this); how
+    # often each process looks for due endpoints (0: this process delivers nothing).
+    webhook_retry_schedule: Annotated[list[float], NoDecode] = list(RETRY_SCHEDULE)
+    webhook_connect_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    webhook_timeout_seconds: float = Field(15.0, gt=0, le=120)
+    delivery_lease_seconds: float = Field(60.0, ge=1, le=3600)
+    delivery_poll_seconds: float = Field(0.25, ge=0, le=3600)
+    delivery_concurrency: int = Field(100, ge=1, le=10_000)
+    public_url: str = "http://localhost:8000"
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_sender: str = "Cargolive <reports@cargolive.test>"
+    mail_folder: str = "mail"
     demo_data: bool = True
     # Documents: where their bytes go (None: a folder next to the SQLite file), and size caps.
     storage_url: str | None = None
@@ -141,6 +165,25 @@ class Settings(BaseSettings):
         if value and len(value) < 32:
             raise ValueError("must be at least 32 characters (a random secret), or unset")
         return value
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _schedule(cls, value: object) -> object:
+        delays = _csv(value)
+        if isinstance(delays, list) and not delays:
+            raise ValueError("give at least one delay in seconds, e.g. 5,300,1800")
+        for delay in delays if isinstance(delays, list) else []:
+            if float(delay) < 0:
+                raise ValueError(f"{delay} is not a delay: each one is 0 seconds or more")
+        return delays
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError(f"{value!r} is not a base URL such as https://cargolive.example.com")
+        return value.rstrip("/")
 
     @field_validator("holidays", mode="before")
     @classmethod

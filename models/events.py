@@ -24,6 +24,14 @@ class EventKind(str, Enum):
     # Wake-ups for the sockets signed in with a credential: seen by no one, read by api/
     API_KEY_REVOKED = "API_KEY_REVOKED"  # subject: api_key.id
     TOKEN_REVOKED = "TOKEN_REVOKED"  # subject: access_token.id
+    # What someone may see or do changed (topic ACCESS_TOPIC; nobody's stream shows them):
+    ACCESS_USER = "ACCESS_USER"  # subject: user.id (a token revoked, its groups changed)
+    ACCESS_ORG = "ACCESS_ORG"  # subject: organization.id (blocked)
+    ACCESS_STAFF = "ACCESS_STAFF"  # subject: 0; every staff socket checks again
+
+
+ACCESS_TOPIC = "access"
+ACCESS_KINDS = frozenset({EventKind.ACCESS_USER, EventKind.ACCESS_ORG, EventKind.ACCESS_STAFF})
 
 
 class Event(Model):

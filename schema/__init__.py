@@ -24,7 +24,9 @@ from schema.documents.requests import DocumentsMutation
 from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.gate import ScopeGate
+from schema.integrations.reports import ReportsMutation, ReportsQuery
 from schema.integrations.types import IntegrationsMutation, IntegrationsQuery
+from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
 from schema.scalars import OVERRIDES, InputGuard
@@ -54,6 +56,8 @@ class Query(
     DocumentsQuery,
     ClaimsQuery,
     IntegrationsQuery,
+    WebhooksQuery,
+    ReportsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -74,6 +78,8 @@ class Mutation(
     DocumentsMutation,
     ClaimsMutation,
     IntegrationsMutation,
+    WebhooksMutation,
+    ReportsMutation,
 ):
     pass
 

@@ -43,6 +43,7 @@ from models.shipments.rules import TERMINAL
 from models.shipments.tables import CancelledBy, Shipment
 from models.viewer import Viewer
 from resolvers.access import writer
+from resolvers.accounts.events import organization_access_changed
 from resolvers.alerts.events import raise_staff_alert
 from resolvers.disputes.access import find_dispute
 from resolvers.disputes.events import (
@@ -233,5 +234,6 @@ async def refund_for_fraud(
         )
         await write_refund(shipment, whole(shipment), RefundKind.FRAUD, dispute)
         await Organization.filter(id=shipment.carrier_id).update(blocked=True)
+        await organization_access_changed(log, shipment.carrier_id)
         await log_update(log, dispute, shipment, DisputeUpdateKind.FRAUD_REFUNDED)
     return dispute

@@ -1,8 +1,9 @@
-"""API keys: the credentials of dealers' and carriers' own systems."""
+"""The kinds of change an organization's systems can follow (the organization feed's enum)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 
 import strawberry
 
@@ -15,6 +16,18 @@ from schema.base import Node, UserError, run_payload
 from schema.context import Info
 from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
+
+
+class EventType(Enum):
+    SHIPMENT_BOOKED = "SHIPMENT_BOOKED"
+    SHIPMENT_STATUS_CHANGED = "SHIPMENT_STATUS_CHANGED"
+    TRACKING_EVENT_RECORDED = "TRACKING_EVENT_RECORDED"
+    CONTAINER_LOADING_CHANGED = "CONTAINER_LOADING_CHANGED"
+    DISPUTE_UPDATED = "DISPUTE_UPDATED"
+    SUPPORT_MESSAGE_POSTED = "SUPPORT_MESSAGE_POSTED"
+    DOCUMENT_UPDATED = "DOCUMENT_UPDATED"
+    INSURANCE_CLAIM_UPDATED = "INSURANCE_CLAIM_UPDATED"
+
 
 ApiScope = ApiScopeEnum
 strawberry.enum(

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_documents_claims')]
+    dependencies = [('models', '0008_webhooks')]
 
     initial = False
 
@@ -56,6 +56,6 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='Event',
             name='kind',
-            field=fields.CharEnumField(description='TRACKING: TRACKING\nLOADING: LOADING\nDISPUTE: DISPUTE\nSUPPORT_MESSAGE: SUPPORT_MESSAGE\nSTAFF_ALERT: STAFF_ALERT\nDOCUMENT: DOCUMENT\nINSURANCE_CLAIM: INSURANCE_CLAIM\nAPI_KEY_REVOKED: API_KEY_REVOKED\nTOKEN_REVOKED: TOKEN_REVOKED', enum_type=EventKind, max_length=20),
+            field=fields.CharEnumField(description='TRACKING: TRACKING\nLOADING: LOADING\nDISPUTE: DISPUTE\nSUPPORT_MESSAGE: SUPPORT_MESSAGE\nSTAFF_ALERT: STAFF_ALERT\nDOCUMENT: DOCUMENT\nINSURANCE_CLAIM: INSURANCE_CLAIM\nAPI_KEY_REVOKED: API_KEY_REVOKED\nTOKEN_REVOKED: TOKEN_REVOKED\nACCESS_USER: ACCESS_USER\nACCESS_ORG: ACCESS_ORG\nACCESS_STAFF: ACCESS_STAFF', enum_type=EventKind, max_length=20),
         ),
     ]
