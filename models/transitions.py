@@ -60,6 +60,8 @@ STATUS_BY_EVENT: dict[TrackingEventType, ShipmentStatus] = {
     TrackingEventType.AVAILABLE_FOR_PICKUP: ShipmentStatus.RELEASED,
     TrackingEventType.DELIVERED: ShipmentStatus.DELIVERED,
 }
+# The last state in which a shipment may join a container.
+LOADED_BEFORE = ShipmentStatus.AT_WAREHOUSE
 HOLD_EVENTS = frozenset({TrackingEventType.ON_HOLD, TrackingEventType.HOLD_RELEASED})
 
 
@@ -83,6 +85,26 @@ def rank(status: ShipmentStatus) -> int:
     return LIFECYCLE.index(status) if status in LIFECYCLE else -1
 
 
+def milestone(event: TrackingEventType, classifier: EventClassifier) -> ShipmentStatus | None:
+    """The state an event stands for: ACTUAL milestones only (PLANNED and ESTIMATED are plans)."""
+    if classifier is not EventClassifier.ACTUAL:
+        return None
+    return STATUS_BY_EVENT.get(event)
+
+
+def unaccepted(position: Position) -> bool:
+    """A booking no carrier has taken yet (on hold or not): cancelled at once, no milestones."""
+    return position.effective is ShipmentStatus.BOOKED
+
+
+def is_late(position: Position, event: TrackingEventType, classifier: EventClassifier) -> bool:
+    """A milestone behind where the shipment is already: recorded, marked late, no change."""
+    target = milestone(event, classifier)
+    if target is None or unaccepted(position) or position.status is ShipmentStatus.CANCELLED:
+        return False
+    return rank(target) < rank(position.effective)
+
+
 def after_event(
     position: Position, event: TrackingEventType, classifier: EventClassifier
 ) -> Position:
@@ -98,24 +120,26 @@ def after_event(
         if status is not ShipmentStatus.ON_HOLD or position.before_hold is None:
             raise Refused(f"the shipment is {status.value}, not ON_HOLD")
         return Position(position.before_hold)
-    target = STATUS_BY_EVENT.get(event)
-    if target is None or target is status:
+    target = milestone(event, classifier)
+    if target is None:
         return position
+    if status is ShipmentStatus.CANCELLED:
+        raise Refused(f"the shipment is CANCELLED: {event.value} cannot be recorded on it")
+    if unaccepted(position):
+        raise Refused(f"no carrier has accepted the shipment: {event.value} cannot happen yet")
+    if rank(target) <= rank(position.effective):
+        return position  # the state it is in, or a late fact (is_late): no move backwards
     if status is ShipmentStatus.ON_HOLD:
         raise Refused(f"the shipment is ON_HOLD: release it before {event.value}")
-    if NEXT.get(status) is not target:
-        raise Refused(f"a {status.value} shipment cannot move to {target.value}")
     return Position(target)
 
 
-def after_container_event(
-    position: Position, event: TrackingEventType, classifier: EventClassifier
-) -> Position:
-    """Where an event recorded on the shipment's container takes it: forward, or nowhere."""
-    target = STATUS_BY_EVENT.get(event)
-    if classifier is not EventClassifier.ACTUAL or target is None:
+def after_container_event(position: Position, target: ShipmentStatus | None) -> Position:
+    """Where a milestone of the shipment's container (`target`: the state it stands for) takes
+    it: forward, skipping steps, or nowhere."""
+    if target is None or position.status in TERMINAL or unaccepted(position):
         return position
-    if position.status in TERMINAL or rank(target) <= rank(position.effective):
+    if rank(target) <= rank(position.effective):
         return position
     if position.status is ShipmentStatus.ON_HOLD:
         return Position(ShipmentStatus.ON_HOLD, target)
@@ -130,10 +154,10 @@ def amendable(position: Position) -> bool:
 
 
 def assignable(position: Position) -> bool:
-    """Whether the shipment may still join a container: not terminal, not loaded or later."""
+    """Whether the shipment may join a container: a carrier took it, and it is not loaded yet."""
     if position.status in TERMINAL:
         return False
-    return rank(position.effective) <= rank(ShipmentStatus.AT_WAREHOUSE)
+    return rank(ShipmentStatus.ACCEPTED) <= rank(position.effective) <= rank(LOADED_BEFORE)
 
 
 # Containers.
@@ -160,4 +184,14 @@ EVENT_BY_LOADING: dict[LoadingStatus, TrackingEventType] = {
     status: TrackingEventType(status.value)
     for status in LoadingStatus
     if status.value in TrackingEventType.__members__
+}
+
+# The state a container's loading step puts its cargo in: from STUFFED on every car inside is
+# loaded, whichever step the scan reports first (a container going STUFFING -> SEALED loads it).
+L = LoadingStatus
+STATUS_BY_LOADING: dict[LoadingStatus, ShipmentStatus] = {
+    **dict.fromkeys((L.STUFFED, L.SEALED, L.GATED_IN, L.LOADED), ShipmentStatus.LOADED),
+    L.DEPARTED: ShipmentStatus.IN_TRANSIT,
+    **dict.fromkeys((L.ARRIVED, L.DISCHARGED), ShipmentStatus.ARRIVED),
+    **dict.fromkeys((L.AVAILABLE_FOR_PICKUP, L.GATED_OUT, L.STRIPPED), ShipmentStatus.RELEASED),
 }

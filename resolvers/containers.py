@@ -16,15 +16,17 @@ from models.containers import (
 )
 from models.enums import ErrorCode, Role
 from models.events import EventKind
-from models.shipments import Shipment, Vehicle
+from models.shipments import Shipment, ShipmentStatus, Vehicle
 from models.transitions import (
     EVENT_BY_LOADING,
     JOINABLE,
+    STATUS_BY_LOADING,
     Refused,
     assignable,
     loading_step,
     needs_seal,
     reaches_stuffed,
+    unaccepted,
 )
 from models.viewer import Viewer
 from resolvers import checks
@@ -117,8 +119,17 @@ def _joinable(container: Container) -> None:
         )
 
 
+async def planned_vehicles(container_id: int) -> int:
+    """The places planned in the container: the vehicles of its shipments not cancelled."""
+    return (
+        await Vehicle.filter(shipment__container_id=container_id)
+        .exclude(shipment__status=ShipmentStatus.CANCELLED)
+        .count()
+    )
+
+
 async def _check_room(container: Container, vehicles: int) -> None:
-    planned = await Vehicle.filter(shipment__container_id=container.id).count()
+    planned = await planned_vehicles(container.id)
     if planned + vehicles > container.vehicle_capacity:
         raise DomainError(
             ErrorCode.LIMIT_EXCEEDED,
@@ -142,6 +153,11 @@ async def assign_to_container(
     container = await find_container(viewer, container_id, ["containerId"])
     if not viewer.has_role(*LOADERS):
         raise forbidden("only WAREHOUSE, DISPATCHER or ADMIN plan containers")
+    if unaccepted(position(shipment)):
+        raise invalid_transition(
+            "a shipment joins a container once a carrier has accepted it; no carrier has",
+            ["shipmentId"],
+        )
     if not assignable(position(shipment)):
         raise invalid_transition(
             f"a {shipment.status.value} shipment cannot join a container", ["shipmentId"]
@@ -248,5 +264,6 @@ async def update_loading_status(
                 location=_port(container, status),
                 recorded_by=viewer.user_id,
                 inside=inside,
+                target=STATUS_BY_LOADING.get(status),
             )
     return container

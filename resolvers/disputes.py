@@ -30,7 +30,7 @@ from models.disputes import (
     RefundKind,
 )
 from models.shipments import CancelledBy, Shipment
-from models.transitions import TERMINAL
+from models.transitions import TERMINAL, unaccepted
 from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
@@ -38,6 +38,7 @@ from resolvers.dispute_access import find_dispute, party_in, side_of, still_open
 from resolvers.dispute_log import open_dispute, post, touch
 from resolvers.errors import conflict, forbidden, invalid, invalid_transition
 from resolvers.fraud import open_fraud_report
+from resolvers.journal import position
 from resolvers.refunds import cancel_shipment, whole, write_refund
 from resolvers.visibility import find_shipment
 from subscriptions.log import recording
@@ -75,9 +76,14 @@ async def request_cancellation(
     if await Dispute.filter(shipment_id=shipment.id, status__in=list(OPEN)).exists():
         raise conflict("a cancellation of this shipment is being disputed already")
     said = f"{reason.value}: {explanation}"
-    if shipment.carrier_id is None:
+    if unaccepted(position(shipment)):
         await _cancel_booking(viewer, shipment, said)
         return Cancellation(shipment, None)
+    if shipment.carrier_id is None:  # not reachable through the API: milestones need a carrier
+        raise invalid_transition(
+            f"the shipment is {shipment.status.value} with no carrier to answer a cancellation:"
+            " ask support to reassign it"
+        )
     if side == "carrier":
         await _cancel_by_carrier(viewer, shipment, said)
         return Cancellation(shipment, None)

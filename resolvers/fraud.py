@@ -99,7 +99,9 @@ async def open_fraud_report(
             dispute_id=dispute.id,
         )
         if late:
-            await alert_escalated(log, dispute, shipment, "fraud reported after the 7 days")
+            await alert_escalated(
+                log, dispute, shipment, "fraud reported after the 7 days", zone=zone
+            )
     return dispute
 
 
@@ -139,7 +141,9 @@ async def escalate_lapsed(
         await log_update(
             log, dispute, shipment, DisputeUpdateKind.DEADLINE_PASSED, occurred_at=deadline
         )
-        await alert_escalated(log, dispute, shipment, "the 7 days for a fraud refund passed")
+        await alert_escalated(
+            log, dispute, shipment, "the 7 days for a fraud refund passed", zone=zone
+        )
 
 
 async def escalate_lapsed_fraud_reviews(

@@ -15,8 +15,20 @@ from models.alerts import StaffAlert
 from models.containers import Container, LoadingChange
 from models.disputes import DisputeUpdate
 from models.events import EventKind
-from models.shipments import EventClassifier, Shipment, TrackingEvent, TrackingEventType
-from models.transitions import TERMINAL, Position, after_container_event, after_event
+from models.shipments import (
+    EventClassifier,
+    Shipment,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingEventType,
+)
+from models.transitions import (
+    TERMINAL,
+    Position,
+    after_container_event,
+    after_event,
+    milestone,
+)
 from resolvers.checks import Place
 from resolvers.errors import conflict
 from subscriptions.log import Audience, Recorder
@@ -206,17 +218,20 @@ async def record_on_container(
     description: str | None = None,
     recorded_by: int | None = None,
     inside: list[Shipment] | None = None,
+    target: ShipmentStatus | None = None,
 ) -> TrackingEvent:
     """Records an event on a container: one row, in the topic of every shipment inside, each
-    moved forward when the event's status is ahead of it (models/transitions.py).
+    moved forward when the state it stands for is ahead of it (models/transitions.py).
 
-    `inside` is what `shipments_inside` returned in this transaction, when the caller has it.
+    `inside` is what `shipments_inside` returned in this transaction, when the caller has it;
+    `target` the state a loading step stands for, when it says more than the event's name.
     """
     occurred_at = occurred_at or clock.now()
     if inside is None:
         inside = await shipments_inside(container)
+    target = target or milestone(event, classifier)
     for shipment in inside:
-        moved = after_container_event(position(shipment), event, classifier)
+        moved = after_container_event(position(shipment), target)
         changes = _effects(shipment, moved, event, classifier, occurred_at)
         if changes:
             await update_shipment(shipment, **changes)

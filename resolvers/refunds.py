@@ -28,10 +28,10 @@ from models.accounts import Organization
 from models.disputes import Dispute, Refund, RefundKind
 from models.penalties import Split
 from models.shipments import CancelledBy, Shipment, ShipmentStatus, TrackingEventType
-from models.transitions import TERMINAL
+from models.transitions import TERMINAL, unaccepted
 from models.viewer import Viewer
 from resolvers.errors import conflict, invalid_transition
-from resolvers.journal import record_on_shipment
+from resolvers.journal import position, record_on_shipment
 from resolvers.visibility import find_shipment
 from subscriptions.log import Recorder
 
@@ -93,7 +93,7 @@ async def customer_quote(shipment: Shipment) -> Quote:
     """The customer's rate now, and its deposit split by the penalty of that rate."""
     rate = await cancellation_rate(shipment.customer_id)
     # A booking no carrier took is cancelled at once, with no penalty.
-    percent = 0 if shipment.carrier_id is None else penalties.penalty_percent(rate)
+    percent = 0 if unaccepted(position(shipment)) else penalties.penalty_percent(rate)
     deposit = deposit_of(shipment)
     return Quote(rate, percent, penalties.split(*deposit, percent) if deposit else None)
 
