@@ -167,6 +167,8 @@ class TrackingEvent(Model):
         "models.User", related_name="recorded_events", null=True, on_delete=fields.RESTRICT
     )
     seq = fields.BigIntField(null=True, db_index=True)  # its row in the event log: the cursor
+    # An ACTUAL milestone behind where its shipment(s) already were: recorded, no status change.
+    late = fields.BooleanField(default=False, db_default=False)
 
     shipment_id: int | None
     container_id: int | None

@@ -1,27 +1,44 @@
 """Transition tables of shipments and containers: pure data and pure functions.
 
-Decisions taken here (DOMAIN.md leaves them open):
+Decisions taken here (DOMAIN.md leaves them open; issue 15 for the milestones):
 
-- On one shipment, an ACTUAL event may move it only to the next state of the chain, or leave
-  it where it is when the event maps to the state it is in already (ARRIVED, then DISCHARGED);
-  a jump or a step back is refused (INVALID_TRANSITION).
+- Milestones are facts: drivers, yards and terminals report late, out of order and with gaps
+  (DCSA). An ACTUAL milestone moves a shipment *forward* to its mapped state, skipping steps
+  (PICKED_UP on an ACCEPTED shipment whose pickup was never scheduled here, ARRIVED after a
+  missed DEPARTED scan). One that maps to the state the shipment is in changes nothing (ARRIVED,
+  then DISCHARGED); one that maps behind it is recorded as it is, `late`, without a status
+  change. Nothing ever moves backwards.
+- No milestone on a booking no carrier took (BOOKED, held or not): refused (INVALID_TRANSITION),
+  since nobody is carrying it; such a booking is cancelled at once (resolvers/disputes.py) and
+  may not join a container either. A CANCELLED shipment refuses every milestone; a DELIVERED
+  one only records late facts. A held shipment records late facts and refuses anything ahead of
+  the state it returns to: release it first.
 - An event recorded on a container applies to every shipment in it and moves each one forward
   to the mapped state when that is ahead of it, never back: a shared container's milestones are
-  facts for all its cargo. A shipment already past that state, or terminal, stays where it is.
-  A held shipment stays ON_HOLD and the state it returns to moves forward instead, so that its
-  release puts it where its container is.
+  facts for all its cargo. A loading step stands for the state of the cargo inside
+  (STATUS_BY_LOADING: from STUFFED to LOADED on the vessel it is LOADED, DEPARTED is IN_TRANSIT,
+  ...), so a container going STUFFING -> SEALED loads its shipments as STUFFED would. A
+  shipment already past that state, or terminal, or never accepted, stays where it is; the
+  container's event is `late` when it is behind every live shipment inside. A held shipment
+  stays ON_HOLD and the state it returns to moves forward instead, so that its release puts it
+  where its container is.
+- Timelines (`Shipment.timeline`, `trackWaybill.events`, the tracking page) show events in
+  `occurredAt` order, ties in log order; every event keeps its log position as `cursor`, and
+  `events` connections page the log itself, so a stream resumes where it left off.
 - ON_HOLD and HOLD_RELEASED change the status as ACTUAL events only, and on a shipment only
   (the use case refuses them on a container: a hold is a decision about one shipment). From
   ON_HOLD the only move is HOLD_RELEASED (or a cancellation, which is not a tracking event).
 - PLANNED and ESTIMATED events never change the status; an ESTIMATED ARRIVED sets the ETA.
 - A destination change is refused from ARRIVED on ("not after ARRIVED": the cargo is at its
   destination port by then), and on a terminal shipment.
+- A shipment joins a container once a carrier has accepted it and until it is AT_WAREHOUSE.
 - A container's loading status moves forward along LOADING_ORDER and may skip steps (a late
   scan); the same or an earlier step is refused. Every step from SEALED on needs a seal number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -103,6 +120,12 @@ def is_late(position: Position, event: TrackingEventType, classifier: EventClass
     if target is None or unaccepted(position) or position.status is ShipmentStatus.CANCELLED:
         return False
     return rank(target) < rank(position.effective)
+
+
+def behind_all(positions: Iterable[Position], target: ShipmentStatus | None) -> bool:
+    """A container's milestone is late when every live shipment inside is past it already."""
+    live = [p for p in positions if p.status not in TERMINAL and not unaccepted(p)]
+    return target is not None and bool(live) and all(rank(target) < rank(p.effective) for p in live)
 
 
 def after_event(

@@ -27,6 +27,8 @@ from models.transitions import (
     Position,
     after_container_event,
     after_event,
+    behind_all,
+    is_late,
     milestone,
 )
 from resolvers.checks import Place
@@ -117,6 +119,7 @@ async def _create_event(
     location: Place | None,
     description: str | None,
     recorded_by: int | None,
+    late: bool,
 ) -> TrackingEvent:
     # hand-written (models/sql.py): the busiest write there is, and the ORM's INSERT cost more
     # to build than to run
@@ -133,6 +136,7 @@ async def _create_event(
             **Place.columns("location", location),
             "description": description,
             "recorded_by_id": recorded_by,
+            "late": late,
         },
     )
 
@@ -190,6 +194,7 @@ async def record_on_shipment(
     `changes` are written with the shipment in the same conditional UPDATE.
     """
     occurred_at = occurred_at or clock.now()
+    late = is_late(position(shipment), event, classifier)
     moved = after_event(position(shipment), event, classifier)
     changes |= _effects(shipment, moved, event, classifier, occurred_at)
     if changes:
@@ -203,6 +208,7 @@ async def record_on_shipment(
         location=location,
         description=description,
         recorded_by=recorded_by,
+        late=late,
     )
     return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment])
 
@@ -230,6 +236,7 @@ async def record_on_container(
     if inside is None:
         inside = await shipments_inside(container)
     target = target or milestone(event, classifier)
+    late = behind_all([position(shipment) for shipment in inside], target)
     for shipment in inside:
         moved = after_container_event(position(shipment), target)
         changes = _effects(shipment, moved, event, classifier, occurred_at)
@@ -244,6 +251,7 @@ async def record_on_container(
         location=location,
         description=description,
         recorded_by=recorded_by,
+        late=late,
     )
     topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
     return await _log_tracking(log, row, topics, inside)

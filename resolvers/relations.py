@@ -81,3 +81,25 @@ async def events_page(
         return await _pages(topics, size, start)
 
     return await loaders.get(("events_page", size, start), batch).load(topic)
+
+
+def timeline_of(loaders: Loaders) -> DataLoader[str, list[TrackingEvent]]:
+    """Every tracking event of a topic as a timeline shows them: by `occurredAt`, ties by seq
+    (facts arrive late and out of order; the log order of `events_page` is the cursors')."""
+
+    async def batch(topics: Sequence[str]) -> list[list[TrackingEvent]]:
+        connection, p = sql.default()
+        text = f"""
+            SELECT te.*, et.topic AS page_topic
+            FROM event_topic et JOIN tracking_event te ON te.seq = et.seq
+            WHERE et.topic IN ({", ".join(p(topic) for topic in topics)})
+            ORDER BY te.occurred_at, te.seq
+        """
+        rows = await connection.execute_query_dict(text, p.values)
+        by_topic: dict[str, list[TrackingEvent]] = {topic: [] for topic in topics}
+        for row in rows:
+            topic = row.pop("page_topic")
+            by_topic[topic].append(TrackingEvent._init_from_db(**row))
+        return [by_topic[topic] for topic in topics]
+
+    return loaders.get("timeline_of", batch)

@@ -34,7 +34,7 @@ from schema.node import node_fetcher
 if TYPE_CHECKING:
     from schema.containers import Container
     from schema.disputes import Dispute
-    from schema.tracking import TrackingEventConnection
+    from schema.tracking import TrackingEvent, TrackingEventConnection
 
 ShipmentStatus = strawberry.enum(ShipmentStatusEnum, name="ShipmentStatus")
 
@@ -136,6 +136,19 @@ class Shipment(Node):
         topic = shipment_topic(self._row.id)
         page = await relations.events_page(info.context.loaders, topic, first=first, after=after)
         return TrackingEventConnection.from_page(page)
+
+    @strawberry.field(
+        description="Every tracking event in `occurredAt` order (ties in log order): late and "
+        "out-of-order facts where they happened. Each keeps its log `cursor`; `events` pages "
+        "the log itself"
+    )
+    async def timeline(
+        self, info: Info
+    ) -> list[Annotated[TrackingEvent, strawberry.lazy("schema.tracking")]]:
+        from schema.tracking import TrackingEvent
+
+        rows = await relations.timeline_of(info.context.loaders).load(shipment_topic(self._row.id))
+        return [TrackingEvent.from_model(row) for row in rows]
 
     @strawberry.field
     async def disputes(
