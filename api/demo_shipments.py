@@ -19,7 +19,7 @@ from models.containers import Container, ContainerType, LoadingStatus
 from models.disputes import CancellationReason
 from models.shipments import EventClassifier, Shipment, ShipmentStatus, TrackingEventType
 from models.viewer import Viewer
-from resolvers import containers, disputes, shipments, tracking
+from resolvers import containers, disputes, pickups, shipments, tracking
 from resolvers.checks import Amount, Place
 from resolvers.shipments import VehicleSpec
 
@@ -165,8 +165,8 @@ async def _step(cast: Cast, story: Story, shipment: Shipment, status: ShipmentSt
     if status is S.ACCEPTED:
         await shipments.accept_shipment(viewer=carrier, shipment_id=shipment.id)
     elif status is S.PICKUP_SCHEDULED:
-        pickup = shipment.created_at + dt.timedelta(days=1)
-        await shipments.schedule_pickup(viewer=carrier, shipment_id=shipment.id, at=pickup)
+        pickup = shipment.pickup_designated_at or shipment.created_at + dt.timedelta(days=1)
+        await pickups.schedule_pickup(viewer=carrier, shipment_id=shipment.id, at=pickup)
     else:
         event, where = STEP_EVENTS[status]
         who = carrier if status in (S.PICKED_UP, S.DELIVERED) else cast.warehouse
@@ -247,6 +247,13 @@ async def seed_shipments(cast: Cast) -> None:
                     shipment_id=shipment.id,
                     description="Title documents missing: waiting for the dealer",
                 )
+        if story.reference == "BH-2229":  # the carrier moves the dealer's pickup, with a reason
+            await pickups.schedule_pickup(
+                viewer=cast.carriers[story.carrier or 0],
+                shipment_id=shipment.id,
+                at=shipment.created_at + dt.timedelta(days=2),
+                reason="Our car transporter is held at the Savannah port gate: next free slot",
+            )
         if story.reference == "BH-2198":
             with clock.travel(_ago(5)):
                 await disputes.request_cancellation(
@@ -292,6 +299,15 @@ async def seed_shipments(cast: Cast) -> None:
             (L.LOADED, 9 * 24, 3, None),
             (L.DEPARTED, 8 * 24, 3, None),
         ],
+    )
+    tahoe = await Shipment.get(reference="BH-2182")
+    await tracking.record_tracking_event(  # a fact reported after later ones: kept, marked late
+        viewer=cast.warehouse,
+        event=E.STUFFED,
+        shipment_id=tahoe.id,
+        occurred_at=_ago(hours=11 * 24 - 4),
+        location=WAREHOUSES["USSAV"],
+        description="Tally sheet of the Tahoe's stuffing, uploaded after the vessel sailed",
     )
     eta = _ago(-12).replace(minute=0, second=0, microsecond=0)
     with clock.travel(_ago(8)):

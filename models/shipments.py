@@ -103,7 +103,12 @@ class Shipment(Model):
     requested_destination_unlocode = fields.CharField(max_length=5, null=True)
     requested_destination_country = fields.CharField(max_length=2, null=True)
     requested_destination_reason = fields.TextField(null=True)
-    pickup_scheduled_at = fields.DatetimeField(null=True)
+    pickup_scheduled_at = fields.DatetimeField(null=True)  # the carrier's plan, as it stands
+    # The pickup service level's reference (001 A): the time the customer designated, at
+    # booking, by its own schedulePickup or agreement, or through an accepted proposal.
+    pickup_designated_at = fields.DatetimeField(null=True)
+    # Why the carrier planned the pickup away from that time, until the customer agrees.
+    pickup_reschedule_reason = fields.TextField(null=True)
     picked_up_at = fields.DatetimeField(null=True)
     accepted_at = fields.DatetimeField(null=True)
     eta = fields.DatetimeField(null=True)

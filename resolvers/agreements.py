@@ -174,7 +174,12 @@ async def _agree(
             **changes,
         )
         if pickup is not None:
-            moved: dict[str, Any] = {"pickup_scheduled_at": pickup, "pickup_late_at": None}
+            moved: dict[str, Any] = {
+                "pickup_scheduled_at": pickup,
+                "pickup_designated_at": pickup,  # agreed by both: the new reference
+                "pickup_reschedule_reason": None,
+                "pickup_late_at": None,
+            }
             if shipment.status is ShipmentStatus.ACCEPTED:
                 moved["status"] = ShipmentStatus.PICKUP_SCHEDULED
             elif shipment.status_before_hold is ShipmentStatus.ACCEPTED:

@@ -15,7 +15,6 @@ from models import clock
 from models.accounts import Organization
 from models.enums import ErrorCode, OrganizationKind, Role
 from models.shipments import (
-    EventClassifier,
     Shipment,
     ShipmentStatus,
     TrackingEventType,
@@ -27,14 +26,13 @@ from resolvers import checks
 from resolvers.access import writer
 from resolvers.checks import Amount, Place
 from resolvers.errors import DomainError, forbidden, invalid, invalid_transition, not_found
-from resolvers.journal import origin_of, record_on_shipment
+from resolvers.journal import record_on_shipment
 from resolvers.visibility import find_shipment
 from subscriptions.log import recording
 
 MAX_VEHICLES = 100
 FIRST_CAR_YEAR = 1886
 BOOKERS = (Role.DEALER, Role.DISPATCHER, Role.BACK_OFFICE)  # and ADMIN, as everywhere
-SCHEDULABLE = frozenset({ShipmentStatus.ACCEPTED, ShipmentStatus.PICKUP_SCHEDULED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +124,7 @@ async def create_shipment(
             **Place.columns("origin", origin),
             **Place.columns("destination", destination),
             pickup_scheduled_at=pickup_scheduled_at,
+            pickup_designated_at=pickup_scheduled_at,
             deposit_amount=deposit.amount if deposit else None,
             deposit_currency=deposit.currency if deposit else None,
             price_amount=price.amount if price else None,
@@ -179,33 +178,5 @@ async def accept_shipment(*, viewer: Viewer | None, shipment_id: int) -> Shipmen
             status=ShipmentStatus.ACCEPTED,
             carrier_id=viewer.organization_id,
             accepted_at=now,
-        )
-    return shipment
-
-
-async def schedule_pickup(*, viewer: Viewer | None, shipment_id: int, at: dt.datetime) -> Shipment:
-    """The carrier (or dispatch) sets or moves the pickup; a moved pickup may be late again."""
-    viewer = writer(viewer)
-    shipment = await find_shipment(viewer, shipment_id, ["id"])
-    carries = viewer.role is Role.CARRIER and shipment.carrier_id == viewer.organization_id
-    if not (carries or viewer.has_role(Role.DISPATCHER)):
-        raise forbidden("only the shipment's carrier, a DISPATCHER or an ADMIN schedules a pickup")
-    at = checks.not_past(at, ["at"])
-    if shipment.status not in SCHEDULABLE:
-        raise invalid_transition(
-            f"a pickup is scheduled once the shipment is ACCEPTED; it is {shipment.status.value}"
-        )
-    async with recording() as log:
-        await record_on_shipment(
-            log,
-            shipment,
-            event=TrackingEventType.PICKUP_SCHEDULED,
-            classifier=EventClassifier.PLANNED,
-            occurred_at=at,
-            location=origin_of(shipment),
-            recorded_by=viewer.user_id,
-            status=ShipmentStatus.PICKUP_SCHEDULED,
-            pickup_scheduled_at=at,
-            pickup_late_at=None,
         )
     return shipment

@@ -11,7 +11,7 @@ from models import shipments as tables
 from models.accounts import Organization as OrganizationRow
 from models.containers import Container as ContainerRow
 from models.shipments import ShipmentStatus as ShipmentStatusEnum
-from resolvers import dispute_relations, listings, relations, shipments
+from resolvers import dispute_relations, listings, pickups, relations, shipments
 from resolvers.journal import shipment_topic
 from schema.accounts import Organization
 from schema.base import (
@@ -70,7 +70,17 @@ class Shipment(Node):
     status: ShipmentStatus
     origin: Location
     destination: Location
-    pickup_scheduled_at: dt.datetime | None
+    pickup_scheduled_at: dt.datetime | None = strawberry.field(
+        description="When the pickup is planned, as things stand (the carrier may reschedule)"
+    )
+    pickup_designated_at: dt.datetime | None = strawberry.field(
+        description="The customer's pickup time: the service level's reference (pickup within "
+        "60 minutes of it). Moves only with the customer's agreement"
+    )
+    pickup_reschedule_reason: str | None = strawberry.field(
+        description="Why the carrier planned the pickup away from the customer's time; null "
+        "when the plan is the customer's time or the customer agreed"
+    )
     picked_up_at: dt.datetime | None
     accepted_at: dt.datetime | None
     eta: dt.datetime | None
@@ -92,6 +102,8 @@ class Shipment(Node):
             origin=origin,
             destination=destination,
             pickup_scheduled_at=row.pickup_scheduled_at,
+            pickup_designated_at=row.pickup_designated_at,
+            pickup_reschedule_reason=row.pickup_reschedule_reason,
             picked_up_at=row.picked_up_at,
             accepted_at=row.accepted_at,
             eta=row.eta,
@@ -306,15 +318,31 @@ class ShipmentsMutation:
 
         return await run_payload(ShipmentPayload, action)
 
-    @strawberry.mutation
+    @strawberry.mutation(
+        description="The customer designates the pickup time; the carrier or dispatch plans it, "
+        "away from the customer's time only with a `reason` the customer reads (the service "
+        "level still counts from the customer's time)"
+    )
     async def schedule_pickup(
-        self, info: Info, id: strawberry.ID, at: dt.datetime
+        self, info: Info, id: strawberry.ID, at: dt.datetime, reason: str | None = None
     ) -> ShipmentPayload:
         async def action() -> dict[str, object]:
             key = decode_id(id, "Shipment", ["id"])
-            row = await shipments.schedule_pickup(
-                viewer=info.context.viewer, shipment_id=key, at=at
+            row = await pickups.schedule_pickup(
+                viewer=info.context.viewer, shipment_id=key, at=at, reason=reason
             )
+            return _shipment(row)
+
+        return await run_payload(ShipmentPayload, action)
+
+    @strawberry.mutation(
+        description="The customer agrees to the carrier's rescheduled pickup time: the service "
+        "level counts from it from now on"
+    )
+    async def agree_to_pickup_time(self, info: Info, id: strawberry.ID) -> ShipmentPayload:
+        async def action() -> dict[str, object]:
+            key = decode_id(id, "Shipment", ["id"])
+            row = await pickups.agree_to_pickup_time(viewer=info.context.viewer, shipment_id=key)
             return _shipment(row)
 
         return await run_payload(ShipmentPayload, action)
