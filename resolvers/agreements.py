@@ -26,7 +26,7 @@ from models.disputes import (
     DisputeUpdateKind,
 )
 from models.enums import ErrorCode
-from models.shipments import EventClassifier, Shipment, ShipmentStatus, TrackingEventType
+from models.shipments import Shipment, ShipmentStatus, TrackingEventType
 from models.transitions import rank
 from models.viewer import Viewer
 from resolvers import checks
@@ -42,7 +42,8 @@ from resolvers.errors import (
     invalid_transition,
     not_found,
 )
-from resolvers.journal import origin_of, position, record_on_shipment
+from resolvers.journal import position, record_on_shipment
+from resolvers.pickups import designating, record_plan
 from subscriptions.log import recording
 
 TERMS_LIMIT = 4000
@@ -174,25 +175,11 @@ async def _agree(
             **changes,
         )
         if pickup is not None:
-            moved: dict[str, Any] = {
-                "pickup_scheduled_at": pickup,
-                "pickup_designated_at": pickup,  # agreed by both: the new reference
-                "pickup_reschedule_reason": None,
-                "pickup_late_at": None,
-            }
+            moved: dict[str, Any] = {"pickup_scheduled_at": pickup, **designating(pickup)}
             if shipment.status is ShipmentStatus.ACCEPTED:
                 moved["status"] = ShipmentStatus.PICKUP_SCHEDULED
             elif shipment.status_before_hold is ShipmentStatus.ACCEPTED:
                 moved["status_before_hold"] = ShipmentStatus.PICKUP_SCHEDULED
-            await record_on_shipment(
-                log,
-                shipment,
-                event=TrackingEventType.PICKUP_SCHEDULED,
-                classifier=EventClassifier.PLANNED,
-                occurred_at=pickup,
-                location=origin_of(shipment),
-                description=f"Pickup moved: {agreed}",
-                recorded_by=viewer.user_id,
-                **moved,
-            )
+            moved_by = f"Pickup moved: {agreed}"
+            await record_plan(log, shipment, pickup, moved_by, viewer.user_id, **moved)
         await log_update(log, dispute, shipment, DisputeUpdateKind.AGREED, proposal=proposal)

@@ -40,7 +40,7 @@ from resolvers.alerts import STAFF_TOPIC, raise_staff_alert
 from resolvers.errors import forbidden, invalid, invalid_transition
 from resolvers.journal import origin_of, record_on_shipment
 from resolvers.visibility import find_shipment
-from subscriptions.log import recording
+from subscriptions.log import Recorder, recording
 
 PICKUP_GRACE = dt.timedelta(minutes=60)
 WAITING = (ShipmentStatus.ACCEPTED, ShipmentStatus.PICKUP_SCHEDULED)
@@ -65,6 +65,33 @@ def _late(now: dt.datetime) -> QuerySet[Shipment]:
         | Q(pickup_designated_at__isnull=True, pickup_scheduled_at__lt=due),
         status__in=WAITING,
         pickup_late_at=None,
+    )
+
+
+def designating(at: dt.datetime) -> dict[str, Any]:
+    """The changes that make `at` the reference: a new time the customer chose or agreed to."""
+    return {"pickup_designated_at": at, "pickup_reschedule_reason": None, "pickup_late_at": None}
+
+
+async def record_plan(
+    log: Recorder,
+    shipment: Shipment,
+    at: dt.datetime,
+    description: str,
+    recorded_by: int | None,
+    **changes: Any,
+) -> None:
+    """The PLANNED PICKUP_SCHEDULED event of a new plan, written with its `changes`."""
+    await record_on_shipment(
+        log,
+        shipment,
+        event=TrackingEventType.PICKUP_SCHEDULED,
+        classifier=EventClassifier.PLANNED,
+        occurred_at=at,
+        location=origin_of(shipment),
+        description=description,
+        recorded_by=recorded_by,
+        **changes,
     )
 
 
@@ -104,11 +131,7 @@ async def schedule_pickup(
     designated = shipment.pickup_designated_at
     changes: dict[str, Any] = {"pickup_scheduled_at": at, **_scheduled(shipment)}
     if customer or designated is None:
-        changes |= {
-            "pickup_designated_at": at,
-            "pickup_reschedule_reason": None,
-            "pickup_late_at": None,
-        }
+        changes |= designating(at)
         by = "designated by the customer" if customer else "planned by the carrier"
         description = f"Pickup time {by}"
     elif at == designated:
@@ -127,17 +150,7 @@ async def schedule_pickup(
             f" {reason}"
         )
     async with recording() as log:
-        await record_on_shipment(
-            log,
-            shipment,
-            event=TrackingEventType.PICKUP_SCHEDULED,
-            classifier=EventClassifier.PLANNED,
-            occurred_at=at,
-            location=origin_of(shipment),
-            description=description,
-            recorded_by=viewer.user_id,
-            **changes,
-        )
+        await record_plan(log, shipment, at, description, viewer.user_id, **changes)
     return shipment
 
 
@@ -151,20 +164,9 @@ async def agree_to_pickup_time(*, viewer: Viewer | None, shipment_id: int) -> Sh
     if at is None or at == shipment.pickup_designated_at:
         raise invalid_transition("there is no rescheduled pickup time to agree to")
     at = checks.not_past(at, ["id"])
+    agreed = "The customer agreed to the carrier's pickup time"
     async with recording() as log:
-        await record_on_shipment(
-            log,
-            shipment,
-            event=TrackingEventType.PICKUP_SCHEDULED,
-            classifier=EventClassifier.PLANNED,
-            occurred_at=at,
-            location=origin_of(shipment),
-            description="The customer agreed to the carrier's pickup time",
-            recorded_by=viewer.user_id,
-            pickup_designated_at=at,
-            pickup_reschedule_reason=None,
-            pickup_late_at=None,
-        )
+        await record_plan(log, shipment, at, agreed, viewer.user_id, **designating(at))
     return shipment
 
 
