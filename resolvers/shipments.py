@@ -31,7 +31,6 @@ from resolvers.visibility import find_shipment
 from subscriptions.log import recording
 
 MAX_VEHICLES = 100
-FIRST_CAR_YEAR = 1886
 BOOKERS = (Role.DEALER, Role.DISPATCHER, Role.BACK_OFFICE)  # and ADMIN, as everywhere
 
 
@@ -48,17 +47,15 @@ class VehicleSpec:
 def _vehicles(specs: Sequence[VehicleSpec]) -> list[VehicleSpec]:
     if not 1 <= len(specs) <= MAX_VEHICLES:
         raise invalid(["input", "vehicles"], f"must list 1 to {MAX_VEHICLES} vehicles")
-    latest = clock.now().year + 1  # model years run a year ahead of the calendar
     first_at: dict[str, int] = {}
     clean = []
     for index, spec in enumerate(specs):
         path = ["input", "vehicles", index]
-        vin = checks.vin(spec.vin, [*path, "vin"])
+        year = checks.model_year(spec.year, [*path, "year"])
+        vin = checks.vin(spec.vin, [*path, "vin"], year)
         if vin in first_at:
             raise invalid([*path, "vin"], f"is listed twice (vehicle {first_at[vin]} has it)")
         first_at[vin] = index
-        if not FIRST_CAR_YEAR <= spec.year <= latest:
-            raise invalid([*path, "year"], f"must be {FIRST_CAR_YEAR} to {latest}")
         clean.append(
             VehicleSpec(
                 vin=vin,
