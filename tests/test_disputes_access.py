@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import clock
-from models.disputes import (
+from models.disputes.tables import (
     AgreementProposal,
     CancellationReason,
     Dispute,
@@ -115,7 +115,7 @@ async def test_a_shipment_lists_its_disputes_and_its_customers_record(
     )
 
     assert mine["disputes"] == [{"id": dispute["id"], "status": "NEGOTIATING"}]
-    # 1 of 4 accepted, over at least 10 (models/penalties.py: small samples)
+    # 1 of 4 accepted, over at least 10 (models/disputes/rules.py: small samples)
     assert mine["customer"] == {"penaltyPoints": 0, "cancellationRate": 0.1}
     assert theirs["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 

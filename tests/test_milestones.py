@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from models import clock
-from models.containers import LoadingStatus
 from models.enums import OrganizationKind
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent
+from models.shipments.containers import LoadingStatus
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent
 from tests.shipping import RECORD_EVENT, SHIPMENT_EVENTS, TRACK, UPDATE_LOADING, gid, payload
 
 S = ShipmentStatus

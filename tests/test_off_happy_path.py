@@ -9,10 +9,10 @@ import pytest
 
 from api.app import create_app
 from models import clock
-from models.alerts import StaffAlert, StaffAlertKind
-from models.disputes import Refund
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.disputes.tables import Refund
 from models.enums import Role
-from models.shipments import Shipment, ShipmentStatus
+from models.shipments.tables import Shipment, ShipmentStatus
 from tests.conftest import settings_with
 from tests.disputing import ESCALATE, accepted_shipment, ask, ok, open_dispute
 from tests.shipping import (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from models import clock
-from models.alerts import StaffAlert, StaffAlertKind
-from models.shipments import Shipment
-from resolvers.pickups import raise_late_pickups
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.shipments.tables import Shipment
+from resolvers.shipments.pickups import raise_late_pickups
 from tests.shipping import ACCEPT_SHIPMENT, RECORD_EVENT, SHIPMENT_EVENTS, book, gid, payload
 
 PICKUP_FIELDS = "id status pickupScheduledAt pickupDesignatedAt pickupRescheduleReason"

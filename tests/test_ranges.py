@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from models import validators
-from models.shipments import Vehicle
+from models.shipments.tables import Vehicle
 from tests.factories import valid_vin
 from tests.shipping import CREATE_SHIPMENT, booking, payload
 

@@ -1,4 +1,4 @@
-"""A new customer's first cancellations (models/penalties.py: the denominator is never below 10)."""
+"""A new customer's first cancellations (models/disputes/rules.py: a denominator of 10 at least)."""
 
 from __future__ import annotations
 
