@@ -85,7 +85,7 @@ async def test_one_container_is_being_stuffed_for_both_dealers_and_one_is_at_sea
 
 
 async def test_the_demo_has_a_carriers_reschedule_the_dealer_sees(client, make):
-    await demo.seed()
+    await seed_demo()
     dealer = await _party(make, "dealer@cargolive.test")
 
     moved = await Shipment.get(reference="BH-2229")
