@@ -9,6 +9,7 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
+from schema.accounts.blocking import BlockingMutation
 from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.types import AlertsSubscription
 from schema.base import Node
@@ -22,6 +23,7 @@ from schema.parsing import ParseOnce
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import Subscription as TrackingSubscription
+from schema.shipments.reassignments import ReassignmentsMutation
 from schema.shipments.tracking import TrackingMutation, TrackingQuery
 from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
 from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
@@ -48,10 +50,12 @@ class Query(
 @strawberry.type
 class Mutation(
     AccountsMutation,
+    BlockingMutation,
     ShipmentsMutation,
     AmendmentsMutation,
     TrackingMutation,
     ContainersMutation,
+    ReassignmentsMutation,
     CancellationsMutation,
     CalculationsMutation,
     SupportMutation,

@@ -110,13 +110,14 @@ async def screenshot(page: Browser, name: str) -> Path:
 
 
 async def shipment_at_the_warehouse(make, dealer: Party, carrier: Party):
-    """A picked-up car in a container that is half loaded."""
+    """Four picked-up cars in a container that is half loaded."""
     container = await make.container(capacity=4, status=LoadingStatus.STUFFING, loaded_vehicles=2)
     return await make.shipment(
         customer=dealer.organization_id,
         carrier=carrier.organization_id,
         status=ShipmentStatus.PICKED_UP,
         container=container,
+        vehicles=4,
     )
 
 

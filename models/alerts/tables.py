@@ -18,6 +18,7 @@ class StaffAlertKind(str, Enum):
     PICKUP_LATE = "PICKUP_LATE"
     FRAUD_REPORTED = "FRAUD_REPORTED"
     DISPUTE_ESCALATED = "DISPUTE_ESCALATED"
+    STUFFING_CONFIRMED_LATE = "STUFFING_CONFIRMED_LATE"  # 001 B: not confirmed the same day
 
 
 class StaffAlert(Model):

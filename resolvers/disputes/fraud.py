@@ -43,6 +43,7 @@ from models.shipments.rules import TERMINAL
 from models.shipments.tables import CancelledBy, Shipment
 from models.viewer import Viewer
 from resolvers.access import writer
+from resolvers.accounts.blocking import record_block_change
 from resolvers.alerts.events import raise_staff_alert
 from resolvers.disputes.access import find_dispute
 from resolvers.disputes.events import (
@@ -237,5 +238,12 @@ async def refund_for_fraud(
         )
         await write_refund(shipment, whole(shipment), RefundKind.FRAUD, dispute)
         await Organization.filter(id=shipment.carrier_id).update(blocked=True)
+        await record_block_change(
+            shipment.carrier_id,
+            blocked=True,
+            reason=f"Fraud refund on {shipment.waybill}: {dispute.unanswered_reminders}"
+            " reminders went unanswered",
+            by=viewer.user_id,
+        )
         await log_update(log, dispute, shipment, DisputeUpdateKind.FRAUD_REFUNDED)
     return dispute

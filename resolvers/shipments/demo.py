@@ -22,7 +22,7 @@ from models.viewer import Viewer
 from resolvers.checks import Amount, Place
 from resolvers.disputes import cancellations as disputes
 from resolvers.shipments import bookings as shipments
-from resolvers.shipments import containers, pickups, tracking
+from resolvers.shipments import containers, loading, pickups, tracking
 from resolvers.shipments.bookings import VehicleSpec
 
 S = ShipmentStatus
@@ -217,7 +217,7 @@ async def _container(
 async def _loading(cast: Cast, container: Container, steps: list[tuple]) -> None:
     for status, hours_ago, loaded, seal in steps:
         with clock.travel(_ago(hours=hours_ago)):
-            await containers.update_loading_status(
+            await loading.update_loading_status(
                 viewer=cast.warehouse,
                 container_id=container.id,
                 status=status,

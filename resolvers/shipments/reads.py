@@ -14,6 +14,7 @@ from tortoise.queryset import QuerySet
 
 from models import sql, validators
 from models.shipments.containers import Container, LoadingStatus
+from models.shipments.reassignments import CarrierReassignment
 from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, Vehicle
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
@@ -173,3 +174,14 @@ def timeline_of(loaders: Loaders) -> DataLoader[str, list[TrackingEvent]]:
         return [by_topic[topic] for topic in topics]
 
     return loaders.get("timeline_of", batch)
+
+
+def reassignment_of(loaders: Loaders) -> DataLoader[int, CarrierReassignment | None]:
+    """A shipment's latest carrier reassignment (seeing the shipment is seeing it)."""
+
+    async def batch(ids: Sequence[int]) -> list[CarrierReassignment | None]:
+        rows = await CarrierReassignment.filter(shipment_id__in=list(ids)).order_by("id")
+        latest = {row.shipment_id: row for row in rows}
+        return [latest.get(key) for key in ids]
+
+    return loaders.get("reassignment_of", batch)

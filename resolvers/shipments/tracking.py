@@ -40,6 +40,7 @@ OWN_MUTATION = frozenset(
         TrackingEventType.CANCELLATION_RECEIVED,
         TrackingEventType.CANCELLATION_CONFIRMED,
         TrackingEventType.CANCELLATION_DECLINED,
+        TrackingEventType.CARRIER_REASSIGNED,
     }
 )
 

@@ -36,6 +36,7 @@ from schema.node import node_fetcher
 if TYPE_CHECKING:
     from schema.disputes.types import Dispute
     from schema.shipments.containers import Container
+    from schema.shipments.reassignments import CarrierReassignment
     from schema.shipments.tracking import TrackingEvent, TrackingEventConnection
 
 ShipmentStatus = strawberry.enum(ShipmentStatusEnum, name="ShipmentStatus")
@@ -63,6 +64,19 @@ class Vehicle(Node):
         )
 
 
+@strawberry.type(description="A destination change the dealer asked for, waiting for staff")
+class DestinationChange:
+    destination: Location
+    reason: str
+
+    @classmethod
+    def pending_of(cls, row: tables.Shipment) -> DestinationChange | None:
+        destination = location(row, "requested_destination")
+        if destination is None or row.requested_destination_reason is None:
+            return None
+        return cls(destination=destination, reason=row.requested_destination_reason)
+
+
 @strawberry.type
 class Shipment(Node):
     waybill: str = strawberry.field(
@@ -82,6 +96,9 @@ class Shipment(Node):
     pickup_reschedule_reason: str | None = strawberry.field(
         description="Why the carrier planned the pickup away from the customer's time; null "
         "when the plan is the customer's time or the customer agreed"
+    )
+    pending_destination_change: DestinationChange | None = strawberry.field(
+        description="Asked for with requestDestinationChange and not decided yet"
     )
     picked_up_at: dt.datetime | None
     accepted_at: dt.datetime | None
@@ -106,6 +123,7 @@ class Shipment(Node):
             pickup_scheduled_at=row.pickup_scheduled_at,
             pickup_designated_at=row.pickup_designated_at,
             pickup_reschedule_reason=row.pickup_reschedule_reason,
+            pending_destination_change=DestinationChange.pending_of(row),
             picked_up_at=row.picked_up_at,
             accepted_at=row.accepted_at,
             eta=row.eta,
@@ -163,6 +181,15 @@ class Shipment(Node):
 
         rows = await reads.timeline_of(info.context.loaders).load(shipment_topic(self._row.id))
         return [TrackingEvent.from_model(row) for row in rows]
+
+    @strawberry.field(description="The latest proposal to move it off a blocked carrier")
+    async def carrier_reassignment(
+        self, info: Info
+    ) -> Annotated[CarrierReassignment, strawberry.lazy("schema.shipments.reassignments")] | None:
+        from schema.shipments.reassignments import CarrierReassignment
+
+        row = await reads.reassignment_of(info.context.loaders).load(self._row.id)
+        return CarrierReassignment.from_model(row) if row else None
 
     @strawberry.field
     async def disputes(
