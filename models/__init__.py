@@ -11,4 +11,6 @@ MODEL_MODULES = [
     "models.support.sla",
     "models.alerts.tables",
     "models.calculations.tables",
+    "models.documents.tables",
+    "models.claims.tables",
 ]

@@ -21,10 +21,19 @@ THIRD_PARTY_IN_MODELS = {"tortoise"}
 TOP_LEVEL_PACKAGES = {"api", "schema", "resolvers", "models", "subscriptions", "tests", "bench"}
 # Every domain is a subpackage of each of these layers, under the same name.
 LAYERS = ("resolvers", "schema", "models")
-DOMAINS = {"accounts", "shipments", "disputes", "support", "calculations", "alerts"}
+DOMAINS = {
+    "accounts",
+    "shipments",
+    "disputes",
+    "support",
+    "calculations",
+    "alerts",
+    "documents",
+    "claims",
+}
 # What each layer keeps outside its domains: the conventions every domain shares.
 SHARED = {
-    "resolvers": {"access", "checks", "demo", "errors", "loaders", "pagination"},
+    "resolvers": {"access", "checks", "demo", "errors", "loaders", "pagination", "steps"},
     "schema": {"base", "context", "convert", "errors", "ids", "node", "parsing", "streams"},
     "models": {"calendar", "clock", "enums", "events", "iso", "sql", "validators", "viewer"},
 }

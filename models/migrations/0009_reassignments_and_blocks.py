@@ -8,7 +8,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_milestones_and_pickups')]
+    dependencies = [('models', '0008_milestones_and_pickups')]
 
     initial = False
 
