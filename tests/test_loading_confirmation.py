@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-import httpx2
-import pytest
-
-from api.app import create_app
 from models import clock
 from models.alerts.tables import StaffAlert, StaffAlertKind
 from models.enums import OrganizationKind, Role
 from models.shipments.containers import LoadingStatus
 from models.shipments.tables import ShipmentStatus
-from tests.conftest import settings_with
 from tests.shipping import REQUEST_DESTINATION_CHANGE, ROTTERDAM, gid, payload
 
 L = LoadingStatus
@@ -39,17 +34,6 @@ mutation ($id: ID!, $approve: Boolean!) {{
 }}
 """
 ROME_EVENING = dt.datetime(2026, 11, 10, 21, 0, tzinfo=dt.UTC)  # 22:00 in Rome
-
-
-@pytest.fixture
-async def rome_client(database):
-    app = create_app(
-        settings_with(timezone="Europe/Rome", pickup_check_seconds=0), manage_database=False
-    )
-    async with app.router.lifespan_context(app):
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
 
 
 async def _loaded_container(make, dealer, vehicles: int, capacity: int = 4):

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-import httpx2
 import pytest
 
-from api.app import create_app
 from models import clock
 from models.alerts.tables import StaffAlert, StaffAlertKind
 from models.disputes.tables import Refund
 from models.enums import Role
 from models.shipments.tables import Shipment, ShipmentStatus
-from tests.conftest import settings_with
 from tests.disputing import ESCALATE, accepted_shipment, ask, ok, open_dispute
 from tests.shipping import (
     ACCEPT_SHIPMENT,
@@ -158,17 +155,6 @@ async def test_a_topic_of_its_category_is_taken(client, make, category, topic):
 
 
 # 9. The escalation alert gives its due moment in the deployment's zone, and says which.
-
-
-@pytest.fixture
-async def rome_client(database):
-    app = create_app(
-        settings_with(timezone="Europe/Rome", pickup_check_seconds=0), manage_database=False
-    )
-    async with app.router.lifespan_context(app):
-        transport = httpx2.ASGITransport(app=app)
-        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
-            yield http
 
 
 async def test_the_escalation_alert_states_the_due_moment_in_the_local_zone(rome_client, make):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pytest
 
 from models import clock
@@ -11,13 +9,7 @@ from models.alerts.tables import StaffAlert, StaffAlertKind
 from resolvers.support.sla import raise_sla_alerts
 from tests.shipping import payload
 from tests.support import THREAD, build_desk, open_thread, post
-
-W, B = StaffAlertKind.SLA_WARNING, StaffAlertKind.SLA_BREACHED
-OPENED = dt.datetime(2025, 6, 10, 11, 0, tzinfo=dt.UTC)  # a Tuesday, inside the day shift
-
-
-def after(**delta: float) -> dt.datetime:
-    return OPENED + dt.timedelta(**delta)
+from tests.test_support_alerts import OPENED, B, W, after
 
 
 @pytest.fixture
