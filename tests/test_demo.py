@@ -15,6 +15,12 @@ from tests.factories import Party
 from tests.shipping import CONTAINER, SHIPMENT_EVENTS, TRACK, gid, payload
 
 TIMELINE = "query ($id: ID!) { shipment(id: $id) { timeline { type late } } }"
+REASSIGNMENT = """query ($id: ID!) {
+  shipment(id: $id) {
+    carrier { name } vehicles { vin year }
+    carrierReassignment { status toCarrier { name } }
+  }
+}"""
 PICKUP = """query ($id: ID!) {
   shipment(id: $id) { pickupScheduledAt pickupDesignatedAt pickupRescheduleReason }
 }"""
@@ -128,3 +134,20 @@ async def test_the_demo_has_disputes_in_several_states_with_their_history(client
 async def seed_demo() -> None:
     settings = get_settings()
     await demo.seed(zone=settings.zone, holidays=settings.holidays, files_url=settings.files_url)
+
+
+async def test_the_demo_has_a_blocked_carriers_booking_awaiting_the_dealers_consent(client, make):
+    await seed_demo()
+    dealer2 = await _party(make, "dealer2@cargolive.test")
+
+    mustang = await Shipment.get(reference="CA-0931")
+    seen = await payload(client, REASSIGNMENT, {"id": gid("Shipment", mustang.id)}, dealer2)
+
+    assert seen["carrierReassignment"]["status"] == "PENDING"
+    assert seen["carrierReassignment"]["toCarrier"]["name"] == "Baltic Haulage"
+    assert seen["carrier"]["name"] == "Danube Trucking"
+    assert seen["vehicles"] == [{"vin": "7R02C179544", "year": 1967}]  # a classic car's serial
+    late = await StaffAlert.filter(kind=StaffAlertKind.STUFFING_CONFIRMED_LATE)
+    assert [alert.message.startswith("Stuffing of container MRKU7719303") for alert in late] == [
+        True
+    ]

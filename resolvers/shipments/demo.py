@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from models import clock
 from models.accounts.tables import Organization, User
@@ -28,6 +29,7 @@ from resolvers.shipments.bookings import VehicleSpec
 S = ShipmentStatus
 E = TrackingEventType
 L = LoadingStatus
+UTC = ZoneInfo("UTC")
 YARDS = {
     "USNYC": Place("Copart Newark, NJ", "US", "USNYC"),
     "USSAV": Place("IAAI Savannah, GA", "US", "USSAV"),
@@ -214,8 +216,12 @@ async def _container(
         )
 
 
-async def _loading(cast: Cast, container: Container, steps: list[tuple]) -> None:
-    for status, hours_ago, loaded, seal in steps:
+async def _loading(
+    cast: Cast, container: Container, steps: list[tuple], zone: ZoneInfo = UTC
+) -> None:
+    """Each step (status, recorded hours ago, loaded, seal[, happened hours ago])."""
+    for status, hours_ago, loaded, seal, *happened in steps:
+        occurred_at = _ago(hours=happened[0]) if happened else None
         with clock.travel(_ago(hours=hours_ago)):
             await loading.update_loading_status(
                 viewer=cast.warehouse,
@@ -223,6 +229,8 @@ async def _loading(cast: Cast, container: Container, steps: list[tuple]) -> None
                 status=status,
                 loaded_vehicles=loaded,
                 seal_number=seal,
+                occurred_at=occurred_at,
+                zone=zone,
             )
 
 
@@ -238,7 +246,7 @@ async def _consolidate(
     return inside
 
 
-async def seed_shipments(cast: Cast) -> None:
+async def seed_shipments(cast: Cast, zone: ZoneInfo = UTC) -> None:
     for story in STORIES:
         shipment = await live(cast, story)
         if story.reference == "BH-2214":
@@ -294,13 +302,15 @@ async def seed_shipments(cast: Cast) -> None:
         savannah,
         [
             (L.PLANNED, 12 * 24 - 1, 0, None),
-            (L.STUFFING, 11 * 24, 1, None),
-            (L.STUFFED, 11 * 24 - 4, 3, None),
+            (L.STUFFING, 12 * 24 - 2, 1, None),
+            # stuffed one evening, confirmed only the next day: STUFFING_CONFIRMED_LATE (001 B)
+            (L.STUFFED, 11 * 24 - 4, 3, None, 12 * 24 - 3),
             (L.SEALED, 11 * 24 - 5, 3, "ML-4471902"),
             (L.GATED_IN, 10 * 24, 3, None),
             (L.LOADED, 9 * 24, 3, None),
             (L.DEPARTED, 8 * 24, 3, None),
         ],
+        zone,
     )
     tahoe = await Shipment.get(reference="BH-2182")
     await tracking.record_tracking_event(  # a fact reported after later ones: kept, marked late
