@@ -15,7 +15,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from models.events import Event, EventKind
 from subscriptions import bus as bus_module
@@ -27,11 +27,12 @@ RENDER_CACHE = 256
 
 
 class Subscriber(Protocol):
-    def offer(self, seq: int, payload: str) -> None:
+    def offer(self, seq: int, payload: Any) -> None:
         """Takes a live event's rendered payload; must not block."""
 
 
-Render = Callable[[Event], Awaitable[str | None]]
+# An event rendered for a group: frame text for sockets, a root object for in-process callers.
+Render = Callable[[Event], Awaitable[Any]]
 
 
 @dataclass(eq=False)
@@ -44,13 +45,13 @@ class Group:
     render_event: Render
     # in the order they joined: a fan-out serves the longest-waiting screens first
     subscribers: dict[Subscriber, None] = field(default_factory=dict)
-    _rendered: OrderedDict[int, str | None] = field(default_factory=OrderedDict)
+    _rendered: OrderedDict[int, Any] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def accepts(self, event: Event) -> bool:
         return event.kind in self.kinds and self.visible(event)
 
-    async def render(self, event: Event) -> str | None:
+    async def render(self, event: Event) -> Any:
         """The payload text of `event` for this group, computed once (replays reuse it)."""
         if event.seq in self._rendered:
             return self._rendered[event.seq]

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from models import clock
 from models.alerts.tables import StaffAlertKind
-from models.events import EventKind
 from models.shipments.containers import Container, LoadingChange, LoadingStatus
 from models.shipments.rules import (
     EVENT_BY_LOADING,
@@ -39,13 +38,11 @@ from resolvers.errors import conflict, forbidden, invalid, invalid_transition
 from resolvers.shipments.access import find_container
 from resolvers.shipments.containers import LOADERS, planned_vehicles
 from resolvers.shipments.events import (
-    container_topic,
-    log_row,
-    parties,
+    log_loading_change,
     record_on_container,
     shipments_inside,
 )
-from subscriptions.log import Audience, Recorder, recording
+from subscriptions.log import Recorder, recording
 
 UTC = ZoneInfo("UTC")
 AT_LOADING_PORT = frozenset({LoadingStatus.GATED_IN, LoadingStatus.LOADED, LoadingStatus.DEPARTED})
@@ -169,14 +166,7 @@ async def update_loading_status(
             occurred_at=happened,
             recorded_by_id=viewer.user_id,
         )
-        await log_row(
-            log,
-            change,
-            kind=EventKind.LOADING,
-            topics=[container_topic(container.id)],
-            audience=Audience(orgs=parties(inside), staff=True, public=False),
-            occurred_at=happened,
-        )
+        await log_loading_change(log, change, container, inside)
         event = EVENT_BY_LOADING.get(status)
         if event is not None:
             await record_on_container(

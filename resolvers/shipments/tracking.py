@@ -126,7 +126,7 @@ async def public_events(shipment_id: int) -> list[TrackingEvent]:
     """The public tracking events in the shipment's topic (its container's included), as a
     timeline: by occurredAt, ties by seq."""
     public = Event.filter(kind=EventKind.TRACKING, public=True).values("seq")
-    in_topic = EventTopic.filter(topic=shipment_topic(shipment_id), seq__in=Subquery(public))
+    in_topic = EventTopic.filter(topic=shipment_topic(shipment_id).name, seq__in=Subquery(public))
     return await TrackingEvent.filter(seq__in=Subquery(in_topic.values("seq"))).order_by(
         "occurred_at", "seq"
     )
@@ -140,6 +140,14 @@ def normal_waybill(waybill: str) -> str:
         reason = str(typo)
         message = reason if "mistyped" in reason else f"the waybill number is mistyped: {reason}"
         raise DomainError(ErrorCode.INVALID_INPUT, message, ["waybill"]) from None
+
+
+async def shipment_by_waybill(waybill: str, field: list[str]) -> Shipment:
+    """The shipment of a waybill, for anyone holding it; NOT_FOUND when none has it."""
+    shipment = await Shipment.get_or_none(waybill=normal_waybill(waybill))
+    if shipment is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no shipment has this waybill", field)
+    return shipment
 
 
 async def public_tracking(waybill: str) -> PublicTracking | None:

@@ -183,7 +183,8 @@ class Shipment(Node):
     ) -> list[Annotated[TrackingEvent, strawberry.lazy("schema.shipments.tracking")]]:
         from schema.shipments.tracking import TrackingEvent
 
-        rows = await reads.timeline_of(info.context.loaders).load(shipment_topic(self._row.id))
+        topic = shipment_topic(self._row.id).name
+        rows = await reads.timeline_of(info.context.loaders).load(topic)
         return [TrackingEvent.from_model(row) for row in rows]
 
     @strawberry.field(description="The latest proposal to move it off a blocked carrier")
