@@ -28,6 +28,7 @@ from schema.parsing import ParseOnce
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
+from schema.shipments.pickups import PickupsMutation
 from schema.shipments.reassignments import ReassignmentsMutation
 from schema.shipments.tracking import TrackingMutation, TrackingQuery
 from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
@@ -62,6 +63,7 @@ class Mutation(
     AmendmentsMutation,
     TrackingMutation,
     ContainersMutation,
+    PickupsMutation,
     ReassignmentsMutation,
     CancellationsMutation,
     CalculationsMutation,

@@ -15,7 +15,7 @@ from resolvers.claims.reads import claims_of
 from resolvers.disputes import reads as dispute_reads
 from resolvers.documents.reads import documents_of, page_of
 from resolvers.shipments import bookings as shipments
-from resolvers.shipments import pickups, reads
+from resolvers.shipments import reads
 from resolvers.shipments.events import shipment_topic
 from schema.accounts.types import Organization
 from schema.base import (
@@ -368,34 +368,5 @@ class ShipmentsMutation:
             return _shipment(
                 await shipments.accept_shipment(viewer=info.context.viewer, shipment_id=key)
             )
-
-        return await run_payload(ShipmentPayload, action)
-
-    @strawberry.mutation(
-        description="The customer designates the pickup time; the carrier or dispatch plans it, "
-        "away from the customer's time only with a `reason` the customer reads (the service "
-        "level still counts from the customer's time)"
-    )
-    async def schedule_pickup(
-        self, info: Info, id: strawberry.ID, at: dt.datetime, reason: str | None = None
-    ) -> ShipmentPayload:
-        async def action() -> dict[str, object]:
-            key = decode_id(id, "Shipment", ["id"])
-            row = await pickups.schedule_pickup(
-                viewer=info.context.viewer, shipment_id=key, at=at, reason=reason
-            )
-            return _shipment(row)
-
-        return await run_payload(ShipmentPayload, action)
-
-    @strawberry.mutation(
-        description="The customer agrees to the carrier's rescheduled pickup time: the service "
-        "level counts from it from now on"
-    )
-    async def agree_to_pickup_time(self, info: Info, id: strawberry.ID) -> ShipmentPayload:
-        async def action() -> dict[str, object]:
-            key = decode_id(id, "Shipment", ["id"])
-            row = await pickups.agree_to_pickup_time(viewer=info.context.viewer, shipment_id=key)
-            return _shipment(row)
 
         return await run_payload(ShipmentPayload, action)
