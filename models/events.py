@@ -28,7 +28,7 @@ class Event(Model):
     kind = fields.CharEnumField(EventKind, max_length=20)
     subject_id = fields.IntField()
     # Who may see it: organization ids, platform staff, and (redacted) anyone with the waybill.
-    audience_orgs = fields.JSONField(default=list)
+    audience_orgs: fields.JSONField[list[int]] = fields.JSONField(default=list)
     staff = fields.BooleanField(default=True)
     public = fields.BooleanField(default=False)
     occurred_at = fields.DatetimeField()

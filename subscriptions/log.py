@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models import sql
@@ -129,7 +130,7 @@ async def log_row(
     row.seq = await log.append(
         kind=kind, subject_id=row.id, topics=topics, audience=audience, occurred_at=occurred_at
     )
-    await sql.update(log.connection, type(row), row.id, {"seq": row.seq})
+    await sql.update(log.connection, cast("type[Model]", type(row)), row.id, {"seq": row.seq})
     return row
 
 

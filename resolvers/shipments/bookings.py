@@ -45,7 +45,7 @@ def _vehicles(specs: Sequence[VehicleSpec]) -> list[VehicleSpec]:
     first_at: dict[str, int] = {}
     clean = []
     for index, spec in enumerate(specs):
-        path = ["input", "vehicles", index]
+        path: list[str | int] = ["input", "vehicles", index]
         year = checks.model_year(spec.year, [*path, "year"])
         vin = checks.vin(spec.vin, [*path, "vin"], year)
         if vin in first_at:

@@ -138,7 +138,7 @@ async def _create_event(
 
 
 async def _log_tracking(
-    log: Recorder, row: TrackingEvent, topics: list[str], shipments: Iterable[Shipment]
+    log: Recorder, row: TrackingEvent, topics: list[Topic], shipments: Iterable[Shipment]
 ) -> TrackingEvent:
     audience = Audience(orgs=parties(shipments), staff=True, public=True)
     return await log_row(

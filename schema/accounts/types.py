@@ -26,8 +26,10 @@ if TYPE_CHECKING:
     from schema.accounts.blocking import BlockChange
     from schema.support.types import SupportGroup
 
-OrganizationKind = strawberry.enum(OrganizationKindEnum, name="OrganizationKind")
-Role = strawberry.enum(RoleEnum, name="Role")
+OrganizationKind = OrganizationKindEnum
+strawberry.enum(OrganizationKind, name="OrganizationKind")
+Role = RoleEnum
+strawberry.enum(Role, name="Role")
 
 
 @strawberry.type
