@@ -23,7 +23,7 @@ from api.db import tortoise_config
 from api.files import file_routes
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
-from api.metrics import metrics, time_gc_pauses
+from api.metrics import QUERY_COST, metrics, time_gc_pauses
 from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
@@ -49,7 +49,12 @@ async def healthz(_: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     checks = {"database": await _database_ready(), "bus": await request.app.state.bus.ready()}
     ready = all(checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    # Degraded rate limits still serve (per process): reported, not a reason to take traffic off.
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": checks,
+        "rate_limits": request.app.state.limits.mode,
+    }
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -129,6 +134,8 @@ def create_app(
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
             introspection=settings.introspection_enabled,
+            max_cost=settings.max_query_cost,
+            observe_cost=QUERY_COST.observe,
         ),
         settings=settings,
         limits=limits,

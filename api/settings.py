@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(12, ge=2, le=50)
     max_aliases: int = Field(30, ge=1, le=1000)
     max_tokens: int = Field(2000, ge=100, le=100_000)
+    # The most objects one operation may return (schema/cost.py), counted before it runs: the
+    # tracking page's queries cost under 300, the heaviest test's 23,002, and three nested
+    # pages of 100 (issue 14) over a million.
+    max_query_cost: int = Field(50_000, ge=100, le=10_000_000)
+    # The backstop behind the cost limit: a larger HTTP response is replaced by an error.
+    max_response_bytes: int = Field(16 * 1_048_576, ge=65_536, le=1_073_741_824)
     max_subscriptions_per_connection: int = Field(20, ge=1, le=1000)
     connection_init_timeout_seconds: float = Field(5.0, gt=0, le=60)
     # A subscriber this many frames behind is closed (1013) and resumes from its cursor.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -10,6 +12,7 @@ from schema.accounts.blocking import BlockingMutation
 from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.live import AlertsSubscription
 from schema.base import Node
+from schema.budget import cost_limit
 from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
 from schema.claims.live import ClaimsSubscription
 from schema.claims.types import ClaimsMutation, ClaimsQuery
@@ -23,6 +26,7 @@ from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
+from schema.scalars import OVERRIDES, InputGuard
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
@@ -33,6 +37,9 @@ from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
 from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
 from schema.support.live import SupportSubscription
 from schema.support.types import SupportMutation, SupportQuery
+
+# What one operation may return, in objects (schema/cost.py); api/settings.py says why this much.
+DEFAULT_MAX_COST = 50_000
 
 
 @strawberry.type
@@ -91,6 +98,8 @@ def assemble(
     max_aliases: int = 30,
     max_tokens: int = 2000,
     introspection: bool = True,
+    max_cost: int = DEFAULT_MAX_COST,
+    observe_cost: Callable[[int], None] | None = None,
 ) -> strawberry.Schema:
     """The schema with these limits (the settings' own in the app)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
@@ -101,6 +110,8 @@ def assemble(
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ParseOnce,
         ValidationCache,
+        InputGuard,
+        cost_limit(max_cost, observe_cost),
         ErrorPolicy,
     ]
     return strawberry.Schema(
@@ -109,6 +120,7 @@ def assemble(
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides=OVERRIDES,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 
+from models.validators import key as row_key
 from resolvers.errors import invalid
 
 
@@ -16,9 +17,9 @@ def parse_global_id(global_id: str) -> tuple[str, int] | None:
     try:
         text = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
         type_name, _, key = text.partition(":")
-        if not type_name.isidentifier() or not key.isdigit():
+        if not type_name.isidentifier():
             return None
-        return type_name, int(key)
+        return type_name, row_key(key)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         return None
 

@@ -20,6 +20,7 @@ from api.app import create_app
 from api.settings import Settings, load_settings
 from models.enums import Role
 from tests.factories import Factory, Party
+from tests.processes import RedisServer
 from tests.servers import running
 
 TMP = Path(tempfile.mkdtemp(prefix="cargolive-tests-"))
@@ -122,6 +123,22 @@ async def server(app) -> AsyncIterator[str]:
     """The app behind a real uvicorn on a free port, in this test's event loop."""
     async with running(app) as address:
         yield address
+
+
+@pytest.fixture
+async def http(server: str) -> AsyncIterator[httpx2.AsyncClient]:
+    """A client of the app behind real uvicorn (real HTTP, real sockets)."""
+    async with httpx2.AsyncClient(base_url=f"http://{server}", timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+async def redis_server() -> AsyncIterator[RedisServer]:
+    """A redis-server of the test's own, to stop and start (tests/processes.py)."""
+    server = RedisServer()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture
