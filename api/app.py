@@ -26,12 +26,14 @@ from api.logs import configure_logging
 from api.metrics import QUERY_COST, metrics, time_gc_pauses
 from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
+from api.reports import report_routes
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
 from resolvers.documents import storage
 from resolvers.documents.links import PREFIX as FILES
 from resolvers.documents.storage import Storage
+from resolvers.integrations.worker import delivering
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
 from schema import assemble
@@ -173,6 +175,7 @@ def create_app(
                     lambda: escalate_lapsed_fraud_reviews(**calendar),
                 )
             )
+            app.state.deliverer = await stack.enter_async_context(delivering(settings))
             if manage_database:
                 freeze_startup_objects()
             yield
@@ -186,6 +189,7 @@ def create_app(
             Route("/metrics", metrics),
             *track_routes(),
             *file_routes(),
+            *report_routes(),
         ],
         middleware=[
             Middleware(RequestContext),

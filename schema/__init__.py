@@ -24,6 +24,8 @@ from schema.documents.live import DocumentsSubscription
 from schema.documents.requests import DocumentsMutation
 from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
+from schema.integrations.reports import ReportsMutation, ReportsQuery
+from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
 from schema.scalars import OVERRIDES, InputGuard
@@ -54,6 +56,8 @@ class Query(
     SupportGroupsQuery,
     DocumentsQuery,
     ClaimsQuery,
+    WebhooksQuery,
+    ReportsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -76,6 +80,8 @@ class Mutation(
     SupportGroupsMutation,
     DocumentsMutation,
     ClaimsMutation,
+    WebhooksMutation,
+    ReportsMutation,
 ):
     pass
 

@@ -31,6 +31,9 @@ os.environ.setdefault("CARGOLIVE_STORAGE_URL", (TMP / "files").as_uri())
 # Tests raise SLA alerts by calling the check; a background round would also raise them for the
 # past timers clock.travel makes, and put its queries into the counted ones.
 os.environ.setdefault("CARGOLIVE_SLA_CHECK_SECONDS", "0")
+# Tests that deliver webhooks or mail run their own worker; elsewhere its polls would only add
+# queries to the counted ones.
+os.environ.setdefault("CARGOLIVE_DELIVERY_POLL_SECONDS", "0")
 
 
 def postgres() -> bool:

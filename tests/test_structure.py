@@ -30,6 +30,7 @@ DOMAINS = {
     "alerts",
     "documents",
     "claims",
+    "integrations",
 }
 # What each layer keeps outside its domains: the conventions every domain shares.
 SHARED = {

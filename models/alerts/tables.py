@@ -19,6 +19,7 @@ class StaffAlertKind(str, Enum):
     FRAUD_REPORTED = "FRAUD_REPORTED"
     DISPUTE_ESCALATED = "DISPUTE_ESCALATED"
     STUFFING_CONFIRMED_LATE = "STUFFING_CONFIRMED_LATE"  # 001 B: not confirmed the same day
+    WEBHOOK_DISABLED = "WEBHOOK_DISABLED"
 
 
 class StaffAlert(Model):

@@ -8,7 +8,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_milestones_and_pickups')]
+    dependencies = [('models', '0009_milestones_and_pickups')]
 
     initial = False
 
@@ -50,7 +50,7 @@ class Migration(migrations.Migration):
         ops.AlterField(
             model_name='StaffAlert',
             name='kind',
-            field=fields.CharEnumField(description='SLA_WARNING: SLA_WARNING\nSLA_BREACHED: SLA_BREACHED\nPICKUP_LATE: PICKUP_LATE\nFRAUD_REPORTED: FRAUD_REPORTED\nDISPUTE_ESCALATED: DISPUTE_ESCALATED\nSTUFFING_CONFIRMED_LATE: STUFFING_CONFIRMED_LATE', enum_type=StaffAlertKind, max_length=24),
+            field=fields.CharEnumField(description='SLA_WARNING: SLA_WARNING\nSLA_BREACHED: SLA_BREACHED\nPICKUP_LATE: PICKUP_LATE\nFRAUD_REPORTED: FRAUD_REPORTED\nDISPUTE_ESCALATED: DISPUTE_ESCALATED\nSTUFFING_CONFIRMED_LATE: STUFFING_CONFIRMED_LATE\nWEBHOOK_DISABLED: WEBHOOK_DISABLED', enum_type=StaffAlertKind, max_length=24),
         ),
         ops.AlterField(
             model_name='TrackingEvent',
