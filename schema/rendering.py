@@ -45,6 +45,7 @@ class Prepared:
     opened: Opened
     key: Hashable
     render: Callable[[Event], Awaitable[str | None]]
+    arguments: dict[str, Any]  # the field's, to open the stream again when access changes
 
 
 @functools.lru_cache(maxsize=256)
@@ -109,7 +110,7 @@ async def prepare(
             result = await result
         return json_text(payload(result))
 
-    return Prepared(stream, opened, key, render)
+    return Prepared(stream, opened, key, render, arguments)
 
 
 def json_text(payload: dict[str, Any]) -> str:

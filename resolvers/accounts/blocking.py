@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
-from tortoise.transactions import in_transaction
 
 from models import clock
 from models.accounts.tables import BlockChange, Organization

@@ -44,6 +44,7 @@ from models.shipments.tables import CancelledBy, Shipment
 from models.viewer import Viewer
 from resolvers.access import writer
 from resolvers.accounts.blocking import record_block_change
+from resolvers.accounts.events import organization_access_changed
 from resolvers.alerts.events import raise_staff_alert
 from resolvers.disputes.access import find_dispute
 from resolvers.disputes.events import (
@@ -245,5 +246,6 @@ async def refund_for_fraud(
             " reminders went unanswered",
             by=viewer.user_id,
         )
+        await organization_access_changed(log, shipment.carrier_id)
         await log_update(log, dispute, shipment, DisputeUpdateKind.FRAUD_REFUNDED)
     return dispute
