@@ -19,8 +19,10 @@ from models.enums import Role
 from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
+from resolvers.accounts.events import organization_access_changed
 from resolvers.errors import forbidden, invalid_transition, not_found
 from resolvers.loaders import Loaders, group_rows
+from subscriptions.log import recording
 
 REASON_LIMIT = 2000
 
@@ -48,11 +50,12 @@ async def unblock_organization(
     if organization is None:
         raise not_found(["organizationId"], "organization")
     reason = checks.text(reason, ["reason"], limit=REASON_LIMIT)
-    async with in_transaction():
+    async with recording() as log:
         changed = await Organization.filter(id=organization.id, blocked=True).update(blocked=False)
         if not changed:
             raise invalid_transition(f"{organization.name} is not blocked", ["organizationId"])
         await record_block_change(organization.id, blocked=False, reason=reason, by=viewer.user_id)
+        await organization_access_changed(log, organization.id)  # open sockets learn at once
     organization.blocked = False
     return organization
 
