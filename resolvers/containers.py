@@ -33,6 +33,7 @@ from resolvers.checks import Place
 from resolvers.errors import DomainError, conflict, forbidden, invalid, invalid_transition
 from resolvers.journal import (
     container_topic,
+    facts,
     log_row,
     parties,
     position,
@@ -237,6 +238,7 @@ async def update_loading_status(
             topics=[container_topic(container.id)],
             audience=Audience(orgs=parties(inside), staff=True, public=False),
             occurred_at=now,
+            shipments=facts(inside),
         )
         event = EVENT_BY_LOADING.get(status)
         if event is not None:

@@ -14,8 +14,14 @@ from models import clock, sql
 from models.alerts import StaffAlert
 from models.containers import Container, LoadingChange
 from models.disputes import DisputeUpdate
-from models.events import EventKind
-from models.shipments import EventClassifier, Shipment, TrackingEvent, TrackingEventType
+from models.events import EventKind, Facts, ShipmentFact
+from models.shipments import (
+    EventClassifier,
+    Shipment,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingEventType,
+)
 from models.transitions import TERMINAL, Position, after_container_event, after_event
 from resolvers.checks import Place
 from resolvers.errors import conflict
@@ -41,6 +47,25 @@ def parties(shipments: Iterable[Shipment]) -> frozenset[int]:
         if shipment.carrier_id is not None:
             orgs.add(shipment.carrier_id)
     return frozenset(orgs)
+
+
+def facts(
+    shipments: Iterable[Shipment], before: dict[int, ShipmentStatus] | None = None
+) -> Facts:
+    """The shipments as an event leaves them (`before`: their statuses before it, by id)."""
+    found: list[ShipmentFact] = []
+    for shipment in shipments:
+        was = (before or {}).get(shipment.id, shipment.status)
+        found.append(
+            {
+                "id": shipment.id,
+                "customer": shipment.customer_id,
+                "carrier": shipment.carrier_id,
+                "before": was.value if was else None,
+                "after": shipment.status.value,
+            }
+        )
+    return {"shipments": found}
 
 
 def position(shipment: Shipment) -> Position:
@@ -133,17 +158,27 @@ async def log_row(
     topics: Iterable[str],
     audience: Audience,
     occurred_at: dt.datetime,
+    shipments: Facts | None = None,
 ) -> R:
     """Appends the event whose subject is `row` and keeps its seq on the row: its cursor."""
     row.seq = await log.append(
-        kind=kind, subject_id=row.id, topics=topics, audience=audience, occurred_at=occurred_at
+        kind=kind,
+        subject_id=row.id,
+        topics=topics,
+        audience=audience,
+        occurred_at=occurred_at,
+        facts=shipments,
     )
     await sql.update(log.connection, type(row), row.id, {"seq": row.seq})
     return row
 
 
 async def _log_tracking(
-    log: Recorder, row: TrackingEvent, topics: list[str], shipments: Iterable[Shipment]
+    log: Recorder,
+    row: TrackingEvent,
+    topics: list[str],
+    shipments: list[Shipment],
+    before: dict[int, ShipmentStatus],
 ) -> TrackingEvent:
     audience = Audience(orgs=parties(shipments), staff=True, public=True)
     return await log_row(
@@ -153,6 +188,7 @@ async def _log_tracking(
         topics=topics,
         audience=audience,
         occurred_at=row.occurred_at,
+        shipments=facts(shipments, before),
     )
 
 
@@ -178,6 +214,7 @@ async def record_on_shipment(
     `changes` are written with the shipment in the same conditional UPDATE.
     """
     occurred_at = occurred_at or clock.now()
+    before = {shipment.id: shipment.status}
     moved = after_event(position(shipment), event, classifier)
     changes |= _effects(shipment, moved, event, classifier, occurred_at)
     if changes:
@@ -192,7 +229,7 @@ async def record_on_shipment(
         description=description,
         recorded_by=recorded_by,
     )
-    return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment])
+    return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment], before)
 
 
 async def record_on_container(
@@ -215,6 +252,7 @@ async def record_on_container(
     occurred_at = occurred_at or clock.now()
     if inside is None:
         inside = await shipments_inside(container)
+    before = {shipment.id: shipment.status for shipment in inside}
     for shipment in inside:
         moved = after_container_event(position(shipment), event, classifier)
         changes = _effects(shipment, moved, event, classifier, occurred_at)
@@ -231,4 +269,4 @@ async def record_on_container(
         recorded_by=recorded_by,
     )
     topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
-    return await _log_tracking(log, row, topics, inside)
+    return await _log_tracking(log, row, topics, inside, before)
