@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     pickup_check_seconds: float = Field(30, ge=0, le=3600)
     # How often each process looks for SLA timers past 80% or 100%; 0 turns the check off here.
     sla_check_seconds: float = Field(15, ge=0, le=3600)
+    # How long the event log keeps events (an older feed cursor is CURSOR_EXPIRED), and how
+    # often each process prunes older ones; 0 turns pruning off in this process.
+    event_retention_days: float = Field(30, gt=0, le=3650)
+    event_prune_seconds: float = Field(300, ge=0, le=86_400)
     demo_data: bool = True
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -109,6 +113,10 @@ class Settings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return (not self.production) if self.introspection is None else self.introspection
+
+    @property
+    def event_retention(self) -> dt.timedelta:
+        return dt.timedelta(days=self.event_retention_days)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -49,9 +49,7 @@ def parties(shipments: Iterable[Shipment]) -> frozenset[int]:
     return frozenset(orgs)
 
 
-def facts(
-    shipments: Iterable[Shipment], before: dict[int, ShipmentStatus] | None = None
-) -> Facts:
+def facts(shipments: Iterable[Shipment], before: dict[int, ShipmentStatus] | None = None) -> Facts:
     """The shipments as an event leaves them (`before`: their statuses before it, by id)."""
     found: list[ShipmentFact] = []
     for shipment in shipments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from tortoise.queryset import QuerySet
@@ -10,7 +11,7 @@ from models import validators
 from models.containers import Container, LoadingStatus
 from models.shipments import Shipment, ShipmentStatus, TrackingEvent, Vehicle
 from models.viewer import Viewer
-from resolvers.pagination import Page, keyset_page
+from resolvers.pagination import Page, keyset_page, updated_page
 from resolvers.visibility import (
     visible_containers,
     visible_shipments,
@@ -31,8 +32,11 @@ async def shipment_page(
     statuses: Sequence[ShipmentStatus] | None = None,
     waybill: str | None = None,
     container_id: int | None = None,
+    updated_after: dt.datetime | None = None,
+    by_update: bool = False,
 ) -> Page[Shipment]:
-    """Newest first. A mistyped waybill simply matches nothing here (only trackWaybill says so)."""
+    """Newest first, or (`by_update`) oldest change first, the order that resynchronises a
+    client. A mistyped waybill simply matches nothing here (only trackWaybill says so)."""
     queryset = visible_shipments(viewer)
     if statuses:
         queryset = queryset.filter(status__in=list(statuses))
@@ -43,6 +47,10 @@ async def shipment_page(
             queryset = _nothing(queryset)
     if container_id is not None:
         queryset = queryset.filter(container_id=container_id)
+    if updated_after is not None:
+        queryset = queryset.filter(updated_at__gte=updated_after)
+    if by_update:
+        return await updated_page(queryset, first=first, after=after)
     return await keyset_page(queryset, first=first, after=after)
 
 

@@ -19,6 +19,7 @@ from schema.containers import ContainersMutation, ContainersQuery
 from schema.context import Info
 from schema.disputes import DisputesQuery
 from schema.errors import ErrorPolicy
+from schema.integrations.feed import IntegrationsQuery
 from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
@@ -39,6 +40,7 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
+    IntegrationsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -1,0 +1,1 @@
+"""Dealer and carrier systems: the organization feed, its event data, retention."""
