@@ -27,6 +27,7 @@ from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.fraud import escalate_lapsed_fraud_reviews
+from resolvers.integrations.retention import prune
 from resolvers.pickups import raise_late_pickups
 from resolvers.support_sla import raise_sla_alerts
 from schema import build_schema
@@ -155,6 +156,13 @@ def create_app(
                     "fraud-deadlines",
                     settings.pickup_check_seconds,
                     lambda: escalate_lapsed_fraud_reviews(**calendar),
+                )
+            )
+            await stack.enter_async_context(
+                background(
+                    "event-log-pruning",
+                    settings.event_prune_seconds,
+                    lambda: prune(settings.event_retention),
                 )
             )
             if manage_database:

@@ -16,6 +16,7 @@ from typing import Any
 import orjson
 from tortoise.queryset import QuerySet
 
+from models import clock
 from models.events import Event, EventType
 from models.viewer import Viewer
 from resolvers.dispute_access import visible_disputes
@@ -91,6 +92,7 @@ async def read(
     first; CURSOR_EXPIRED when events after `after` may have been pruned."""
     if after is not None:
         await retention.check(after.seq, window)
+    kept_since = clock.now() - window  # rows older than that are the pruner's, read or not
     wanted = frozenset(types) if types else None
     topic = organization_topic(organization)
     start = after or Position(0)
@@ -98,7 +100,8 @@ async def read(
     mark = start.seq - 1  # the cursor's own row may hold events after its part
     while len(found) <= limit:
         rows = await read_topic(topic, after=mark, limit=READ_BATCH)
-        for event in await expand(rows, organization):
+        kept = [row for row in rows if row.recorded_at >= kept_since]
+        for event in await expand(kept, organization):
             if event.position > start and (wanted is None or event.type in wanted):
                 found.append(event)
         if len(rows) < READ_BATCH:
