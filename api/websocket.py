@@ -44,12 +44,13 @@ from api.token_watch import TokenWatch, watch
 from models import clock
 from models.viewer import Viewer
 from resolvers.accounts import viewer_for_token
+from resolvers.integrations import retention
 from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.errors import public_errors
 from schema.streams import STREAMS, Stream, roots
 from subscriptions import hub
-from subscriptions.hub import Group
+from subscriptions.hub import LAST_PART, Group, Parts, Payload
 from subscriptions.reader import read_topic
 
 PROTOCOL = "graphql-transport-ws"
@@ -86,32 +87,46 @@ def next_frame(prefix: str, payload: str) -> str:
 
 
 class Operation:
-    """One running subscription: a hub subscriber that drops seqs it has already sent."""
+    """One running subscription: a hub subscriber that drops seqs (and parts) already sent."""
 
     def __init__(self, connection: Connection, operation_id: str) -> None:
         self.connection = connection
         self.id = operation_id
         self.prefix = frame_prefix(operation_id)
         self.last_seq = 0
+        self.last_part = LAST_PART  # every part of last_seq is sent
         self.replaying = True
-        self.held: list[tuple[int, str]] = []
+        self.held: list[tuple[int, Payload]] = []
 
-    def offer(self, seq: int, payload: str) -> None:
+    def offer(self, seq: int, payload: Payload) -> None:
         if self.replaying:
             self.held.append((seq, payload))
             if len(self.held) > self.connection.settings.socket_outbox_frames:
                 self.connection.overflow()
             return
-        if seq > self.last_seq:
-            self.last_seq = seq
-            self.connection.outbox.push(next_frame(self.prefix, payload))
+        if isinstance(payload, str):  # one frame: the hot path of every other stream
+            if seq > self.last_seq:
+                self.last_seq, self.last_part = seq, LAST_PART
+                self.connection.outbox.push(next_frame(self.prefix, payload))
+            return
+        for frame in self.frames(seq, payload):
+            self.connection.outbox.push(frame)
+
+    def frames(self, seq: int, payload: Payload) -> list[str]:
+        """The frames of `payload` past the last position sent, which they then become."""
+        parts = payload if isinstance(payload, Parts) else ((LAST_PART, payload),)
+        found = []
+        for part, text in parts:
+            if (seq, part) > (self.last_seq, self.last_part):
+                self.last_seq, self.last_part = seq, part
+                found.append(next_frame(self.prefix, text))
+        return found
 
     def go_live(self) -> None:
         """After the replay: pass on what arrived meanwhile above the replayed seq, then live."""
-        for seq, payload in sorted(self.held):
-            if seq > self.last_seq:
-                self.last_seq = seq
-                self.connection.outbox.push(next_frame(self.prefix, payload))
+        for seq, payload in sorted(self.held, key=lambda held: held[0]):
+            for frame in self.frames(seq, payload):
+                self.connection.outbox.push(frame)
         self.held.clear()
         self.replaying = False
 
@@ -378,17 +393,25 @@ class Connection:
         def make_group() -> Group:
             return Group(key, opened.kinds, opened.visible, render_with(executor, opened))
 
+        if opened.after is not None:
+            await retention.check(opened.after, self.settings.event_retention)
         subscriber = Operation(self, operation_id)
         current = hub.current()
         group, live_from = await current.join(opened.topic, key, make_group, subscriber)
         try:
             last = opened.after if opened.after is not None else live_from
+            subscriber.last_seq = last
+            if opened.after_part is not None:  # the cursor's own row has parts still to send
+                subscriber.last_part = opened.after_part
+                last -= 1
             while events := await read_topic(opened.topic, after=last, limit=REPLAY_PAGE):
                 for event in events:
-                    if group.accepts(event) and (text := await group.render(event)) is not None:
-                        await self.outbox.put(next_frame(subscriber.prefix, text))
+                    if group.accepts(event) and (payload := await group.render(event)) is not None:
+                        for frame in subscriber.frames(event.seq, payload):
+                            await self.outbox.put(frame)
                     last = event.seq
-            subscriber.last_seq = last
+            if last > subscriber.last_seq:
+                subscriber.last_seq, subscriber.last_part = last, LAST_PART
             subscriber.go_live()
             await asyncio.Event().wait()  # live until the client completes or leaves
         finally:
@@ -411,17 +434,22 @@ def checked_document(
 
 def render_with(executor: Executor, opened: Stream) -> Any:
     context: Context = executor.context_value
-    load = roots.cached(opened.topic.split(":")[0] + ":" + str(sorted(opened.kinds)), opened.load)
+    load = roots.cached(opened.root_key, opened.load)
 
-    async def render(event: Any) -> str | None:
-        root = await load(event)
-        if root is None:
-            return None
+    async def render_root(root: Any) -> str:
         context.loaders = Loaders()  # a connection lives for hours: no cache outlives an event
         result = execute_subscription_event(executor.build_per_event_executor(root))
         if executor.is_awaitable(result):
             result = await result
         return json_text(_payload(result))
+
+    async def render(event: Any) -> Payload | None:
+        root = await load(event)
+        if root is None:
+            return None
+        if isinstance(root, Parts):
+            return Parts([(part, await render_root(one)) for part, one in root])
+        return await render_root(root)
 
     return render
 

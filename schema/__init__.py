@@ -20,6 +20,7 @@ from schema.context import Info
 from schema.disputes import DisputesQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.feed import IntegrationsQuery
+from schema.integrations.live import IntegrationsSubscription
 from schema.live import Subscription as TrackingSubscription
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
@@ -63,7 +64,9 @@ class Mutation(
 
 
 @strawberry.type
-class Subscription(TrackingSubscription, SupportSubscription, AlertsSubscription):
+class Subscription(
+    TrackingSubscription, SupportSubscription, AlertsSubscription, IntegrationsSubscription
+):
     pass
 
 

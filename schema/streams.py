@@ -30,8 +30,15 @@ class Stream:
     kinds: frozenset[EventKind]
     scope: Hashable
     visible: Callable[[Event], bool]
-    load: Load
+    load: Load  # the event's root; or Parts of (part, root) when one event makes several
     after: int | None  # replay after this seq; None: live from now on
+    after_part: int | None = None  # replay the parts of the row `after` past this one
+    roots: str | None = None  # whose roots these are, when not the same for every topic
+
+    @property
+    def root_key(self) -> str:
+        """The roots of one event are loaded once per process for every stream of this key."""
+        return self.roots or self.topic.split(":")[0] + ":" + str(sorted(self.kinds))
 
 
 Opener = Callable[[Context, dict[str, Any]], Awaitable[Stream]]
@@ -93,7 +100,7 @@ class _Inbox:
     def __init__(self) -> None:
         self.seqs: asyncio.Queue[int] = asyncio.Queue()
 
-    def offer(self, seq: int, payload: str) -> None:
+    def offer(self, seq: int, payload: hub.Payload) -> None:
         self.seqs.put_nowait(seq)
 
 
@@ -101,25 +108,38 @@ async def _seq_text(event: Event) -> str:
     return str(event.seq)
 
 
+async def _roots(stream: Stream, event: Event, after: tuple[int, int]) -> list[Any]:
+    """The event's roots past the position `after` (seq, part)."""
+    loaded = await stream.load(event)
+    parts = loaded if isinstance(loaded, hub.Parts) else [(hub.LAST_PART, loaded)]
+    return [root for part, root in parts if (event.seq, part) > after]
+
+
 async def iterate(stream: Stream) -> AsyncIterator[Any]:
     """One subscriber's own stream (replay, then live), for `schema.subscribe` callers."""
     inbox = _Inbox()
     key = ("own", id(inbox))
     current = hub.current()
-    group, last = await current.join(
+    group, live_from = await current.join(
         stream.topic, key, lambda: hub.Group(key, stream.kinds, stream.visible, _seq_text), inbox
     )
     try:
-        last = stream.after if stream.after is not None else last
+        last = stream.after if stream.after is not None else live_from
+        position = (last, hub.LAST_PART if stream.after_part is None else stream.after_part)
+        if stream.after_part is not None:
+            last -= 1
         while events := await read_topic(stream.topic, after=last, limit=200):
             for event in events:
                 if group.accepts(event):
-                    yield await stream.load(event)
+                    for root in await _roots(stream, event, position):
+                        yield root
                 last = event.seq
+                position = max(position, (last, hub.LAST_PART))
         while True:
             seq = await inbox.seqs.get()
-            if seq > last:
-                yield await stream.load(await Event.get(seq=seq))
-                last = seq
+            if seq > position[0]:
+                for root in await _roots(stream, await Event.get(seq=seq), position):
+                    yield root
+                position = (seq, hub.LAST_PART)
     finally:
         current.leave(stream.topic, key, inbox)

@@ -26,12 +26,24 @@ RELAY_SECONDS = 1.0
 RENDER_CACHE = 256
 
 
+LAST_PART = 2**31 - 1  # a position past every part of its event
+
+
+class Parts(tuple):  # type: ignore[type-arg]
+    """Several payloads of one event, each with its part number, in order: the organization
+    feed makes one event per shipment a container event concerns. A subscriber resumes
+    between two parts; any other stream's payload is one text, the event's one part."""
+
+
+Payload = str | Parts
+
+
 class Subscriber(Protocol):
-    def offer(self, seq: int, payload: str) -> None:
+    def offer(self, seq: int, payload: Payload) -> None:
         """Takes a live event's rendered payload; must not block."""
 
 
-Render = Callable[[Event], Awaitable[str | None]]
+Render = Callable[[Event], Awaitable[Payload | None]]
 
 
 @dataclass(eq=False)
@@ -44,13 +56,13 @@ class Group:
     render_event: Render
     # in the order they joined: a fan-out serves the longest-waiting screens first
     subscribers: dict[Subscriber, None] = field(default_factory=dict)
-    _rendered: OrderedDict[int, str | None] = field(default_factory=OrderedDict)
+    _rendered: OrderedDict[int, Payload | None] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def accepts(self, event: Event) -> bool:
         return event.kind in self.kinds and self.visible(event)
 
-    async def render(self, event: Event) -> str | None:
+    async def render(self, event: Event) -> Payload | None:
         """The payload text of `event` for this group, computed once (replays reuse it)."""
         if event.seq in self._rendered:
             return self._rendered[event.seq]

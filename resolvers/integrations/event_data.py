@@ -12,6 +12,7 @@ from typing import Literal, TypedDict
 
 from models.containers import LoadingChange
 from models.disputes import DisputeUpdate
+from models.events import EventType
 from models.ids import to_global_id
 from models.shipments import TrackingEvent
 from models.support import SupportMessage
@@ -200,3 +201,14 @@ def support_message_posted(message: SupportMessage, by_dealer: bool) -> SupportM
         "body": message.body,
         "postedAt": when(message.created_at),
     }
+
+
+# The data shape of each EventType the feed produces (docs/events/<TYPE>.v1.json each).
+DATA_TYPES: dict[EventType, type] = {
+    EventType.SHIPMENT_BOOKED: ShipmentBooked,
+    EventType.SHIPMENT_STATUS_CHANGED: ShipmentStatusChanged,
+    EventType.TRACKING_EVENT_RECORDED: TrackingEventRecorded,
+    EventType.CONTAINER_LOADING_CHANGED: ContainerLoadingChanged,
+    EventType.DISPUTE_UPDATED: DisputeUpdated,
+    EventType.SUPPORT_MESSAGE_POSTED: SupportMessagePosted,
+}

@@ -38,10 +38,12 @@ async def restart_cursor() -> str:
 
 async def check(seq: int, window: dt.timedelta) -> None:
     """CURSOR_EXPIRED when events after `seq` may be gone: its own event is older than the
-    window, or no longer in the log while older rows were pruned after it."""
+    window and others followed it, or it is no longer in the log while later ones are."""
     row = await Event.filter(seq=seq).first().values("recorded_at")
     if row is not None:
         if row["recorded_at"] >= clock.now() - window:
+            return
+        if not await Event.filter(seq__gt=seq).exists():  # nothing happened since: resume here
             return
     else:
         oldest = await Event.all().annotate(low=Min("seq")).first().values("low")
