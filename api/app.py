@@ -26,10 +26,10 @@ from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
-from resolvers.fraud import escalate_lapsed_fraud_reviews
+from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
 from resolvers.integrations.retention import prune
-from resolvers.pickups import raise_late_pickups
-from resolvers.support_sla import raise_sla_alerts
+from resolvers.shipments.pickups import raise_late_pickups
+from resolvers.support.sla import raise_sla_alerts
 from schema import build_schema
 from subscriptions import hub
 from subscriptions.bus import Bus

@@ -12,9 +12,10 @@ from collections.abc import Awaitable, Callable
 from typing import NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
-from api import db, demo
+from api import db
 from api.settings import Settings, SettingsError, load_settings
 from models.enums import Role
+from resolvers import demo
 
 
 class CliError(Exception):
@@ -60,7 +61,7 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> No
 async def _migrate_and_seed(settings: Settings, *, announce: bool) -> None:
     await db.migrate(settings)
     if settings.demo_data and await demo.database_is_empty():
-        logins = await demo.seed()
+        logins = await demo.seed(zone=settings.zone, holidays=settings.holidays)
         if announce:
             print(f"Seeded demo data. Demo logins (password '{demo.DEMO_PASSWORD}'):")
             for email, role in logins:
@@ -104,7 +105,7 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
         await db.migrate(settings)
         if not await demo.database_is_empty():
             raise CliError("the database holds data already: seed only an empty database")
-        logins = await demo.seed()
+        logins = await demo.seed(zone=settings.zone, holidays=settings.holidays)
         print(f"Seeded demo data; logins (password '{demo.DEMO_PASSWORD}'):")
         for email, role in logins:
             print(f"  {email:<28} {role.value}")
@@ -119,8 +120,8 @@ def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
 
 
 def cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
-    from models.accounts import Organization
-    from resolvers.accounts import register_user
+    from models.accounts.tables import Organization
+    from resolvers.accounts.users import register_user
     from resolvers.errors import DomainError
 
     password = os.environ.get("CARGOLIVE_PASSWORD") or getpass.getpass("Password: ")
@@ -148,7 +149,7 @@ def cmd_user_create(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_token_revoke(settings: Settings, args: argparse.Namespace) -> None:
-    from resolvers.accounts import revoke_token, revoke_user_tokens
+    from resolvers.accounts.users import revoke_token, revoke_user_tokens
     from resolvers.errors import DomainError
 
     async def work() -> None:

@@ -20,7 +20,7 @@ from api.metrics import count_errors
 from api.ratelimit import RateLimits
 from api.settings import Settings
 from api.websocket import graphql_socket
-from resolvers.accounts import viewer_for_token
+from resolvers.accounts.users import viewer_for_token
 from schema.context import Context
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"

@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
-from resolvers.accounts import live_tokens
+from resolvers.accounts.users import live_tokens
 
 log = logging.getLogger("cargolive.ws")
 Callback = Callable[[], None]

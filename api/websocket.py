@@ -43,7 +43,7 @@ from api.settings import Settings
 from api.token_watch import TokenWatch, watch
 from models import clock
 from models.viewer import Viewer
-from resolvers.accounts import viewer_for_token
+from resolvers.accounts.users import viewer_for_token
 from resolvers.integrations import retention
 from resolvers.loaders import Loaders
 from schema.context import Context

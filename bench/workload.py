@@ -17,17 +17,23 @@ from bench.backends import Backend
 from bench.http import HttpPool
 from bench.processes import Server
 from models import clock, validators
-from models.accounts import Organization, User
-from models.containers import Container, ContainerType, LoadingStatus
+from models.accounts.tables import Organization, User
 from models.enums import OrganizationKind, Role
-from models.shipments import EventClassifier, Shipment, ShipmentStatus, TrackingEventType, Vehicle
+from models.shipments.containers import Container, ContainerType, LoadingStatus
+from models.shipments.tables import (
+    EventClassifier,
+    Shipment,
+    ShipmentStatus,
+    TrackingEventType,
+    Vehicle,
+)
 from models.validators import new_waybill
 from models.viewer import Viewer
-from resolvers.accounts import issue_token, viewer_for_token
+from resolvers.accounts.users import issue_token, viewer_for_token
 from resolvers.checks import Place
-from resolvers.journal import record_on_shipment
 from resolvers.pagination import encode_cursor
-from resolvers.tracking import record_tracking_event
+from resolvers.shipments.events import record_on_shipment
+from resolvers.shipments.tracking import record_tracking_event
 from schema import build_schema
 from schema.context import Context
 from schema.ids import to_global_id

@@ -1,13 +1,13 @@
 """Tortoise models, enums, transition tables and pure validators."""
 
 MODEL_MODULES = [
-    "models.accounts",
-    "models.shipments",
-    "models.containers",
+    "models.accounts.tables",
+    "models.shipments.tables",
+    "models.shipments.containers",
     "models.events",
-    "models.disputes",
-    "models.support",
-    "models.sla",
-    "models.alerts",
-    "models.calculations",
+    "models.disputes.tables",
+    "models.support.tables",
+    "models.support.sla",
+    "models.alerts.tables",
+    "models.calculations.tables",
 ]

@@ -9,26 +9,26 @@ from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
-from schema.accounts import AccountsMutation, AccountsQuery
-from schema.alerts import AlertsSubscription
-from schema.amendments import AmendmentsMutation
+from schema.accounts.types import AccountsMutation, AccountsQuery
+from schema.alerts.types import AlertsSubscription
 from schema.base import Node
-from schema.calculations import CalculationsMutation, CalculationsQuery
-from schema.cancellations import CancellationsMutation
-from schema.containers import ContainersMutation, ContainersQuery
+from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
 from schema.context import Info
-from schema.disputes import DisputesQuery
+from schema.disputes.cancellations import CancellationsMutation
+from schema.disputes.types import DisputesQuery
 from schema.errors import ErrorPolicy
-from schema.integrations.feed import IntegrationsQuery
 from schema.integrations.live import IntegrationsSubscription
-from schema.live import Subscription as TrackingSubscription
+from schema.integrations.types import FeedQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce
-from schema.shipments import ShipmentsMutation, ShipmentsQuery
-from schema.support import SupportMutation, SupportQuery
-from schema.support_groups import SupportGroupsMutation, SupportGroupsQuery
-from schema.support_live import SupportSubscription
-from schema.tracking import TrackingMutation, TrackingQuery
+from schema.shipments.amendments import AmendmentsMutation
+from schema.shipments.containers import ContainersMutation, ContainersQuery
+from schema.shipments.live import Subscription as TrackingSubscription
+from schema.shipments.tracking import TrackingMutation, TrackingQuery
+from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
+from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
+from schema.support.live import SupportSubscription
+from schema.support.types import SupportMutation, SupportQuery
 
 
 @strawberry.type
@@ -41,7 +41,7 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
-    IntegrationsQuery,
+    FeedQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from models.calculations import (
+from models.calculations.tables import (
     ContainerMode,
     CustomsRule,
     ExciseBand,

@@ -9,7 +9,7 @@ from typing import Any
 import httpx2
 
 from models import clock
-from models.shipments import CancelledBy, Shipment, ShipmentStatus
+from models.shipments.tables import CancelledBy, Shipment, ShipmentStatus
 from models.validators import new_waybill
 from schema.ids import parse_global_id
 from tests.factories import Factory, Party

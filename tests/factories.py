@@ -10,12 +10,12 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 
 from models import clock, validators
-from models.accounts import Organization, User
-from models.containers import Container, ContainerType, LoadingStatus
+from models.accounts.tables import Organization, User
 from models.enums import OrganizationKind, Role
-from models.shipments import Shipment, ShipmentStatus, Vehicle
+from models.shipments.containers import Container, ContainerType, LoadingStatus
+from models.shipments.tables import Shipment, ShipmentStatus, Vehicle
 from models.validators import new_waybill
-from resolvers.accounts import issue_token
+from resolvers.accounts.users import issue_token
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx2
 
-from api.demo import seed
-from models.accounts import Organization, User
+from api.settings import load_settings
+from models.accounts.tables import Organization, User
 from models.ids import parse_global_id
+from resolvers.demo import seed
 from tests.factories import Factory, Party
 from tests.graphql import gql
 
@@ -70,7 +71,8 @@ async def read_feed(
 async def demo_parties(make: Factory) -> dict[str, Party]:
     """The demo business, seeded through the use cases, and a signed-in user of each of its
     dealers and carriers, by e-mail."""
-    await seed()
+    settings = load_settings()
+    await seed(zone=settings.zone, holidays=settings.holidays)
     parties = {}
     for email in ("dealer@", "dealer2@", "carrier@", "carrier2@"):
         user = await User.get(email=f"{email}cargolive.test")

@@ -9,7 +9,7 @@ import httpx2
 
 from models import clock
 from models.enums import Role
-from models.support import DealerDesk, SupportGroup, SupportGroupMember, SupportShift
+from models.support.tables import DealerDesk, SupportGroup, SupportGroupMember, SupportShift
 from tests.factories import Factory, Party
 from tests.shipping import gid, payload
 

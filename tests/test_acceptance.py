@@ -8,8 +8,8 @@ import datetime as dt
 import pytest
 
 from models.enums import OrganizationKind, Role
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent
-from resolvers import shipments as shipment_use_cases
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent
+from resolvers.shipments import bookings as shipment_use_cases
 from tests.shipping import (
     ACCEPT_SHIPMENT,
     SCHEDULE_PICKUP,

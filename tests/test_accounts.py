@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from models import clock
-from models.accounts import AccessToken, Organization, User
+from models.accounts.tables import AccessToken, Organization, User
 from models.enums import OrganizationKind, Role
-from resolvers import accounts
+from resolvers.accounts import users as accounts
 from schema.ids import to_global_id
 from tests.factories import PASSWORD
 from tests.graphql import gql

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.enums import Role
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent
 from tests.shipping import (
     DECIDE_DESTINATION_CHANGE,
     POTI,

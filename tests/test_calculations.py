@@ -14,7 +14,7 @@ from decimal import Decimal
 import pytest
 
 from models import clock
-from models.calculations import InlandRate, RateChange, VehicleClass
+from models.calculations.tables import InlandRate, RateChange, VehicleClass
 from models.enums import Role
 from tests.calculation_rates import write_test_rates
 from tests.graphql import gql

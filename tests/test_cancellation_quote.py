@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from models.disputes import Refund
+from models.disputes.tables import Refund
 from tests.disputing import DECIDE, QUOTE, accepted_shipment, history, ok, open_dispute
 from tests.graphql import gql
 from tests.shipping import gid, payload

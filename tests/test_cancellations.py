@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from models.accounts import Organization
-from models.disputes import Dispute, Refund, RefundKind
+from models.accounts.tables import Organization
+from models.disputes.tables import Dispute, Refund, RefundKind
 from models.enums import Role
-from models.shipments import CancelledBy, Shipment, ShipmentStatus, TrackingEvent
+from models.shipments.tables import CancelledBy, Shipment, ShipmentStatus, TrackingEvent
 from tests.disputing import (
     ORGANIZATION,
     REQUEST_CANCELLATION,

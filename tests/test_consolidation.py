@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 
-from models.containers import Container, LoadingStatus
 from models.enums import Role
-from models.shipments import Shipment, ShipmentStatus
-from resolvers import containers as container_use_cases
+from models.shipments.containers import Container, LoadingStatus
+from models.shipments.tables import Shipment, ShipmentStatus
+from resolvers.shipments import containers as container_use_cases
 from tests.factories import valid_container_number
 from tests.shipping import (
     ASSIGN,

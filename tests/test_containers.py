@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from models.containers import Container, LoadingChange, LoadingStatus
 from models.enums import Role
 from models.events import Event, EventKind, EventTopic
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent
+from models.shipments.containers import Container, LoadingChange, LoadingStatus
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent
 from tests.shipping import (
     CONTAINER_EVENTS,
     CREATE_CONTAINER,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from api import demo
-from models.accounts import User
-from models.alerts import StaffAlert, StaffAlertKind
-from models.containers import Container, LoadingStatus
-from models.disputes import Dispute, DisputeStatus, DisputeUpdate
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent
-from resolvers.pickups import raise_late_pickups
+from api.settings import get_settings
+from models.accounts.tables import User
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.disputes.tables import Dispute, DisputeStatus, DisputeUpdate
+from models.shipments.containers import Container, LoadingStatus
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent
+from resolvers import demo
+from resolvers.shipments.pickups import raise_late_pickups
 from tests.disputing import DISPUTE
 from tests.factories import Party
 from tests.shipping import CONTAINER, SHIPMENT_EVENTS, TRACK, gid, payload
@@ -20,7 +21,7 @@ async def _party(make, email: str) -> Party:
 
 
 async def test_the_demo_has_both_dealers_shipments_in_every_status(make):
-    await demo.seed()
+    await seed_demo()
 
     shipments = await Shipment.all()
     assert {s.status for s in shipments} == set(ShipmentStatus)
@@ -36,7 +37,7 @@ async def test_the_demo_has_both_dealers_shipments_in_every_status(make):
 
 
 async def test_one_container_is_being_stuffed_for_both_dealers_and_one_is_at_sea(client, make):
-    await demo.seed()
+    await seed_demo()
     dealer = await _party(make, "dealer@cargolive.test")
     dealer2 = await _party(make, "dealer2@cargolive.test")
 
@@ -64,7 +65,7 @@ async def test_one_container_is_being_stuffed_for_both_dealers_and_one_is_at_sea
 
 
 async def test_the_overdue_demo_pickup_raises_its_alert(make):
-    await demo.seed()
+    await seed_demo()
 
     assert await raise_late_pickups() == 1
     (alert,) = await StaffAlert.filter(kind=StaffAlertKind.PICKUP_LATE)
@@ -73,7 +74,7 @@ async def test_the_overdue_demo_pickup_raises_its_alert(make):
 
 
 async def test_the_demo_has_disputes_in_several_states_with_their_history(client, make):
-    await demo.seed()
+    await seed_demo()
     dealer2 = await _party(make, "dealer2@cargolive.test")
 
     assert {d.status for d in await Dispute.all()} == {
@@ -91,3 +92,8 @@ async def test_the_demo_has_disputes_in_several_states_with_their_history(client
     escalated = await Dispute.get(status=DisputeStatus.ESCALATED)
     assert escalated.outcome == "CANCELLED_WITHOUT_REFUND" and escalated.review_due_at
     assert await DisputeUpdate.filter(seq=None).count() == 0
+
+
+async def seed_demo() -> None:
+    settings = get_settings()
+    await demo.seed(zone=settings.zone, holidays=settings.holidays)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api import demo
+from api.settings import get_settings
 from models import clock
-from models.accounts import User
-from models.alerts import StaffAlert, StaffAlertKind
-from models.support import (
+from models.accounts.tables import User
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.support.tables import (
     DealerDesk,
     GroupMove,
     MoveStatus,
@@ -20,7 +20,8 @@ from models.support import (
     ThreadRating,
     ThreadStatus,
 )
-from resolvers.support_sla import raise_sla_alerts
+from resolvers import demo
+from resolvers.support.sla import raise_sla_alerts
 from tests.factories import Party
 from tests.shipping import payload
 from tests.support import THREADS
@@ -32,7 +33,7 @@ async def _party(make, email: str) -> Party:
 
 
 async def test_the_demo_desk_has_groups_on_both_shifts_and_threads_in_every_state(client, make):
-    await demo.seed()
+    await seed_demo()
 
     groups = await SupportGroup.all()
     assert len(groups) == 2
@@ -56,9 +57,14 @@ async def test_the_demo_desk_has_groups_on_both_shifts_and_threads_in_every_stat
 
 
 async def test_the_unanswered_demo_thread_warns_the_desk(make):
-    await demo.seed()
+    await seed_demo()
 
     assert await raise_sla_alerts(clock.now() + dt.timedelta(days=1)) >= 2
     newest = await SupportThread.get(subject="Transport cost to Poti")  # a minute old
     kinds = await StaffAlert.filter(thread_id=newest.id).values_list("kind", flat=True)
     assert sorted(kinds) == [StaffAlertKind.SLA_BREACHED, StaffAlertKind.SLA_WARNING]
+
+
+async def seed_demo() -> None:
+    settings = get_settings()
+    await demo.seed(zone=settings.zone, holidays=settings.holidays)

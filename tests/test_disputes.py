@@ -7,10 +7,10 @@ import datetime as dt
 from decimal import Decimal
 
 from models import clock
-from models.accounts import Organization
-from models.disputes import Dispute, DisputeMessage, Refund
+from models.accounts.tables import Organization
+from models.disputes.tables import Dispute, DisputeMessage, Refund
 from models.enums import Role
-from models.shipments import CancelledBy, Shipment, ShipmentStatus
+from models.shipments.tables import CancelledBy, Shipment, ShipmentStatus
 from tests.disputing import (
     DECIDE,
     POST_MESSAGE,

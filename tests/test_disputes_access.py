@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models import clock
-from models.disputes import (
+from models.disputes.tables import (
     AgreementProposal,
     CancellationReason,
     Dispute,

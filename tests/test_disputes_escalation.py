@@ -10,11 +10,11 @@ import pytest
 
 from api.app import create_app
 from models import clock
-from models.accounts import Organization
-from models.alerts import StaffAlert, StaffAlertKind
-from models.disputes import Refund, RefundKind
+from models.accounts.tables import Organization
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.disputes.tables import Refund, RefundKind
 from models.enums import Role
-from models.shipments import CancelledBy, Shipment
+from models.shipments.tables import CancelledBy, Shipment
 from tests.conftest import settings_with
 from tests.disputing import (
     DECIDE,

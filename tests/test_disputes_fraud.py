@@ -10,12 +10,12 @@ import pytest
 
 from api.app import create_app
 from models import clock
-from models.accounts import Organization
-from models.alerts import StaffAlert, StaffAlertKind
-from models.disputes import Dispute, DisputeStatus, Refund, RefundKind
+from models.accounts.tables import Organization
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.disputes.tables import Dispute, DisputeStatus, Refund, RefundKind
 from models.enums import Role
-from models.shipments import CancelledBy, Shipment, TrackingEvent
-from resolvers.fraud import escalate_lapsed_fraud_reviews
+from models.shipments.tables import CancelledBy, Shipment, TrackingEvent
+from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
 from tests.conftest import settings_with
 from tests.disputing import (
     DECIDE,

@@ -6,13 +6,14 @@ import asyncio
 
 import pytest
 
-from models.accounts import Organization
-from models.disputes import Dispute, Refund, RefundKind
+from models.accounts.tables import Organization
+from models.disputes.tables import Dispute, Refund, RefundKind
 from models.enums import Role
-from models.shipments import Shipment, TrackingEvent
-from resolvers import agreements, decisions, disputes, fraud
+from models.shipments.tables import Shipment, TrackingEvent
+from resolvers.disputes import agreements, decisions, fraud
+from resolvers.disputes import cancellations as disputes
+from resolvers.disputes.refunds import whole, write_refund
 from resolvers.errors import DomainError
-from resolvers.refunds import whole, write_refund
 from tests.disputing import (
     DECIDE,
     PROPOSE,

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx2
 from jsonschema import Draft202012Validator
 
-from models.events import EventType
-from resolvers.integrations.event_data import DATA_TYPES
+from models.integrations.tables import EventType
+from resolvers.integrations.events import DATA_TYPES
 from tests.feeds import demo_parties, read_feed
 
 SCHEMAS = Path(__file__).resolve().parent.parent / "docs" / "events"

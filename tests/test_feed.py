@@ -9,9 +9,9 @@ from typing import Any
 import httpx2
 import pytest
 
-from models.disputes import Dispute, DisputeUpdate
-from models.shipments import Shipment
-from models.support import SupportMessage, SupportThread
+from models.disputes.tables import Dispute, DisputeUpdate
+from models.shipments.tables import Shipment
+from models.support.tables import SupportMessage, SupportThread
 from resolvers.integrations.cursor import Position
 from tests.feeds import FEED, TIMELINE, demo_parties, key, read_feed
 from tests.graphql import gql

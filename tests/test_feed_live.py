@@ -11,8 +11,8 @@ import httpx2
 import pytest
 
 from models import clock
-from models.containers import LoadingStatus
-from models.shipments import ShipmentStatus
+from models.shipments.containers import LoadingStatus
+from models.shipments.tables import ShipmentStatus
 from tests import ws
 from tests.feeds import FEED, key, read_feed
 from tests.graphql import gql

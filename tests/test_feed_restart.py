@@ -8,7 +8,7 @@ import json
 import httpx2
 
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 from tests import ws
 from tests.feeds import read_feed
 from tests.processes import service

@@ -136,7 +136,7 @@ async def test_introspection_is_off_in_production_unless_switched_on(database):
 async def test_unexpected_errors_are_masked_and_logged_with_the_request_id(
     client, make, monkeypatch, caplog
 ):
-    from resolvers import accounts
+    from resolvers.accounts import users as accounts
 
     async def broken(**_: object):
         raise RuntimeError("database password is hunter2")

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from models.containers import LoadingStatus
 from models.events import Event
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent
+from models.shipments.containers import LoadingStatus
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent
 from tests.graphql import gql
 from tests.shipping import (
     ACCEPT_SHIPMENT,

@@ -15,7 +15,7 @@ import websockets
 from api.app import create_app
 from api.websocket import checked_document
 from models.enums import Role
-from resolvers.accounts import revoke_token
+from resolvers.accounts.users import revoke_token
 from resolvers.pagination import encode_cursor
 from tests import live, ws
 from tests.conftest import settings_with

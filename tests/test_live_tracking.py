@@ -6,9 +6,9 @@ import asyncio
 
 import pytest
 
-from models.containers import LoadingStatus
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.containers import LoadingStatus
+from models.shipments.tables import ShipmentStatus
 from tests import ws
 from tests.graphql import gql
 from tests.shipping import UPDATE_LOADING, gid

@@ -7,7 +7,7 @@ from fractions import Fraction
 
 import pytest
 
-from models import penalties
+from models.disputes import rules as penalties
 
 # (cancelled of 100 accepted, penalty %): each band's lower and upper edge, on a 1% grid.
 EDGES = [

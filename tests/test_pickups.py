@@ -9,10 +9,10 @@ import pytest
 
 from api.app import create_app
 from models import clock
-from models.alerts import StaffAlert, StaffAlertKind
+from models.alerts.tables import StaffAlert, StaffAlertKind
 from models.events import Event, EventKind, EventTopic
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent, TrackingEventType
-from resolvers.pickups import raise_late_pickups
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, TrackingEventType
+from resolvers.shipments.pickups import raise_late_pickups
 from tests.conftest import settings_with
 from tests.factories import Party
 from tests.shipping import SCHEDULE_PICKUP, SHIPMENT_EVENTS, gid, payload

@@ -11,7 +11,12 @@ import pytest
 from models import clock
 from models.enums import Role
 from models.events import EventKind
-from models.shipments import EventClassifier, ShipmentStatus, TrackingEvent, TrackingEventType
+from models.shipments.tables import (
+    EventClassifier,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingEventType,
+)
 from subscriptions.log import Audience, recording
 from tests import ws
 from tests.processes import RedisServer, service

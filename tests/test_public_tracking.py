@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from models.containers import LoadingStatus
-from models.shipments import ShipmentStatus, TrackingEvent
+from models.shipments.containers import LoadingStatus
+from models.shipments.tables import ShipmentStatus, TrackingEvent
 from resolvers.pagination import encode_cursor
 from tests.graphql import gql
 from tests.shipping import (

@@ -11,7 +11,12 @@ import pytest
 
 from models import clock
 from models.events import Event, EventKind, EventTopic
-from models.shipments import EventClassifier, ShipmentStatus, TrackingEvent, TrackingEventType
+from models.shipments.tables import (
+    EventClassifier,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingEventType,
+)
 from tests.shipping import payload
 
 PAGE = """

@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from api.demo_rates import CUSTOMS, OCEAN, ORIGINS, seed_rates
-from models.calculations import CustomsRule, ExciseBand, PortFee, RateChange
+from models.calculations.tables import CustomsRule, ExciseBand, PortFee, RateChange
 from models.enums import Role
+from resolvers.calculations.demo import CUSTOMS, OCEAN, ORIGINS, seed_rates
 from schema.ids import to_global_id
 from tests.calculation_rates import write_test_rates
 from tests.graphql import gql

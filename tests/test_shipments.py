@@ -9,7 +9,7 @@ import pytest
 from models import validators
 from models.enums import OrganizationKind, Role
 from models.events import Event
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent, Vehicle
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, Vehicle
 from tests.factories import valid_vin
 from tests.graphql import gql
 from tests.shipping import (

@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models import sla
 from models.calendar import SUPPORT_SHIFTS, Coverage, add_working_days
-from models.sla import SlaKind, SlaTimerStatus
-from models.support import ThreadCategory, ThreadTopic
+from models.support import sla
+from models.support.sla import SlaKind, SlaTimerStatus
+from models.support.tables import ThreadCategory, ThreadTopic
 
 ROME = ZoneInfo("Europe/Rome")
 HOLIDAY = dt.date(2025, 6, 12)

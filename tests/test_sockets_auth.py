@@ -6,7 +6,7 @@ import datetime as dt
 
 from models import clock
 from models.enums import Role
-from resolvers.accounts import revoke_token
+from resolvers.accounts.users import revoke_token
 from tests import ws
 
 VIEWER = "query { viewer { email } }"

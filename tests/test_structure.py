@@ -1,4 +1,5 @@
-"""The rules of the tree: import direction, and the committed schema matching the served one."""
+"""The rules of the tree: import direction, one shape for every domain, and the committed schema
+matching the served one (docs/ARCHITECTURE.md describes the shape these tests hold)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,29 @@ ALLOWED = {
     "api": {"api", "schema", "resolvers", "models", "subscriptions"},
 }
 THIRD_PARTY_IN_MODELS = {"tortoise"}
+TOP_LEVEL_PACKAGES = {"api", "schema", "resolvers", "models", "subscriptions", "tests", "bench"}
+# Every domain is a subpackage of each of these layers, under the same name.
+LAYERS = ("resolvers", "schema", "models")
+DOMAINS = {
+    "accounts",
+    "shipments",
+    "disputes",
+    "support",
+    "calculations",
+    "alerts",
+    "integrations",
+}
+# What each layer keeps outside its domains: the conventions every domain shares.
+SHARED = {
+    "resolvers": {"access", "checks", "demo", "errors", "loaders", "pagination"},
+    "schema": {"base", "context", "convert", "errors", "ids", "node", "parsing", "streams"},
+    "models": {"calendar", "clock", "enums", "events", "ids", "iso", "sql", "validators", "viewer"},
+}
+# The module every domain has in a layer: its tables, its GraphQL types.
+EVERY_DOMAIN_HAS = {"models": {"tables"}, "schema": {"types"}, "resolvers": set()}
+# A domain with a live stream (`schema/<domain>/live.py`) has these in resolvers/<domain>/:
+# who sees what, its pages and loaders, and the writers of its event-log rows.
+LIVE_DOMAIN_HAS = {"access", "reads", "events"}
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -51,6 +75,63 @@ def test_models_import_only_tortoise_and_the_standard_library():
         for name in imported_packages(path) - stdlib - THIRD_PARTY_IN_MODELS - {"models"}:
             wrong.append(f"{path.relative_to(ROOT)} imports {name}")
     assert wrong == []
+
+
+def modules(directory: Path) -> set[str]:
+    return {path.stem for path in directory.glob("*.py") if path.stem != "__init__"}
+
+
+def packages(directory: Path) -> set[str]:
+    return {path.parent.name for path in directory.glob("*/__init__.py")}
+
+
+def test_the_top_level_holds_only_the_layers():
+    assert packages(ROOT) == TOP_LEVEL_PACKAGES
+
+
+def test_every_layer_has_one_subpackage_per_domain_and_its_shared_modules():
+    for layer in LAYERS:
+        assert packages(ROOT / layer) - {"migrations"} == DOMAINS, layer
+        assert modules(ROOT / layer) == SHARED[layer], (
+            f"{layer}/ keeps only its shared modules at the top; a domain's go in its subpackage"
+        )
+
+
+def test_every_domain_has_the_same_kinds_of_module():
+    wrong = []
+    for layer in LAYERS:
+        for domain in DOMAINS:
+            names = modules(ROOT / layer / domain)
+            for name in sorted(EVERY_DOMAIN_HAS[layer] - names):
+                wrong.append(f"{layer}/{domain}/ has no {name}.py")
+            for name in sorted(names):
+                if name == domain or name.startswith(domain.rstrip("s") + "_"):
+                    wrong.append(f"{layer}/{domain}/{name}.py repeats its domain in its name")
+    for domain in DOMAINS:
+        if (ROOT / "schema" / domain / "live.py").exists():
+            missing = LIVE_DOMAIN_HAS - modules(ROOT / "resolvers" / domain)
+            wrong.extend(f"resolvers/{domain}/ has a stream but no {name}.py" for name in missing)
+    assert wrong == []
+
+
+def test_every_table_module_is_registered_with_tortoise():
+    import importlib
+
+    from tortoise.models import Model
+
+    from models import MODEL_MODULES
+
+    defining = set()
+    for path in (ROOT / "models").rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts)
+        module = importlib.import_module(name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Model) and value is not Model:
+                if value.__module__ == name and not getattr(value.Meta, "abstract", False):
+                    defining.add(name)
+    assert defining == set(MODEL_MODULES)
 
 
 def test_the_committed_schema_is_the_served_schema():

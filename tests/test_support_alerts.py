@@ -10,10 +10,10 @@ import pytest
 
 from api.app import create_app
 from models import clock
-from models.alerts import StaffAlert, StaffAlertKind
+from models.alerts.tables import StaffAlert, StaffAlertKind
 from models.events import Event, EventTopic
-from models.sla import SlaTimer
-from resolvers.support_sla import raise_sla_alerts
+from models.support.sla import SlaTimer
+from resolvers.support.sla import raise_sla_alerts
 from tests.conftest import settings_with
 from tests.support import build_desk, open_thread, post, set_status
 

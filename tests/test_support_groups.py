@@ -8,8 +8,8 @@ from contextlib import asynccontextmanager
 import pytest
 
 from models.enums import Role
-from models.support import SupportGroup
-from resolvers import support_groups
+from models.support.tables import SupportGroup
+from resolvers.support import groups as support_groups
 from tests.graphql import gql
 from tests.shipping import gid, payload
 from tests.support import build_desk, make_group, open_thread

@@ -10,9 +10,9 @@ import pytest
 
 from models import clock
 from models.enums import Role
-from models.shipments import ShipmentStatus
-from resolvers.pickups import raise_late_pickups
-from resolvers.support_sla import raise_sla_alerts
+from models.shipments.tables import ShipmentStatus
+from resolvers.shipments.pickups import raise_late_pickups
+from resolvers.support.sla import raise_sla_alerts
 from tests import ws
 from tests.disputing import accepted_shipment, open_dispute
 from tests.shipping import gid

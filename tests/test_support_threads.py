@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from models.enums import Role
-from models.shipments import ShipmentStatus
+from models.shipments.tables import ShipmentStatus
 from tests.shipping import gid, payload
 from tests.support import (
     ASSIGN_THREAD,
@@ -128,7 +128,7 @@ async def test_subject_and_body_are_checked(client, desk, field, value):
 
 
 async def test_a_blocked_dealer_reads_but_cannot_open(client, desk):
-    from models.accounts import Organization
+    from models.accounts.tables import Organization
 
     await Organization.filter(id=desk.dealer.organization_id).update(blocked=True)
     result = await payload(client, OPEN_THREAD, {"input": enquiry()}, desk.dealer)

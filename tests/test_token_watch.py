@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from api.token_watch import TokenWatch
-from models.accounts import AccessToken
+from models.accounts.tables import AccessToken
 from models.enums import Role
-from resolvers.accounts import revoke_token, token_digest
+from resolvers.accounts.users import revoke_token, token_digest
 
 
 async def token_id(token: str) -> int:

@@ -9,7 +9,7 @@ import pytest
 from models import clock
 from models.enums import Role
 from models.events import Event, EventKind, EventTopic
-from models.shipments import Shipment, ShipmentStatus, TrackingEvent
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent
 from resolvers.pagination import encode_cursor
 from tests.graphql import gql
 from tests.shipping import (

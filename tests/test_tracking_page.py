@@ -22,8 +22,8 @@ from starlette.routing import Route
 
 from api.app import create_app
 from api.track import BUILD
-from models.containers import LoadingStatus
-from models.shipments import ShipmentStatus
+from models.shipments.containers import LoadingStatus
+from models.shipments.tables import ShipmentStatus
 from models.validators import format_waybill, new_waybill
 from tests.browser import Browser, browser
 from tests.conftest import settings_with

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from models.containers import LoadingStatus
-from models.shipments import EventClassifier, ShipmentStatus, TrackingEventType
-from models.transitions import (
+from models.shipments.containers import LoadingStatus
+from models.shipments.rules import (
     EVENT_BY_LOADING,
     Position,
     Refused,
@@ -20,6 +19,7 @@ from models.transitions import (
     loading_step,
     needs_seal,
 )
+from models.shipments.tables import EventClassifier, ShipmentStatus, TrackingEventType
 
 S = ShipmentStatus
 E = TrackingEventType

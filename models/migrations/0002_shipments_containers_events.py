@@ -1,8 +1,8 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.containers import ContainerType, LoadingStatus
+from models.shipments.containers import ContainerType, LoadingStatus
 from models.events import EventKind
-from models.shipments import EventClassifier, ShipmentStatus, TrackingEventType
+from models.shipments.tables import EventClassifier, ShipmentStatus, TrackingEventType
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

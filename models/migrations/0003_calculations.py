@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.calculations import ContainerMode, ExtraService, RateChangeAction, RateTable, VehicleClass
+from models.calculations.tables import ContainerMode, ExtraService, RateChangeAction, RateTable, VehicleClass
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.alerts import StaffAlertKind
+from models.alerts.tables import StaffAlertKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 

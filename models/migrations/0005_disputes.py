@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.disputes import CancellationReason, DisputeOutcome, DisputeStatus, DisputeUpdateKind, RefundKind
-from models.shipments import CancelledBy
+from models.disputes.tables import CancellationReason, DisputeOutcome, DisputeStatus, DisputeUpdateKind, RefundKind
+from models.shipments.tables import CancelledBy
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 

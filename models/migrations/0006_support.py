@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from models.sla import SlaKind
-from models.support import MoveStatus, SupportShift, ThreadCategory, ThreadStatus, ThreadTopic
+from models.support.sla import SlaKind
+from models.support.tables import MoveStatus, SupportShift, ThreadCategory, ThreadStatus, ThreadTopic
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 

@@ -13,13 +13,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from models.accounts import User
-from models.containers import Container, LoadingChange
-from models.disputes import Dispute, DisputeUpdate
-from models.events import Event, EventKind, EventType, ShipmentFact
-from models.shipments import Shipment, TrackingEvent, TrackingEventType
-from models.support import SupportMessage, SupportThread
-from resolvers.integrations import event_data
+from models.accounts.tables import User
+from models.disputes.tables import Dispute, DisputeUpdate
+from models.events import Event, EventKind, ShipmentFact
+from models.integrations.tables import EventType
+from models.shipments.containers import Container, LoadingChange
+from models.shipments.tables import Shipment, TrackingEvent, TrackingEventType
+from models.support.tables import SupportMessage, SupportThread
+from resolvers.integrations import events as event_data
 
 
 @dataclass(frozen=True, slots=True)

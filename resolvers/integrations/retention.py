@@ -5,7 +5,7 @@ already pruned): whether the pruner has reached it yet or not, the answer is the
 deletes the oldest rows in small batches, each its own short transaction, without the lock
 that orders writers: new events never wait for it (on SQLite a batch holds the writer for a
 few milliseconds). The topic rows of shipments and containers stay: their timelines are read
-through them (resolvers/relations.py), long after their events left the log.
+through them (resolvers/shipments/reads.py), long after their events left the log.
 """
 
 from __future__ import annotations

@@ -13,12 +13,13 @@ from typing import Any
 import strawberry
 
 from models.events import Event, EventKind
-from models.events import EventType as EventTypeEnum
-from resolvers.integrations import feed
+from models.integrations.tables import EventType as EventTypeEnum
+from resolvers.integrations import access
+from resolvers.integrations import reads as feed
 from resolvers.integrations.cursor import Position
 from resolvers.integrations.expand import EXPANDERS
 from schema.context import Context, Info
-from schema.integrations.feed import EventType, OrganizationEvent
+from schema.integrations.types import EventType, OrganizationEvent
 from schema.streams import Stream, audience_check, iterate, scope_of, stream
 from subscriptions.hub import Parts
 from subscriptions.log import organization_topic
@@ -43,7 +44,7 @@ def _loader(organization: int, types: Collection[EventTypeEnum] | None) -> Any:
 @stream("organizationEvents")
 async def open_organization_events(context: Context, arguments: dict[str, Any]) -> Stream:
     viewer = context.require_viewer()
-    organization = feed.feed_organization(viewer)
+    organization = access.feed_organization(viewer)
     after = arguments.get("after")
     position = Position.parse(after) if after is not None else None
     types = arguments.get("types")

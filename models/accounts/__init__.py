@@ -1,0 +1,1 @@
+"""Accounts: organizations, their users and their bearer tokens."""

@@ -1,0 +1,1 @@
+"""The calculator's rate tables and the audit of their edits."""

@@ -1,0 +1,1 @@
+"""Disputes over cancellations, and the cancellation penalty."""

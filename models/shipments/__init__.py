@@ -1,0 +1,1 @@
+"""Shipments, vehicles, tracking events and containers, and their transition tables."""

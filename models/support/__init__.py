@@ -1,0 +1,1 @@
+"""The support desk: groups, desks, threads, messages, ratings and service-level timers."""

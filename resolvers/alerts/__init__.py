@@ -1,0 +1,1 @@
+"""Staff alerts, raised by every domain."""

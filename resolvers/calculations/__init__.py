@@ -1,0 +1,1 @@
+"""Calculations: quotes and estimates from the rate tables, and their edits."""

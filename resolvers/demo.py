@@ -1,0 +1,72 @@
+"""Demo data: a small, living business (`cargolive seed`, or `serve` on an empty database)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import Collection
+from zoneinfo import ZoneInfo
+
+from tortoise.transactions import in_transaction
+
+from models.accounts.tables import Organization, User
+from models.enums import OrganizationKind, Role
+from resolvers.accounts.users import hash_password
+from resolvers.calculations.demo import seed_rates
+from resolvers.disputes.demo import seed_disputes
+from resolvers.shipments.demo import cast_of, seed_shipments
+from resolvers.support.demo import seed_support
+
+DEMO_PASSWORD = "demo"
+ORGANIZATIONS = [
+    ("Cargolive", OrganizationKind.PLATFORM),
+    ("Blue Harbor Motors", OrganizationKind.DEALER),
+    ("Caspian Auto Import", OrganizationKind.DEALER),
+    ("Atlas Freight", OrganizationKind.CARRIER),
+    ("Baltic Haulage", OrganizationKind.CARRIER),
+]
+USERS = [
+    ("admin@cargolive.test", "Ada Admin", Role.ADMIN, "Cargolive"),
+    ("agent@cargolive.test", "Sam Support", Role.SUPPORT_AGENT, "Cargolive"),
+    ("agent2@cargolive.test", "Nina Night", Role.SUPPORT_AGENT, "Cargolive"),
+    ("agent3@cargolive.test", "Lina Baltic", Role.SUPPORT_AGENT, "Cargolive"),
+    ("manager@cargolive.test", "Mia Manager", Role.ACCOUNT_MANAGER, "Cargolive"),
+    ("officer@cargolive.test", "Otto Officer", Role.DISPUTE_OFFICER, "Cargolive"),
+    ("warehouse@cargolive.test", "Wendy Warehouse", Role.WAREHOUSE, "Cargolive"),
+    ("backoffice@cargolive.test", "Bea Backoffice", Role.BACK_OFFICE, "Cargolive"),
+    ("dealer@cargolive.test", "Dan Dealer", Role.DEALER, "Blue Harbor Motors"),
+    ("dealer2@cargolive.test", "Dina Dealer", Role.DEALER, "Caspian Auto Import"),
+    ("carrier@cargolive.test", "Carl Carrier", Role.CARRIER, "Atlas Freight"),
+    ("carrier2@cargolive.test", "Cora Carrier", Role.CARRIER, "Baltic Haulage"),
+]
+
+
+async def database_is_empty() -> bool:
+    return not await Organization.exists()
+
+
+async def seed(*, zone: ZoneInfo, holidays: Collection[dt.date]) -> list[tuple[str, Role]]:
+    """Adds the demo data (the caller checks the database is empty); returns the logins.
+
+    `zone` and `holidays` are the deployment's business calendar, as in its settings.
+    """
+    hashes = await asyncio.gather(*(hash_password(DEMO_PASSWORD) for _ in USERS))
+    async with in_transaction():
+        organizations = {
+            name: await Organization.create(name=name, kind=kind) for name, kind in ORGANIZATIONS
+        }
+        users = {}
+        for (email, name, role, organization), password_hash in zip(USERS, hashes, strict=True):
+            users[email] = await User.create(
+                email=email,
+                name=name,
+                role=role,
+                password_hash=password_hash,
+                organization=organizations[organization],
+            )
+        await seed_rates()
+        cast = cast_of(users, organizations)
+        await seed_shipments(cast)
+        await seed_disputes(cast, zone=zone, holidays=holidays)
+        await seed_support(users, organizations, zone=zone, holidays=holidays)
+    return [(email, role) for email, _, role, _ in USERS]

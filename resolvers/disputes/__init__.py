@@ -1,0 +1,1 @@
+"""Cancellation requests and the disputes they open: agreements, decisions, fraud, refunds."""

@@ -1,0 +1,1 @@
+"""Shipments: bookings, containers, tracking, destination changes and late pickups."""

@@ -1,0 +1,270 @@
+"""Writing tracking events: the row, its entry in the event log, and what it does to shipments.
+
+Every function here runs inside a use case's `recording()` transaction and appends its events
+to that log, so the change and its events commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, TypeVar
+
+from models import clock, sql
+from models.alerts.tables import StaffAlert
+from models.disputes.tables import DisputeUpdate
+from models.events import EventKind, Facts, ShipmentFact
+from models.shipments.containers import Container, LoadingChange
+from models.shipments.rules import TERMINAL, Position, after_container_event, after_event
+from models.shipments.tables import (
+    EventClassifier,
+    Shipment,
+    ShipmentStatus,
+    TrackingEvent,
+    TrackingEventType,
+)
+from resolvers.checks import Place
+from resolvers.errors import conflict
+from subscriptions.log import Audience, Recorder
+
+# The rows whose `seq` is their event's: what the live streams replay.
+R = TypeVar("R", TrackingEvent, LoadingChange, StaffAlert, DisputeUpdate)
+
+
+def shipment_topic(shipment_id: int) -> str:
+    return f"shipment:{shipment_id}"
+
+
+def container_topic(container_id: int) -> str:
+    return f"container:{container_id}"
+
+
+def parties(shipments: Iterable[Shipment]) -> frozenset[int]:
+    """The organizations an event about these shipments concerns: customers and carriers."""
+    orgs: set[int] = set()
+    for shipment in shipments:
+        orgs.add(shipment.customer_id)
+        if shipment.carrier_id is not None:
+            orgs.add(shipment.carrier_id)
+    return frozenset(orgs)
+
+
+def facts(shipments: Iterable[Shipment], before: dict[int, ShipmentStatus] | None = None) -> Facts:
+    """The shipments as an event leaves them (`before`: their statuses before it, by id)."""
+    found: list[ShipmentFact] = []
+    for shipment in shipments:
+        was = (before or {}).get(shipment.id, shipment.status)
+        found.append(
+            {
+                "id": shipment.id,
+                "customer": shipment.customer_id,
+                "carrier": shipment.carrier_id,
+                "before": was.value if was else None,
+                "after": shipment.status.value,
+            }
+        )
+    return {"shipments": found}
+
+
+def position(shipment: Shipment) -> Position:
+    return Position(shipment.status, shipment.status_before_hold)
+
+
+def origin_of(shipment: Shipment) -> Place:
+    place = Place.stored(shipment, "origin")
+    assert place is not None  # NOT NULL columns
+    return place
+
+
+async def update_shipment(shipment: Shipment, **changes: Any) -> None:
+    """Writes `changes` unless the shipment was written since it was read (CONFLICT).
+
+    Every write bumps `version`, so `WHERE status = s AND version = v` loses a race on both
+    backends: on PostgreSQL the second UPDATE waits for the first to commit, then matches no row.
+    """
+    changes |= {"version": shipment.version + 1, "updated_at": clock.now()}
+    updated = await Shipment.filter(
+        id=shipment.id, status=shipment.status, version=shipment.version
+    ).update(**changes)
+    if not updated:
+        raise conflict("the shipment changed meanwhile: load it again and retry")
+    for name, value in changes.items():
+        setattr(shipment, name, value)
+
+
+def _effects(
+    shipment: Shipment,
+    moved: Position,
+    event: TrackingEventType,
+    classifier: EventClassifier,
+    occurred_at: dt.datetime,
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if moved != position(shipment):
+        changes |= {"status": moved.status, "status_before_hold": moved.before_hold}
+    if (
+        classifier is EventClassifier.ACTUAL
+        and event is TrackingEventType.PICKED_UP
+        and shipment.picked_up_at is None
+    ):
+        changes["picked_up_at"] = occurred_at
+    if (
+        classifier is EventClassifier.ESTIMATED
+        and event is TrackingEventType.ARRIVED
+        and shipment.status not in TERMINAL
+    ):
+        changes["eta"] = occurred_at
+    return changes
+
+
+async def _create_event(
+    log: Recorder,
+    *,
+    shipment: Shipment | None = None,
+    container: Container | None = None,
+    event: TrackingEventType,
+    classifier: EventClassifier,
+    occurred_at: dt.datetime,
+    location: Place | None,
+    description: str | None,
+    recorded_by: int | None,
+) -> TrackingEvent:
+    # hand-written (models/sql.py): the busiest write there is, and the ORM's INSERT cost more
+    # to build than to run
+    return await sql.create(
+        log.connection,
+        TrackingEvent,
+        {
+            "shipment_id": shipment.id if shipment else None,
+            "container_id": container.id if container else None,
+            "type": event,
+            "classifier": classifier,
+            "occurred_at": occurred_at,
+            "recorded_at": clock.now(),
+            **Place.columns("location", location),
+            "description": description,
+            "recorded_by_id": recorded_by,
+        },
+    )
+
+
+async def log_row(
+    log: Recorder,
+    row: R,
+    *,
+    kind: EventKind,
+    topics: Iterable[str],
+    audience: Audience,
+    occurred_at: dt.datetime,
+    shipments: Facts | None = None,
+) -> R:
+    """Appends the event whose subject is `row` and keeps its seq on the row: its cursor."""
+    row.seq = await log.append(
+        kind=kind,
+        subject_id=row.id,
+        topics=topics,
+        audience=audience,
+        occurred_at=occurred_at,
+        facts=shipments,
+    )
+    await sql.update(log.connection, type(row), row.id, {"seq": row.seq})
+    return row
+
+
+async def _log_tracking(
+    log: Recorder,
+    row: TrackingEvent,
+    topics: list[str],
+    shipments: list[Shipment],
+    before: dict[int, ShipmentStatus],
+) -> TrackingEvent:
+    audience = Audience(orgs=parties(shipments), staff=True, public=True)
+    return await log_row(
+        log,
+        row,
+        kind=EventKind.TRACKING,
+        topics=topics,
+        audience=audience,
+        occurred_at=row.occurred_at,
+        shipments=facts(shipments, before),
+    )
+
+
+async def shipments_inside(container: Container) -> list[Shipment]:
+    """The container's shipments, locked until commit on PostgreSQL so none moves meanwhile."""
+    return await Shipment.filter(container_id=container.id).select_for_update().order_by("id")
+
+
+async def record_on_shipment(
+    log: Recorder,
+    shipment: Shipment,
+    *,
+    event: TrackingEventType,
+    classifier: EventClassifier = EventClassifier.ACTUAL,
+    occurred_at: dt.datetime | None = None,
+    location: Place | None = None,
+    description: str | None = None,
+    recorded_by: int | None = None,
+    **changes: Any,
+) -> TrackingEvent:
+    """Records an event on one shipment and applies it (Refused when the table forbids it).
+
+    `changes` are written with the shipment in the same conditional UPDATE.
+    """
+    occurred_at = occurred_at or clock.now()
+    before = {shipment.id: shipment.status}
+    moved = after_event(position(shipment), event, classifier)
+    changes |= _effects(shipment, moved, event, classifier, occurred_at)
+    if changes:
+        await update_shipment(shipment, **changes)
+    row = await _create_event(
+        log,
+        shipment=shipment,
+        event=event,
+        classifier=classifier,
+        occurred_at=occurred_at,
+        location=location,
+        description=description,
+        recorded_by=recorded_by,
+    )
+    return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment], before)
+
+
+async def record_on_container(
+    log: Recorder,
+    container: Container,
+    *,
+    event: TrackingEventType,
+    classifier: EventClassifier = EventClassifier.ACTUAL,
+    occurred_at: dt.datetime | None = None,
+    location: Place | None = None,
+    description: str | None = None,
+    recorded_by: int | None = None,
+    inside: list[Shipment] | None = None,
+) -> TrackingEvent:
+    """Records an event on a container: one row, in the topic of every shipment inside, each
+    moved forward when the event's status is ahead of it (models/shipments/rules.py).
+
+    `inside` is what `shipments_inside` returned in this transaction, when the caller has it.
+    """
+    occurred_at = occurred_at or clock.now()
+    if inside is None:
+        inside = await shipments_inside(container)
+    before = {shipment.id: shipment.status for shipment in inside}
+    for shipment in inside:
+        moved = after_container_event(position(shipment), event, classifier)
+        changes = _effects(shipment, moved, event, classifier, occurred_at)
+        if changes:
+            await update_shipment(shipment, **changes)
+    row = await _create_event(
+        log,
+        container=container,
+        event=event,
+        classifier=classifier,
+        occurred_at=occurred_at,
+        location=location,
+        description=description,
+        recorded_by=recorded_by,
+    )
+    topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
+    return await _log_tracking(log, row, topics, inside, before)

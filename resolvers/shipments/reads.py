@@ -1,0 +1,169 @@
+"""Reads of shipments, containers, vehicles and tracking events, always through visibility:
+pages, and the DataLoaders of their relations (one query per relation per request).
+
+Each loader lives in the request's Loaders registry, under a name that includes what changes
+its answers (the viewer, the page asked for), so that a cache is never shared across them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+from tortoise.queryset import QuerySet
+
+from models import sql, validators
+from models.shipments.containers import Container, LoadingStatus
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, Vehicle
+from models.viewer import Viewer
+from resolvers.loaders import Loaders, group_rows
+from resolvers.pagination import (
+    Page,
+    SeqPage,
+    decode_cursor,
+    keyset_page,
+    page_size,
+    ranked_pages,
+    updated_page,
+)
+from resolvers.shipments.access import (
+    visible_containers,
+    visible_shipments,
+    visible_tracking_events,
+    visible_vehicles,
+)
+
+
+def _nothing(queryset: QuerySet) -> QuerySet:
+    return queryset.filter(id__in=[])
+
+
+async def shipment_page(
+    viewer: Viewer,
+    *,
+    first: int | None,
+    after: str | None,
+    statuses: Sequence[ShipmentStatus] | None = None,
+    waybill: str | None = None,
+    container_id: int | None = None,
+    updated_after: dt.datetime | None = None,
+    by_update: bool = False,
+) -> Page[Shipment]:
+    """Newest first, or (`by_update`) oldest change first, the order that resynchronises a
+    client. A mistyped waybill simply matches nothing here (only trackWaybill says so)."""
+    queryset = visible_shipments(viewer)
+    if statuses:
+        queryset = queryset.filter(status__in=list(statuses))
+    if waybill is not None:
+        try:
+            queryset = queryset.filter(waybill=validators.waybill(waybill))
+        except validators.WaybillTypo:
+            queryset = _nothing(queryset)
+    if container_id is not None:
+        queryset = queryset.filter(container_id=container_id)
+    if updated_after is not None:
+        queryset = queryset.filter(updated_at__gte=updated_after)
+    if by_update:
+        return await updated_page(queryset, first=first, after=after)
+    return await keyset_page(queryset, first=first, after=after)
+
+
+async def container_page(
+    viewer: Viewer,
+    *,
+    first: int | None,
+    after: str | None,
+    statuses: Sequence[LoadingStatus] | None = None,
+    number: str | None = None,
+) -> Page[Container]:
+    queryset = visible_containers(viewer)
+    if statuses:
+        queryset = queryset.filter(loading_status__in=list(statuses))
+    if number is not None:
+        try:
+            queryset = queryset.filter(number=validators.container_number(number))
+        except ValueError:
+            queryset = _nothing(queryset)
+    return await keyset_page(queryset, first=first, after=after)
+
+
+async def shipment(viewer: Viewer, key: int) -> Shipment | None:
+    return await visible_shipments(viewer).get_or_none(id=key)
+
+
+async def container(viewer: Viewer, key: int) -> Container | None:
+    return await visible_containers(viewer).get_or_none(id=key)
+
+
+async def vehicle(viewer: Viewer, key: int) -> Vehicle | None:
+    return await visible_vehicles(viewer).get_or_none(id=key)
+
+
+async def tracking_event(viewer: Viewer, key: int) -> TrackingEvent | None:
+    return await visible_tracking_events(viewer).get_or_none(id=key)
+
+
+def vehicles_of(loaders: Loaders) -> DataLoader[int, list[Vehicle]]:
+    """A shipment's vehicles, by shipment id (seeing the shipment is seeing its vehicles)."""
+
+    async def batch(ids: Sequence[int]) -> list[list[Vehicle]]:
+        rows = await Vehicle.filter(shipment_id__in=list(ids)).order_by("id")
+        return group_rows(ids, rows, "shipment_id")
+
+    return loaders.get("vehicles_of", batch)
+
+
+def shipments_in(loaders: Loaders, viewer: Viewer) -> DataLoader[int, list[Shipment]]:
+    """The shipments of a container that this viewer may see, by container id."""
+
+    async def batch(ids: Sequence[int]) -> list[list[Shipment]]:
+        rows = await visible_shipments(viewer).filter(container_id__in=list(ids)).order_by("id")
+        return group_rows(ids, rows, "container_id")
+
+    return loaders.get(("shipments_in", viewer), batch)
+
+
+def visible_shipment(loaders: Loaders, viewer: Viewer) -> DataLoader[int, Shipment | None]:
+    """A shipment by id, or None where this viewer may not see it."""
+
+    async def batch(ids: Sequence[int]) -> list[Shipment | None]:
+        rows = {row.id: row for row in await visible_shipments(viewer).filter(id__in=list(ids))}
+        return [rows.get(key) for key in ids]
+
+    return loaders.get(("visible_shipment", viewer), batch)
+
+
+async def _pages(topics: Sequence[str], size: int, after: int) -> list[SeqPage[TrackingEvent]]:
+    """One query for every topic's page: ROW_NUMBER() over each topic, minus the rows up to
+    the cursor, ranks the rows after it; the row ranked 0 (the cursor's own) is kept only to
+    carry the topic's total when nothing follows it."""
+    connection, p = sql.default()
+    text = f"""
+        SELECT * FROM (
+            SELECT te.*, et.topic AS page_topic,
+                COUNT(*) OVER (PARTITION BY et.topic) AS page_total,
+                ROW_NUMBER() OVER (PARTITION BY et.topic ORDER BY te.seq)
+                    - COUNT(CASE WHEN te.seq <= {p(after)} THEN 1 END)
+                        OVER (PARTITION BY et.topic) AS page_rank
+            FROM event_topic et JOIN tracking_event te ON te.seq = et.seq
+            WHERE et.topic IN ({", ".join(p(topic) for topic in topics)})
+        ) ranked
+        WHERE page_rank BETWEEN 0 AND {p(size + 1)}
+        ORDER BY page_topic, seq
+    """
+    rows = await connection.execute_query_dict(text, p.values)
+    return ranked_pages(TrackingEvent, rows, topics, "page_topic", size, after)
+
+
+async def events_page(
+    loaders: Loaders, topic: str, *, first: int | None, after: str | None
+) -> SeqPage[TrackingEvent]:
+    """The tracking events of a topic (`shipment:7`, `container:3`), oldest first by seq."""
+    size = page_size(first)
+    start = decode_cursor(after) if after is not None else 0
+
+    async def batch(topics: Sequence[str]) -> list[SeqPage[TrackingEvent]]:
+        return await _pages(topics, size, start)
+
+    return await loaders.get(("events_page", size, start), batch).load(topic)

@@ -1,0 +1,1 @@
+"""The support desk: groups, each dealer's desk, threads, messages and service levels."""

@@ -1,0 +1,142 @@
+"""Reads of the support desk, always through its visibility rules, and their DataLoaders.
+
+Every relation of a thread (timers, rating, a page of messages) and of a group (members) is
+loaded in one query per request, however many threads or groups the page holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from models import sql
+from models.support.sla import SlaTimer
+from models.support.tables import (
+    DealerDesk,
+    SupportGroupMember,
+    SupportMessage,
+    SupportThread,
+    ThreadCategory,
+    ThreadRating,
+    ThreadStatus,
+)
+from models.viewer import Viewer
+from resolvers.loaders import Loaders, group_rows
+from resolvers.pagination import (
+    Page,
+    SeqPage,
+    decode_cursor,
+    keyset_page,
+    page_size,
+    ranked_pages,
+)
+from resolvers.support.access import visible_messages, visible_threads
+
+
+async def thread(viewer: Viewer, key: int) -> SupportThread | None:
+    return await visible_threads(viewer).get_or_none(id=key)
+
+
+async def message(viewer: Viewer, key: int) -> SupportMessage | None:
+    return await visible_messages(viewer).get_or_none(id=key)
+
+
+async def thread_page(
+    viewer: Viewer,
+    *,
+    first: int | None,
+    after: str | None,
+    statuses: Sequence[ThreadStatus] | None = None,
+    categories: Sequence[ThreadCategory] | None = None,
+    assignee_id: int | None = None,
+) -> Page[SupportThread]:
+    """Newest first, filtered within what the viewer sees."""
+    queryset = visible_threads(viewer)
+    if statuses:
+        queryset = queryset.filter(status__in=list(statuses))
+    if categories:
+        queryset = queryset.filter(category__in=list(categories))
+    if assignee_id is not None:
+        queryset = queryset.filter(assignee_id=assignee_id)
+    return await keyset_page(queryset, first=first, after=after)
+
+
+def visible_thread(loaders: Loaders, viewer: Viewer) -> DataLoader[int, SupportThread | None]:
+    async def batch(ids: Sequence[int]) -> list[SupportThread | None]:
+        rows = {row.id: row for row in await visible_threads(viewer).filter(id__in=list(ids))}
+        return [rows.get(key) for key in ids]
+
+    return loaders.get(("visible_thread", viewer), batch)
+
+
+def timers_of(loaders: Loaders) -> DataLoader[int, list[SlaTimer]]:
+    async def batch(ids: Sequence[int]) -> list[list[SlaTimer]]:
+        rows = await SlaTimer.filter(thread_id__in=list(ids)).order_by("id")
+        return group_rows(ids, rows, "thread_id")
+
+    return loaders.get("timers_of", batch)
+
+
+def rating_of(loaders: Loaders) -> DataLoader[int, ThreadRating | None]:
+    async def batch(ids: Sequence[int]) -> list[ThreadRating | None]:
+        rows = {row.thread_id: row for row in await ThreadRating.filter(thread_id__in=list(ids))}
+        return [rows.get(key) for key in ids]
+
+    return loaders.get("rating_of", batch)
+
+
+def members_of(loaders: Loaders) -> DataLoader[int, list[SupportGroupMember]]:
+    async def batch(ids: Sequence[int]) -> list[list[SupportGroupMember]]:
+        rows = await SupportGroupMember.filter(group_id__in=list(ids)).order_by("id")
+        return group_rows(ids, rows, "group_id")
+
+    return loaders.get("members_of", batch)
+
+
+def desk_of(loaders: Loaders) -> DataLoader[int, DealerDesk | None]:
+    """The desk of an organization, by organization id (None: nothing set for it yet)."""
+
+    async def batch(ids: Sequence[int]) -> list[DealerDesk | None]:
+        rows = {d.organization_id: d for d in await DealerDesk.filter(organization_id__in=ids)}
+        return [rows.get(key) for key in ids]
+
+    return loaders.get("desk_of", batch)
+
+
+async def _pages(
+    thread_ids: Sequence[int], size: int, after: int, public_only: bool
+) -> list[SeqPage[SupportMessage]]:
+    """One query for every thread's page (as relations.events_page does for tracking).
+    Placeholders are made in the order they appear in the text: SQLite's `?` are positional."""
+    connection, p = sql.default()
+    text = f"""
+        SELECT * FROM (
+            SELECT m.*,
+                COUNT(*) OVER (PARTITION BY m.thread_id) AS page_total,
+                ROW_NUMBER() OVER (PARTITION BY m.thread_id ORDER BY m.seq)
+                    - COUNT(CASE WHEN m.seq <= {p(after)} THEN 1 END)
+                        OVER (PARTITION BY m.thread_id) AS page_rank
+            FROM support_message m
+            WHERE m.thread_id IN ({", ".join(p(key) for key in thread_ids)})
+                {f"AND m.internal = {p(False)}" if public_only else ""}
+        ) ranked
+        WHERE page_rank BETWEEN 0 AND {p(size + 1)}
+        ORDER BY thread_id, seq
+    """
+    rows = await connection.execute_query_dict(text, p.values)
+    return ranked_pages(SupportMessage, rows, thread_ids, "thread_id", size, after)
+
+
+async def messages_page(
+    loaders: Loaders, viewer: Viewer, thread_id: int, *, first: int | None, after: str | None
+) -> SeqPage[SupportMessage]:
+    """A page of a visible thread's messages; a dealer's pages and totals skip internal notes."""
+    size = page_size(first)
+    start = decode_cursor(after) if after is not None else 0
+    public_only = not viewer.is_staff
+
+    async def batch(keys: Sequence[int]) -> list[SeqPage[SupportMessage]]:
+        return await _pages(keys, size, start, public_only)
+
+    return await loaders.get(("messages_page", size, start, public_only), batch).load(thread_id)

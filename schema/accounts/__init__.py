@@ -1,0 +1,1 @@
+"""Accounts in the schema: organizations, users, sign-in and onboarding."""

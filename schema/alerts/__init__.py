@@ -1,0 +1,1 @@
+"""Staff alerts in the schema, and their stream."""

@@ -1,0 +1,1 @@
+"""Calculations in the schema: quotes, estimates, rate tables and their edits."""

@@ -1,0 +1,1 @@
+"""Disputes in the schema: cancellation requests, disputes and their stream."""

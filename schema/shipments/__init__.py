@@ -1,0 +1,1 @@
+"""Shipments in the schema: shipments, containers, tracking, amendments and their streams."""

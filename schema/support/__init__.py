@@ -1,0 +1,1 @@
+"""The support desk in the schema: groups, desks, threads, messages and their stream."""
