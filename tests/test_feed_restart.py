@@ -12,28 +12,8 @@ from models.shipments.tables import ShipmentStatus
 from tests import ws
 from tests.feeds import read_feed
 from tests.processes import service
-from tests.shipping import RECORD_EVENT, gid
 from tests.test_feed_live import SUBSCRIBE
-
-
-async def record(address: str, token: str, shipment_id: int, text: str) -> None:
-    async with httpx2.AsyncClient(base_url=f"http://{address}") as http:
-        response = await http.post(
-            "/graphql",
-            json={
-                "query": RECORD_EVENT,
-                "variables": {
-                    "input": {
-                        "shipmentId": gid("Shipment", shipment_id),
-                        "type": "DELAYED",
-                        "description": text,
-                    }
-                },
-            },
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=10,
-        )
-    assert response.json()["data"]["recordTrackingEvent"]["errors"] == []
+from tests.test_processes import record
 
 
 async def heard(socket, count: int) -> list[tuple[str, str]]:
