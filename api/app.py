@@ -19,6 +19,7 @@ from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
 from api.db import tortoise_config
+from api.files import file_routes
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
 from api.metrics import metrics, time_gc_pauses
@@ -27,6 +28,9 @@ from api.ratelimit import RateLimits
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
+from resolvers.documents import storage
+from resolvers.documents.links import PREFIX as FILES
+from resolvers.documents.storage import Storage
 from resolvers.integrations.retention import prune
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
@@ -140,6 +144,7 @@ def create_app(
                 )
             await bus.connect()
             stack.push_async_callback(bus.disconnect)
+            storage.install(Storage(settings.files_url))
             fanout = Hub()
             await fanout.start()
             hub.install(fanout)
@@ -177,10 +182,12 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             *track_routes(),
+            *file_routes(),
         ],
         middleware=[
             Middleware(RequestContext),
-            Middleware(BodyLimit, max_bytes=settings.max_body_bytes),
+            # Files stream past the JSON body cap: their own URL says how long they may be.
+            Middleware(BodyLimit, max_bytes=settings.max_body_bytes, exempt=FILES),
         ],
         lifespan=lifespan,
     )

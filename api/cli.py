@@ -61,7 +61,12 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> No
 async def _migrate_and_seed(settings: Settings, *, announce: bool) -> None:
     await db.migrate(settings)
     if settings.demo_data and await demo.database_is_empty():
-        logins = await demo.seed(zone=settings.zone, holidays=settings.holidays)
+        logins = await demo.seed(
+            zone=settings.zone,
+            holidays=settings.holidays,
+            files_url=settings.files_url,
+            claim_window_days=settings.claim_window_days,
+        )
         if announce:
             print(f"Seeded demo data. Demo logins (password '{demo.DEMO_PASSWORD}'):")
             for email, role in logins:
@@ -105,7 +110,12 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
         await db.migrate(settings)
         if not await demo.database_is_empty():
             raise CliError("the database holds data already: seed only an empty database")
-        logins = await demo.seed(zone=settings.zone, holidays=settings.holidays)
+        logins = await demo.seed(
+            zone=settings.zone,
+            holidays=settings.holidays,
+            files_url=settings.files_url,
+            claim_window_days=settings.claim_window_days,
+        )
         print(f"Seeded demo data; logins (password '{demo.DEMO_PASSWORD}'):")
         for email, role in logins:
             print(f"  {email:<28} {role.value}")

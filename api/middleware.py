@@ -14,7 +14,7 @@ from api.logs import request_id
 from api.metrics import LATENCY, REQUESTS
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/track")
+ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/track", "/files")
 
 
 def route_of(path: str) -> str:
@@ -66,12 +66,13 @@ class RequestContext:
 class BodyLimit:
     """Refuses request bodies over `max_bytes` with 413, whether announced or streamed."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt: str | None = None) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt = exempt
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (self.exempt and scope["path"].startswith(self.exempt)):
             await self.app(scope, receive, send)
             return
         length = dict(scope["headers"]).get(b"content-length")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -13,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
 BROADCAST_SCHEMES = {"memory", "redis", "rediss"}
+STORAGE_SCHEMES = {"file", "s3", "s3a", "gs", "az", "abfs", "abfss", "memory"}
 
 
 class SettingsError(Exception):
@@ -62,6 +64,14 @@ class Settings(BaseSettings):
     event_retention_days: float = Field(30, gt=0, le=3650)
     event_prune_seconds: float = Field(300, ge=0, le=86_400)
     demo_data: bool = True
+    # Documents: where their bytes go (None: a folder next to the SQLite file), and size caps.
+    storage_url: str | None = None
+    document_max_bytes: int = Field(25 * 1024 * 1024, ge=1024, le=5 * 1024**3)
+    video_max_bytes: int = Field(200 * 1024 * 1024, ge=1024, le=5 * 1024**3)
+    upload_url_seconds: int = Field(15 * 60, ge=10, le=24 * 3600)
+    download_url_seconds: int = Field(5 * 60, ge=10, le=24 * 3600)
+    # Days after delivery during which the customer may still open an insurance claim.
+    claim_window_days: int = Field(14, ge=0, le=365)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
     @field_validator("database_url")
@@ -80,6 +90,19 @@ class Settings(BaseSettings):
         scheme = urlsplit(value).scheme
         if scheme not in BROADCAST_SCHEMES:
             raise ValueError(f"scheme {scheme!r} is not supported; use memory:// or redis://HOST")
+        return value
+
+    @field_validator("storage_url")
+    @classmethod
+    def _storage_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        scheme = urlsplit(value).scheme
+        if scheme not in STORAGE_SCHEMES:
+            raise ValueError(
+                f"scheme {scheme!r} is not supported; use file:///PATH, s3://BUCKET/PREFIX, "
+                "gs://BUCKET/PREFIX or az://ACCOUNT/CONTAINER/PREFIX"
+            )
         return value
 
     @field_validator("timezone")
@@ -117,6 +140,18 @@ class Settings(BaseSettings):
     @property
     def event_retention(self) -> dt.timedelta:
         return dt.timedelta(days=self.event_retention_days)
+
+    @property
+    def files_url(self) -> str:
+        """CARGOLIVE_STORAGE_URL, or a folder next to the SQLite file (`./cargolive-files` on
+        PostgreSQL without one)."""
+        if self.storage_url:
+            return self.storage_url
+        parts = urlsplit(self.database_url)
+        if parts.scheme == "sqlite" and self.database_url != "sqlite://:memory:":
+            path = Path(self.database_url.removeprefix("sqlite://")).resolve()
+            return (path.parent / f"{path.stem}-files").as_uri()
+        return (Path.cwd() / "cargolive-files").as_uri()
 
     @property
     def zone(self) -> ZoneInfo:

@@ -10,4 +10,6 @@ MODEL_MODULES = [
     "models.support.sla",
     "models.alerts.tables",
     "models.calculations.tables",
+    "models.documents.tables",
+    "models.claims.tables",
 ]

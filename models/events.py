@@ -21,6 +21,8 @@ class EventKind(str, Enum):
     DISPUTE = "DISPUTE"  # subject: dispute_update.id
     SUPPORT_MESSAGE = "SUPPORT_MESSAGE"  # subject: support_message.id
     STAFF_ALERT = "STAFF_ALERT"  # subject: staff_alert.id
+    DOCUMENT = "DOCUMENT"  # subject: document_change.id
+    INSURANCE_CLAIM = "INSURANCE_CLAIM"  # subject: claim_change.id
 
 
 class ShipmentFact(TypedDict):

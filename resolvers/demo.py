@@ -13,7 +13,9 @@ from models.accounts.tables import Organization, User
 from models.enums import OrganizationKind, Role
 from resolvers.accounts.users import hash_password
 from resolvers.calculations.demo import seed_rates
+from resolvers.claims.demo import seed_claims
 from resolvers.disputes.demo import seed_disputes
+from resolvers.documents.demo import seed_documents
 from resolvers.shipments.demo import cast_of, seed_shipments
 from resolvers.support.demo import seed_support
 
@@ -45,10 +47,18 @@ async def database_is_empty() -> bool:
     return not await Organization.exists()
 
 
-async def seed(*, zone: ZoneInfo, holidays: Collection[dt.date]) -> list[tuple[str, Role]]:
+async def seed(
+    *,
+    zone: ZoneInfo,
+    holidays: Collection[dt.date],
+    files_url: str,
+    claim_window_days: int = 14,
+) -> list[tuple[str, Role]]:
     """Adds the demo data (the caller checks the database is empty); returns the logins.
 
-    `zone` and `holidays` are the deployment's business calendar, as in its settings.
+    `zone` and `holidays` are the deployment's business calendar, `files_url` where documents'
+    bytes go and `claim_window_days` how long after delivery claims are taken, as in its
+    settings.
     """
     hashes = await asyncio.gather(*(hash_password(DEMO_PASSWORD) for _ in USERS))
     async with in_transaction():
@@ -69,4 +79,6 @@ async def seed(*, zone: ZoneInfo, holidays: Collection[dt.date]) -> list[tuple[s
         await seed_shipments(cast)
         await seed_disputes(cast, zone=zone, holidays=holidays)
         await seed_support(users, organizations, zone=zone, holidays=holidays)
+        await seed_documents(files_url)
+        await seed_claims(claim_window_days)
     return [(email, role) for email, _, role, _ in USERS]

@@ -13,9 +13,13 @@ from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.types import AlertsSubscription
 from schema.base import Node
 from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
+from schema.claims.live import ClaimsSubscription
+from schema.claims.types import ClaimsMutation, ClaimsQuery
 from schema.context import Info
 from schema.disputes.cancellations import CancellationsMutation
 from schema.disputes.types import DisputesQuery
+from schema.documents.live import DocumentsSubscription
+from schema.documents.types import DocumentsMutation, DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.live import IntegrationsSubscription
 from schema.integrations.types import FeedQuery
@@ -41,6 +45,8 @@ class Query(
     CalculationsQuery,
     SupportQuery,
     SupportGroupsQuery,
+    DocumentsQuery,
+    ClaimsQuery,
     FeedQuery,
 ):
     @strawberry.field
@@ -59,13 +65,20 @@ class Mutation(
     CalculationsMutation,
     SupportMutation,
     SupportGroupsMutation,
+    DocumentsMutation,
+    ClaimsMutation,
 ):
     pass
 
 
 @strawberry.type
 class Subscription(
-    TrackingSubscription, SupportSubscription, AlertsSubscription, IntegrationsSubscription
+    TrackingSubscription,
+    SupportSubscription,
+    AlertsSubscription,
+    DocumentsSubscription,
+    ClaimsSubscription,
+    IntegrationsSubscription,
 ):
     pass
 

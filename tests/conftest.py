@@ -26,6 +26,7 @@ TMP = Path(tempfile.mkdtemp(prefix="cargolive-tests-"))
 os.environ.setdefault("DATABASE_URL", f"sqlite://{TMP / 'test.sqlite3'}")
 os.environ.setdefault("BROADCAST_URL", "memory://")
 os.environ.setdefault("CARGOLIVE_LOG_LEVEL", "WARNING")
+os.environ.setdefault("CARGOLIVE_STORAGE_URL", (TMP / "files").as_uri())
 # Tests raise SLA alerts by calling the check; a background round would also raise them for the
 # past timers clock.travel makes, and put its queries into the counted ones.
 os.environ.setdefault("CARGOLIVE_SLA_CHECK_SECONDS", "0")

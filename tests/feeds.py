@@ -72,7 +72,7 @@ async def demo_parties(make: Factory) -> dict[str, Party]:
     """The demo business, seeded through the use cases, and a signed-in user of each of its
     dealers and carriers, by e-mail."""
     settings = load_settings()
-    await seed(zone=settings.zone, holidays=settings.holidays)
+    await seed(zone=settings.zone, holidays=settings.holidays, files_url=settings.files_url)
     parties = {}
     for email in ("dealer@", "dealer2@", "carrier@", "carrier2@"):
         user = await User.get(email=f"{email}cargolive.test")

@@ -96,4 +96,4 @@ async def test_the_demo_has_disputes_in_several_states_with_their_history(client
 
 async def seed_demo() -> None:
     settings = get_settings()
-    await demo.seed(zone=settings.zone, holidays=settings.holidays)
+    await demo.seed(zone=settings.zone, holidays=settings.holidays, files_url=settings.files_url)

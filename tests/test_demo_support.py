@@ -67,4 +67,4 @@ async def test_the_unanswered_demo_thread_warns_the_desk(make):
 
 async def seed_demo() -> None:
     settings = get_settings()
-    await demo.seed(zone=settings.zone, holidays=settings.holidays)
+    await demo.seed(zone=settings.zone, holidays=settings.holidays, files_url=settings.files_url)

@@ -38,6 +38,16 @@ from api.settings import SettingsError, load_settings
             "CARGOLIVE_MAX_QUERY_DEPTH: Input should be greater than or equal to 2",
         ),
         (
+            "CARGOLIVE_STORAGE_URL",
+            "ftp://files.example/docs",
+            "CARGOLIVE_STORAGE_URL: scheme 'ftp' is not supported",
+        ),
+        (
+            "CARGOLIVE_VIDEO_MAX_BYTES",
+            "10",
+            "CARGOLIVE_VIDEO_MAX_BYTES: Input should be greater than or equal to 1024",
+        ),
+        (
             "CARGOLIVE_TOKEN_TTL_SECONDS",
             "soon",
             "CARGOLIVE_TOKEN_TTL_SECONDS: Input should be a valid integer",
@@ -85,3 +95,14 @@ def test_the_postgres_pool_is_sized_and_keeps_sessions() -> None:
     assert callable(credentials["reset"])  # not asyncpg's RESET ALL round trip per statement
     sqlite = connection(load_settings(database_url="sqlite://x.sqlite3"))
     assert "reset" not in sqlite["credentials"]
+
+
+def test_documents_go_next_to_the_sqlite_file_unless_a_storage_url_is_set(monkeypatch, tmp_path):
+    monkeypatch.delenv("CARGOLIVE_STORAGE_URL", raising=False)
+    beside = load_settings(database_url=f"sqlite://{tmp_path / 'live.sqlite3'}")
+    chosen = load_settings(storage_url="s3://bucket/prefix")
+
+    assert beside.files_url == (tmp_path / "live-files").as_uri()
+    assert chosen.files_url == "s3://bucket/prefix"
+    assert (beside.document_max_bytes, beside.video_max_bytes) == (25 * 2**20, 200 * 2**20)
+    assert beside.claim_window_days == 14

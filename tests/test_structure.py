@@ -28,11 +28,13 @@ DOMAINS = {
     "support",
     "calculations",
     "alerts",
+    "documents",
+    "claims",
     "integrations",
 }
 # What each layer keeps outside its domains: the conventions every domain shares.
 SHARED = {
-    "resolvers": {"access", "checks", "demo", "errors", "loaders", "pagination"},
+    "resolvers": {"access", "checks", "demo", "errors", "loaders", "pagination", "steps"},
     "schema": {"base", "context", "convert", "errors", "ids", "node", "parsing", "streams"},
     "models": {"calendar", "clock", "enums", "events", "ids", "iso", "sql", "validators", "viewer"},
 }

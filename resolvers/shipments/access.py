@@ -28,6 +28,14 @@ def visible_shipments(viewer: Viewer) -> QuerySet[Shipment]:
     return Shipment.filter(id__in=[])
 
 
+def customer_shipment_ids(organization_id: int) -> Subquery:
+    return Subquery(Shipment.filter(customer_id=organization_id).values("id"))
+
+
+def carried_shipment_ids(organization_id: int) -> Subquery:
+    return Subquery(Shipment.filter(carrier_id=organization_id).values("id"))
+
+
 def _visible_shipment_ids(viewer: Viewer) -> Subquery:
     return Subquery(visible_shipments(viewer).values("id"))
 

@@ -12,7 +12,9 @@ from typing import Any, TypeVar
 
 from models import clock, sql
 from models.alerts.tables import StaffAlert
+from models.claims.tables import ClaimChange
 from models.disputes.tables import DisputeUpdate
+from models.documents.tables import DocumentChange
 from models.events import EventKind, Facts, ShipmentFact
 from models.shipments.containers import Container, LoadingChange
 from models.shipments.rules import TERMINAL, Position, after_container_event, after_event
@@ -28,7 +30,9 @@ from resolvers.errors import conflict
 from subscriptions.log import Audience, Recorder
 
 # The rows whose `seq` is their event's: what the live streams replay.
-R = TypeVar("R", TrackingEvent, LoadingChange, StaffAlert, DisputeUpdate)
+R = TypeVar(
+    "R", TrackingEvent, LoadingChange, StaffAlert, DisputeUpdate, DocumentChange, ClaimChange
+)
 
 
 def shipment_topic(shipment_id: int) -> str:

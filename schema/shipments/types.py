@@ -12,7 +12,9 @@ from models.accounts.tables import Organization as OrganizationRow
 from models.shipments import tables
 from models.shipments.containers import Container as ContainerRow
 from models.shipments.tables import ShipmentStatus as ShipmentStatusEnum
+from resolvers.claims.reads import claims_of
 from resolvers.disputes import reads as dispute_reads
+from resolvers.documents.reads import documents_of, page_of
 from resolvers.shipments import bookings as shipments
 from resolvers.shipments import reads
 from resolvers.shipments.events import shipment_topic
@@ -35,7 +37,9 @@ from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 
 if TYPE_CHECKING:
+    from schema.claims.types import InsuranceClaim
     from schema.disputes.types import Dispute
+    from schema.documents.types import DocumentConnection
     from schema.shipments.containers import Container
     from schema.shipments.tracking import TrackingEventConnection
 
@@ -148,6 +152,25 @@ class Shipment(Node):
 
         loader = dispute_reads.disputes_of(info.context.loaders, info.context.require_viewer())
         return [Dispute.from_model(row) for row in await loader.load(self._row.id)]
+
+    @strawberry.field(description="The documents the viewer may see, oldest first")
+    async def documents(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Annotated[DocumentConnection, strawberry.lazy("schema.documents.types")]:
+        from schema.documents.types import DocumentConnection
+
+        viewer = info.context.require_viewer()
+        rows = await documents_of(info.context.loaders, viewer, "shipment_id").load(self._row.id)
+        return DocumentConnection.from_page(page_of(rows, first=first, after=after))
+
+    @strawberry.field(description="Its insurance claims, newest first (none for a carrier)")
+    async def insurance_claims(
+        self, info: Info
+    ) -> list[Annotated[InsuranceClaim, strawberry.lazy("schema.claims.types")]]:
+        from schema.claims.types import InsuranceClaim
+
+        loader = claims_of(info.context.loaders, info.context.require_viewer())
+        return [InsuranceClaim.from_model(row) for row in await loader.load(self._row.id)]
 
 
 @strawberry.type

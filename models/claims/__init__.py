@@ -1,0 +1,1 @@
+"""Insurance claims: their tables, the ledger of payments and the pure lifecycle rules."""

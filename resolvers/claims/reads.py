@@ -1,0 +1,42 @@
+"""Reads of insurance claims: by id, a shipment's claims, a claim's history."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from strawberry.dataloader import DataLoader
+
+from models.claims.tables import ClaimChange, InsuranceClaim
+from models.viewer import Viewer
+from resolvers.claims.access import visible_claims
+from resolvers.loaders import Loaders, group_rows
+
+
+async def claim(viewer: Viewer, key: int) -> InsuranceClaim | None:
+    return await visible_claims(viewer).get_or_none(id=key)
+
+
+def claims_of(loaders: Loaders, viewer: Viewer) -> DataLoader[int, list[InsuranceClaim]]:
+    """Each shipment's claims that the viewer may see, newest first."""
+
+    async def batch(keys: Sequence[int]) -> list[list[InsuranceClaim]]:
+        rows = await visible_claims(viewer).filter(shipment_id__in=list(keys)).order_by("-id")
+        return group_rows(keys, rows, "shipment_id")
+
+    return loaders.get(("claims_of", viewer), batch)
+
+
+def changes_of(loaders: Loaders) -> DataLoader[int, list[ClaimChange]]:
+    async def batch(keys: Sequence[int]) -> list[list[ClaimChange]]:
+        rows = await ClaimChange.filter(claim_id__in=list(keys)).order_by("id")
+        return group_rows(keys, rows, "claim_id")
+
+    return loaders.get("claim_changes", batch)
+
+
+async def change_root(change_id: int) -> tuple[ClaimChange, InsuranceClaim] | None:
+    """The root of one INSURANCE_CLAIM event: the change, and its claim as it is now."""
+    change = await ClaimChange.get_or_none(id=change_id)
+    if change is None:
+        return None
+    return change, await InsuranceClaim.get(id=change.claim_id)

@@ -1,0 +1,1 @@
+"""Documents: who sees which, requests and uploads, status changes and their events."""

@@ -1,0 +1,1 @@
+"""Insurance claims: types, the Query and Mutation parts, and the insuranceClaimUpdates stream."""

@@ -1,0 +1,1 @@
+"""Documents: types, the Query and Mutation parts, and the documentUpdates stream."""

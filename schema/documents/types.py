@@ -1,0 +1,286 @@
+"""The Document type, its history and its connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from models import clock
+from models.accounts.tables import User as UserRow
+from models.documents import rules, tables
+from models.documents.tables import Document as DocumentRow
+from models.shipments.tables import Shipment as ShipmentRow
+from resolvers.documents import reads, writes
+from resolvers.documents.files import FileSpec, Limits
+from resolvers.documents.uploads import download_url
+from resolvers.pagination import Page
+from schema.accounts.types import Role, User
+from schema.base import Node, PageInfo, UserError, edges, page_info, run_payload
+from schema.context import Info
+from schema.ids import decode_id, to_global_id
+from schema.node import node_fetcher
+
+if TYPE_CHECKING:
+    from schema.shipments.types import Shipment
+
+DocumentKind = strawberry.enum(rules.DocumentKind, name="DocumentKind")
+DocumentStatus = strawberry.enum(rules.DocumentStatus, name="DocumentStatus")
+
+
+async def user_of(info: Info, key: int | None) -> User | None:
+    row = await info.context.loaders.load(UserRow, key)
+    return User.from_model(row) if row else None
+
+
+@strawberry.type(description="One step of a document's life: who, when, to which status, why")
+class DocumentChange:
+    previous_status: DocumentStatus | None
+    status: DocumentStatus
+    note: str | None
+    occurred_at: dt.datetime
+    _row: strawberry.Private[tables.DocumentChange]
+
+    @classmethod
+    def from_model(cls, row: tables.DocumentChange) -> DocumentChange:
+        return cls(
+            previous_status=row.previous_status,
+            status=row.status,
+            note=row.note,
+            occurred_at=row.occurred_at,
+            _row=row,
+        )
+
+    @strawberry.field(description="Who made the change; null for the system")
+    async def by(self, info: Info) -> User | None:
+        return await user_of(info, self._row.by_id)
+
+
+@strawberry.type
+class Document(Node):
+    kind: DocumentKind
+    status: DocumentStatus
+    file_name: str | None
+    content_type: str | None
+    size_bytes: int | None
+    sha256: str | None = strawberry.field(
+        description="Hex SHA-256 of the stored bytes, computed by the server"
+    )
+    uploaded_at: dt.datetime | None
+    due_at: dt.datetime | None = strawberry.field(description="When a requested paper is due")
+    holder: Role | None = strawberry.field(
+        description="Who must act next: the provider (DEALER: the customer) while REQUESTED or "
+        "REJECTED, BACK_OFFICE while UPLOADED or LOST; null once VERIFIED or RECOVERED"
+    )
+    held_since: dt.datetime | None
+    provider: Role = strawberry.field(description="Who supplies the paper's file")
+    note: str | None = strawberry.field(description="The request's note, or the last change's")
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    _row: strawberry.Private[tables.Document]
+
+    @classmethod
+    def from_model(cls, row: tables.Document) -> Document:
+        return cls(
+            id=strawberry.ID(to_global_id("Document", row.pk)),
+            kind=row.kind,
+            status=row.status,
+            file_name=row.file_name,
+            content_type=row.content_type,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+            uploaded_at=row.uploaded_at,
+            due_at=row.due_at,
+            holder=row.holder,
+            held_since=row.held_since,
+            provider=row.provider,
+            note=row.note,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+            _row=row,
+        )
+
+    @strawberry.field(
+        description="A short-lived URL to fetch the bytes (a path on this API's origin: "
+        "GET /files/…); null until uploaded, and for viewers who may not see it"
+    )
+    def download_url(self, info: Info) -> str | None:
+        return download_url(self._row, info.context.settings.download_url_seconds)
+
+    @strawberry.field(description="Still REQUESTED or REJECTED after its due date")
+    def overdue(self) -> bool:
+        return rules.overdue(self._row.status, self._row.due_at, clock.now())
+
+    @strawberry.field
+    async def shipment(
+        self, info: Info
+    ) -> Annotated[Shipment, strawberry.lazy("schema.shipments.types")] | None:
+        from schema.shipments.types import Shipment
+
+        row = await info.context.loaders.load(ShipmentRow, self._row.shipment_id)
+        return Shipment.from_model(row) if row else None
+
+    @strawberry.field(description="Who asked for the paper, when it was requested")
+    async def requested_by(self, info: Info) -> User | None:
+        return await user_of(info, self._row.requested_by_id)
+
+    @strawberry.field(description="Every status change, oldest first")
+    async def history(self, info: Info) -> list[DocumentChange]:
+        rows = await reads.changes_of(info.context.loaders).load(self._row.id)
+        return [DocumentChange.from_model(row) for row in rows]
+
+
+@strawberry.type
+class DocumentEdge:
+    node: Document
+    cursor: str
+
+
+@strawberry.type
+class DocumentConnection:
+    edges: list[DocumentEdge]
+    page_info: PageInfo
+    total_count: int
+
+    @classmethod
+    def from_page(cls, page: Page[tables.Document]) -> DocumentConnection:
+        return cls(
+            edges=edges(page, DocumentEdge, Document.from_model),
+            page_info=page_info(page),
+            total_count=page.total,
+        )
+
+
+@strawberry.input
+class AttachDocumentInput:
+    shipment_id: strawberry.ID
+    kind: DocumentKind
+    file_name: str
+    content_type: str
+    size_bytes: int
+    document_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The REQUESTED, REJECTED or LOST document this file is for; none: a new one",
+    )
+    claim_id: strawberry.ID | None = strawberry.field(
+        default=None, description="An open insurance claim of the shipment it belongs to"
+    )
+    dispute_id: strawberry.ID | None = None
+    thread_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A support thread of the shipment it belongs to"
+    )
+
+
+@strawberry.input
+class RequestDocumentInput:
+    shipment_id: strawberry.ID
+    kind: DocumentKind
+    due_at: dt.datetime
+    note: str | None = None
+    claim_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class DocumentPayload:
+    document: Document | None = None
+    upload_url: str | None = strawberry.field(
+        default=None,
+        description="Where to PUT the file's bytes: once, for a limited time, exactly sizeBytes "
+        "of contentType (a path on this API's origin: PUT /files/…)",
+    )
+    errors: list[UserError]
+
+
+def _limits(info: Info) -> Limits:
+    settings = info.context.settings
+    return Limits(
+        document_max_bytes=settings.document_max_bytes,
+        video_max_bytes=settings.video_max_bytes,
+        upload_url_seconds=settings.upload_url_seconds,
+    )
+
+
+def _optional_id(value: strawberry.ID | None, type_name: str, field: str) -> int | None:
+    return None if value is None else decode_id(value, type_name, ["input", field])
+
+
+def _links(value: AttachDocumentInput | RequestDocumentInput) -> writes.Links:
+    return writes.Links(
+        claim_id=_optional_id(value.claim_id, "InsuranceClaim", "claimId"),
+        dispute_id=_optional_id(getattr(value, "dispute_id", None), "Dispute", "disputeId"),
+        thread_id=_optional_id(getattr(value, "thread_id", None), "SupportThread", "threadId"),
+    )
+
+
+@node_fetcher("Document")
+async def _document_node(info: Info, key: int) -> Document | None:
+    row = await reads.document(info.context.require_viewer(), key)
+    return Document.from_model(row) if row else None
+
+
+@strawberry.type
+class DocumentsQuery:
+    @strawberry.field
+    async def document(self, info: Info, id: strawberry.ID) -> Document | None:
+        return await _document_node(info, decode_id(id, "Document", ["id"]))
+
+
+def _document(row: DocumentRow) -> dict[str, object]:
+    return {"document": Document.from_model(row)}
+
+
+@strawberry.type
+class DocumentsMutation:
+    @strawberry.mutation
+    async def attach_document(self, info: Info, input: AttachDocumentInput) -> DocumentPayload:
+        async def action() -> dict[str, object]:
+            attached = await writes.attach_document(
+                viewer=info.context.viewer,
+                shipment_id=decode_id(input.shipment_id, "Shipment", ["input", "shipmentId"]),
+                kind=input.kind,
+                file=FileSpec(input.file_name, input.content_type, input.size_bytes),
+                limits=_limits(info),
+                document_id=_optional_id(input.document_id, "Document", "documentId"),
+                linked=_links(input),
+            )
+            return _document(attached.document) | {"upload_url": attached.upload_url}
+
+        return await run_payload(DocumentPayload, action)
+
+    @strawberry.mutation(
+        description="Ask for a paper by a date (a B/L, a release order, photos or a video of "
+        "the vehicle): a REQUESTED document held by whoever supplies it"
+    )
+    async def request_document(self, info: Info, input: RequestDocumentInput) -> DocumentPayload:
+        async def action() -> dict[str, object]:
+            row = await writes.request_document(
+                viewer=info.context.viewer,
+                shipment_id=decode_id(input.shipment_id, "Shipment", ["input", "shipmentId"]),
+                kind=input.kind,
+                due_at=input.due_at,
+                note=input.note,
+                linked=_links(input),
+            )
+            return _document(row)
+
+        return await run_payload(DocumentPayload, action)
+
+    @strawberry.mutation
+    async def set_document_status(
+        self,
+        info: Info,
+        document_id: strawberry.ID,
+        status: DocumentStatus,
+        note: str | None = None,
+    ) -> DocumentPayload:
+        async def action() -> dict[str, object]:
+            row = await writes.set_document_status(
+                viewer=info.context.viewer,
+                document_id=decode_id(document_id, "Document", ["documentId"]),
+                status=status,
+                note=note,
+            )
+            return _document(row)
+
+        return await run_payload(DocumentPayload, action)
