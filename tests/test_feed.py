@@ -9,7 +9,10 @@ from typing import Any
 import httpx2
 import pytest
 
+from models.claims.tables import ClaimChange, InsuranceClaim
 from models.disputes.tables import Dispute, DisputeUpdate
+from models.documents.rules import carrier_sees
+from models.documents.tables import Document, DocumentChange
 from models.shipments.tables import Shipment
 from models.support.tables import SupportMessage, SupportThread
 from resolvers.integrations.cursor import Position
@@ -99,6 +102,13 @@ async def test_a_dealers_feed_has_each_of_its_changes_once_in_order_and_none_of_
         for shipment_id in event["data"].get("shipmentIds", []):
             assert key(shipment_id) in mine
     assert by_type["CONTAINER_LOADING_CHANGED"] > 0
+    # every step of its shipments' papers and claims
+    papers = await Document.filter(shipment_id__in=list(mine)).values_list("id", flat=True)
+    steps = await DocumentChange.filter(document_id__in=list(papers)).count()
+    assert by_type["DOCUMENT_UPDATED"] == steps > 0
+    claims = await InsuranceClaim.filter(shipment_id__in=list(mine)).values_list("id", flat=True)
+    claim_steps = await ClaimChange.filter(claim_id__in=list(claims)).count()
+    assert by_type["INSURANCE_CLAIM_UPDATED"] == claim_steps
 
 
 async def test_a_carriers_feed_has_only_the_shipments_it_carries(http, demo):
@@ -116,6 +126,11 @@ async def test_a_carriers_feed_has_only_the_shipments_it_carries(http, demo):
     types = {event["type"] for event in events}
     assert "SHIPMENT_BOOKED" not in types  # bookings are the customer's
     assert "SUPPORT_MESSAGE_POSTED" not in types  # the desk serves dealers
+    assert "INSURANCE_CLAIM_UPDATED" not in types  # claims are the customer's
+    for event in events:  # papers only of the kinds that are a carrier's business
+        if event["type"] == "DOCUMENT_UPDATED":
+            document = await Document.get(id=key(event["data"]["documentId"]))
+            assert carrier_sees(document.kind, in_claim=document.claim_id is not None)
     # from its acceptance on, each carried shipment's every tracking event, once
     for shipment in carried:
         recorded = [

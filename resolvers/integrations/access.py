@@ -8,7 +8,9 @@ from typing import Any
 from tortoise.queryset import QuerySet
 
 from models.viewer import Viewer
+from resolvers.claims.access import visible_claims
 from resolvers.disputes.access import visible_disputes
+from resolvers.documents.access import visible_documents
 from resolvers.errors import forbidden
 from resolvers.shipments.access import visible_containers, visible_shipments
 from resolvers.support.access import visible_threads
@@ -26,6 +28,8 @@ VISIBLE: dict[str, Callable[[Viewer], QuerySet[Any]]] = {
     "Container": visible_containers,
     "Dispute": visible_disputes,
     "SupportThread": visible_threads,
+    "Document": visible_documents,
+    "InsuranceClaim": visible_claims,
 }
 
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal, TypedDict
 
+from models.claims.tables import ClaimChange
 from models.disputes.tables import DisputeUpdate
+from models.documents.tables import DocumentChange
 from models.ids import to_global_id
 from models.integrations.tables import EventType
 from models.shipments.containers import LoadingChange
@@ -82,6 +84,25 @@ class DisputeUpdated(TypedDict):
     outcome: str | None
     messageId: str | None
     proposalId: str | None
+    occurredAt: str
+
+
+class DocumentUpdated(TypedDict):
+    version: Literal[1]
+    documentId: str
+    shipmentId: str
+    kind: str
+    previousStatus: str | None
+    status: str
+    occurredAt: str
+
+
+class InsuranceClaimUpdated(TypedDict):
+    version: Literal[1]
+    claimId: str
+    shipmentId: str
+    previousStatus: str | None
+    status: str
     occurredAt: str
 
 
@@ -192,6 +213,29 @@ def dispute_updated(update: DisputeUpdate, shipment_id: int) -> DisputeUpdated:
     }
 
 
+def document_updated(change: DocumentChange, shipment_id: int, kind: str) -> DocumentUpdated:
+    return {
+        "version": VERSION,
+        "documentId": to_global_id("Document", change.document_id),
+        "shipmentId": to_global_id("Shipment", shipment_id),
+        "kind": kind,
+        "previousStatus": change.previous_status.value if change.previous_status else None,
+        "status": change.status.value,
+        "occurredAt": when(change.occurred_at),
+    }
+
+
+def insurance_claim_updated(change: ClaimChange, shipment_id: int) -> InsuranceClaimUpdated:
+    return {
+        "version": VERSION,
+        "claimId": to_global_id("InsuranceClaim", change.claim_id),
+        "shipmentId": to_global_id("Shipment", shipment_id),
+        "previousStatus": change.previous_status.value if change.previous_status else None,
+        "status": change.status.value,
+        "occurredAt": when(change.occurred_at),
+    }
+
+
 def support_message_posted(message: SupportMessage, by_dealer: bool) -> SupportMessagePosted:
     return {
         "version": VERSION,
@@ -211,4 +255,6 @@ DATA_TYPES: dict[EventType, type] = {
     EventType.CONTAINER_LOADING_CHANGED: ContainerLoadingChanged,
     EventType.DISPUTE_UPDATED: DisputeUpdated,
     EventType.SUPPORT_MESSAGE_POSTED: SupportMessagePosted,
+    EventType.DOCUMENT_UPDATED: DocumentUpdated,
+    EventType.INSURANCE_CLAIM_UPDATED: InsuranceClaimUpdated,
 }

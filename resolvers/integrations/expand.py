@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from models.accounts.tables import User
+from models.claims.tables import ClaimChange, InsuranceClaim
 from models.disputes.tables import Dispute, DisputeUpdate
+from models.documents.tables import Document, DocumentChange
 from models.events import Event, EventKind, ShipmentFact
 from models.integrations.tables import EventType
 from models.shipments.containers import Container, LoadingChange
@@ -153,4 +155,37 @@ async def _support(events: Sequence[Event], organization: int) -> dict[int, list
         data = event_data.support_message_posted(message, by_dealer)
         subject = ("SupportThread", message.thread_id)
         found[event.seq] = [Item(EventType.SUPPORT_MESSAGE_POSTED, subject, data)]
+    return found
+
+
+@expands(EventKind.DOCUMENT)
+async def _document(events: Sequence[Event], organization: int) -> dict[int, list[Item]]:
+    changes = await _by_id(DocumentChange, {event.subject_id for event in events})
+    keys = {change.document_id for change in changes.values()}
+    documents = await _by_id(Document, keys, "shipment_id", "kind")
+    found: dict[int, list[Item]] = {}
+    for event in events:
+        change = changes.get(event.subject_id)
+        if change is None:
+            continue
+        document = documents[change.document_id]
+        kind = document["kind"].value if hasattr(document["kind"], "value") else document["kind"]
+        data = event_data.document_updated(change, document["shipment_id"], kind)
+        subject = ("Document", change.document_id)
+        found[event.seq] = [Item(EventType.DOCUMENT_UPDATED, subject, data)]
+    return found
+
+
+@expands(EventKind.INSURANCE_CLAIM)
+async def _claim(events: Sequence[Event], organization: int) -> dict[int, list[Item]]:
+    changes = await _by_id(ClaimChange, {event.subject_id for event in events})
+    claims = await _by_id(InsuranceClaim, {c.claim_id for c in changes.values()}, "shipment_id")
+    found: dict[int, list[Item]] = {}
+    for event in events:
+        change = changes.get(event.subject_id)
+        if change is None:
+            continue
+        data = event_data.insurance_claim_updated(change, claims[change.claim_id]["shipment_id"])
+        subject = ("InsuranceClaim", change.claim_id)
+        found[event.seq] = [Item(EventType.INSURANCE_CLAIM_UPDATED, subject, data)]
     return found

@@ -14,8 +14,10 @@ from resolvers.integrations import access
 from resolvers.integrations import reads as feed
 from resolvers.integrations.reads import FeedEvent, FeedPage
 from schema.base import Node, PageInfo
+from schema.claims.types import InsuranceClaim
 from schema.context import Info
 from schema.disputes.types import Dispute
+from schema.documents.types import Document
 from schema.shipments.containers import Container
 from schema.shipments.types import Shipment
 from schema.support.types import SupportThread
@@ -32,6 +34,8 @@ SUBJECT_TYPES: dict[str, Callable[[Any], Any]] = {
     "Container": Container.from_model,
     "Dispute": Dispute.from_model,
     "SupportThread": SupportThread.from_model,
+    "Document": Document.from_model,
+    "InsuranceClaim": InsuranceClaim.from_model,
 }
 
 
