@@ -3,12 +3,20 @@ download URL. The body streams straight to storage; nothing here holds a whole f
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from resolvers.documents import uploads
 from resolvers.documents.links import PREFIX
+
+
+def _disposition(name: str) -> str:
+    """`attachment` with the name as ASCII and, for any other name, as UTF-8 (RFC 6266)."""
+    plain = name.encode("ascii", "replace").decode().replace('"', "'").replace("?", "_")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(name, safe='')}"
 
 
 def _refused(refusal: uploads.Refused) -> JSONResponse:
@@ -40,13 +48,13 @@ async def get_file(request: Request) -> Response:
     except uploads.Refused as refusal:
         return _refused(refusal)
     assert document.file_name is not None and document.content_type is not None
-    name = document.file_name.replace('"', "")
+    name = document.file_name
     return StreamingResponse(
         chunks,
         media_type=document.content_type,
         headers={
             "content-length": str(document.size_bytes),
-            "content-disposition": f'attachment; filename="{name}"',
+            "content-disposition": _disposition(name),
             "x-content-type-options": "nosniff",
             "cache-control": "private, no-store",
             "etag": f'"{document.sha256}"',

@@ -1,17 +1,16 @@
 """/graphql over WebSocket: graphql-transport-ws (PROTOCOL.md of graphql-ws), written for fan-out.
 
 strawberry's own handler executes and serializes every event once per subscriber. Here a
-subscription joins a hub group keyed by (document, variables, viewer scope): the group renders
-each event once and every subscriber sends the same text behind its own id. Queries and
-mutations sent over the socket run through the schema like HTTP ones.
+subscription follows its stream (subscriptions/streams.py) in a hub group keyed by (document,
+variables, viewer scope): the group renders each event once (schema/rendering.py) and every
+subscriber sends the same text behind its own id. This module speaks the protocol only.
+Queries and mutations sent over the socket run through the schema like HTTP ones.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
-import json
 import logging
 from collections.abc import Coroutine
 from typing import Any
@@ -20,21 +19,12 @@ import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
-    FieldNode,
     GraphQLError,
-    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     get_operation_ast,
-    parse,
-    specified_rules,
-    validate,
 )
-from graphql.execution import Executor, execute_subscription_event
-from graphql.execution.values import get_argument_values
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from api.auth import bearer
 from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, count_errors
@@ -45,16 +35,12 @@ from models import clock
 from models.viewer import Viewer
 from resolvers.accounts.users import viewer_for_token
 from resolvers.integrations import retention
-from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.errors import public_errors
-from schema.streams import STREAMS, Stream, roots
-from subscriptions import hub
-from subscriptions.hub import LAST_PART, Group, Parts, Payload
-from subscriptions.reader import read_topic
+from schema.rendering import checked_document, prepare
+from subscriptions.streams import Follower, follow
 
 PROTOCOL = "graphql-transport-ws"
-REPLAY_PAGE = 200
 log = logging.getLogger("cargolive.ws")
 
 
@@ -86,49 +72,23 @@ def next_frame(prefix: str, payload: str) -> str:
     return frame
 
 
-class Operation:
-    """One running subscription: a hub subscriber that drops seqs (and parts) already sent."""
+class Operation(Follower[str]):
+    """One running subscription: its frames go behind the connection's bounded outbox."""
 
     def __init__(self, connection: Connection, operation_id: str) -> None:
+        super().__init__(hold_limit=connection.settings.socket_outbox_frames)
         self.connection = connection
         self.id = operation_id
         self.prefix = frame_prefix(operation_id)
-        self.last_seq = 0
-        self.last_part = LAST_PART  # every part of last_seq is sent
-        self.replaying = True
-        self.held: list[tuple[int, Payload]] = []
 
-    def offer(self, seq: int, payload: Payload) -> None:
-        if self.replaying:
-            self.held.append((seq, payload))
-            if len(self.held) > self.connection.settings.socket_outbox_frames:
-                self.connection.overflow()
-            return
-        if isinstance(payload, str):  # one frame: the hot path of every other stream
-            if seq > self.last_seq:
-                self.last_seq, self.last_part = seq, LAST_PART
-                self.connection.outbox.push(next_frame(self.prefix, payload))
-            return
-        for frame in self.frames(seq, payload):
-            self.connection.outbox.push(frame)
+    def deliver(self, payload: str) -> None:
+        self.connection.outbox.push(next_frame(self.prefix, payload))
 
-    def frames(self, seq: int, payload: Payload) -> list[str]:
-        """The frames of `payload` past the last position sent, which they then become."""
-        parts = payload if isinstance(payload, Parts) else ((LAST_PART, payload),)
-        found = []
-        for part, text in parts:
-            if (seq, part) > (self.last_seq, self.last_part):
-                self.last_seq, self.last_part = seq, part
-                found.append(next_frame(self.prefix, text))
-        return found
+    async def replay(self, payload: str) -> None:
+        await self.connection.outbox.put(next_frame(self.prefix, payload))
 
-    def go_live(self) -> None:
-        """After the replay: pass on what arrived meanwhile above the replayed seq, then live."""
-        for seq, payload in sorted(self.held, key=lambda held: held[0]):
-            for frame in self.frames(seq, payload):
-                self.connection.outbox.push(frame)
-        self.held.clear()
-        self.replaying = False
+    def overflow(self) -> None:
+        self.connection.overflow()
 
 
 class Connection:
@@ -369,99 +329,23 @@ class Connection:
         variables: dict[str, Any],
         name: str | None,
     ) -> None:
-        context = self._fresh_context()
-        executor = Executor.build(
+        prepared = await prepare(
             self.schema._schema,
             document,
-            context_value=context,
-            raw_variable_values=variables,
-            operation_name=name,
+            operation,
+            self._fresh_context(),
+            query=query,
+            variables=variables,
+            name=name,
+            payload=_payload,
         )
-        if isinstance(executor, list):
-            await self._error(operation_id, executor)
+        if isinstance(prepared, list):
+            await self._error(operation_id, prepared)
             return
-        field = operation.selection_set.selections[0]
-        if not isinstance(field, FieldNode) or field.name.value not in STREAMS:
-            await self._error(operation_id, ["select one subscription field at the root"])
-            return
-        subscription_type = self.schema._schema.subscription_type
-        definition = subscription_type.fields[field.name.value]
-        arguments = get_argument_values(definition, field, executor.variable_values)
-        opened = await STREAMS[field.name.value](context, arguments)
-        key = (query, name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), opened.scope)
-
-        def make_group() -> Group:
-            return Group(key, opened.kinds, opened.visible, render_with(executor, opened))
-
-        if opened.after is not None:
-            await retention.check(opened.after, self.settings.event_retention)
+        if prepared.opened.after is not None:  # events after it may have left the log
+            await retention.check(prepared.opened.after, self.settings.event_retention)
         subscriber = Operation(self, operation_id)
-        current = hub.current()
-        group, live_from = await current.join(opened.topic, key, make_group, subscriber)
-        try:
-            last = opened.after if opened.after is not None else live_from
-            subscriber.last_seq = last
-            if opened.after_part is not None:  # the cursor's own row has parts still to send
-                subscriber.last_part = opened.after_part
-                last -= 1
-            while events := await read_topic(opened.topic, after=last, limit=REPLAY_PAGE):
-                for event in events:
-                    if group.accepts(event) and (payload := await group.render(event)) is not None:
-                        for frame in subscriber.frames(event.seq, payload):
-                            await self.outbox.put(frame)
-                    last = event.seq
-            if last > subscriber.last_seq:
-                subscriber.last_seq, subscriber.last_part = last, LAST_PART
-            subscriber.go_live()
-            await asyncio.Event().wait()  # live until the client completes or leaves
-        finally:
-            current.leave(opened.topic, key, subscriber)
-
-
-@functools.lru_cache(maxsize=256)
-def checked_document(
-    schema: GraphQLSchema, query: str, max_tokens: int, max_depth: int, max_aliases: int
-) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
-    """`query` parsed and validated, once per process: thousands of screens subscribe with the
-    same few documents, and validating one cost more than all the rest of a subscribe."""
-    try:
-        document = parse(query, max_tokens=max_tokens)
-    except GraphQLError as error:
-        return None, (error,)
-    rules = [*specified_rules, depth_rule(max_depth, None, None), alias_rule(max_aliases)]
-    return document, tuple(validate(schema, document, rules))
-
-
-def render_with(executor: Executor, opened: Stream) -> Any:
-    context: Context = executor.context_value
-    load = roots.cached(opened.root_key, opened.load)
-
-    async def render_root(root: Any) -> str:
-        context.loaders = Loaders()  # a connection lives for hours: no cache outlives an event
-        result = execute_subscription_event(executor.build_per_event_executor(root))
-        if executor.is_awaitable(result):
-            result = await result
-        return json_text(_payload(result))
-
-    async def render(event: Any) -> Payload | None:
-        root = await load(event)
-        if root is None:
-            return None
-        if isinstance(root, Parts):
-            return Parts([(part, await render_root(one)) for part, one in root])
-        return await render_root(root)
-
-    return render
-
-
-def json_text(payload: dict[str, Any]) -> str:
-    """The payload as JSON text in ASCII (other characters as \\u escapes). A frame is copied
-    and UTF-8 encoded once per socket; a single non-ASCII character (Constanța) makes Python
-    store the whole text two bytes per character, and that made every copy dearer."""
-    text = orjson.dumps(payload).decode()
-    if text.isascii():
-        return text
-    return json.dumps(payload, ensure_ascii=True, separators=(",", ":"))
+        await follow(prepared.stream, prepared.opened, prepared.key, prepared.render, subscriber)
 
 
 def _payload(result: ExecutionResult) -> dict[str, Any]:

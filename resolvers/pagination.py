@@ -25,6 +25,11 @@ def encode_cursor(key: int) -> str:
     return base64.urlsafe_b64encode(f"k:{key}".encode()).decode().rstrip("=")
 
 
+def seq_after(cursor: str | None) -> int | None:
+    """The seq a stream replays after (None: live from now on)."""
+    return None if cursor is None else decode_cursor(cursor)
+
+
 def decode_cursor(cursor: str, field: str = "after") -> int:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()

@@ -12,8 +12,8 @@ from models.claims.tables import ClaimChange, InsuranceClaim
 from models.documents.tables import Document, DocumentChange
 from models.events import EventKind
 from resolvers.errors import conflict
-from resolvers.shipments.events import log_row
-from subscriptions.log import Audience, Recorder
+from subscriptions.log import Audience, Recorder, log_row
+from subscriptions.topics import Topic
 
 Row = TypeVar("Row", Document, InsuranceClaim)
 Step = TypeVar("Step", DocumentChange, ClaimChange)
@@ -36,7 +36,7 @@ async def log_step(
     step: type[Step],
     *,
     kind: EventKind,
-    topics: Iterable[str],
+    topics: Iterable[Topic],
     audience: Audience,
     at: dt.datetime,
     **columns: Any,

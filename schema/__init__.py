@@ -10,13 +10,14 @@ from strawberry.extensions.query_depth_limiter import create_validator as depth_
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.types import AccountsMutation, AccountsQuery
-from schema.alerts.types import AlertsSubscription
+from schema.alerts.live import AlertsSubscription
 from schema.base import Node
 from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
 from schema.claims.live import ClaimsSubscription
 from schema.claims.types import ClaimsMutation, ClaimsQuery
 from schema.context import Info
 from schema.disputes.cancellations import CancellationsMutation
+from schema.disputes.live import DisputesSubscription
 from schema.disputes.types import DisputesQuery
 from schema.documents.live import DocumentsSubscription
 from schema.documents.types import DocumentsMutation, DocumentsQuery
@@ -27,7 +28,7 @@ from schema.node import fetch_node
 from schema.parsing import ParseOnce
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
-from schema.shipments.live import Subscription as TrackingSubscription
+from schema.shipments.live import ShipmentsSubscription
 from schema.shipments.tracking import TrackingMutation, TrackingQuery
 from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
 from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
@@ -73,7 +74,8 @@ class Mutation(
 
 @strawberry.type
 class Subscription(
-    TrackingSubscription,
+    ShipmentsSubscription,
+    DisputesSubscription,
     SupportSubscription,
     AlertsSubscription,
     DocumentsSubscription,

@@ -15,7 +15,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 from models.events import Event, EventKind
 from subscriptions import bus as bus_module
@@ -26,24 +26,13 @@ RELAY_SECONDS = 1.0
 RENDER_CACHE = 256
 
 
-LAST_PART = 2**31 - 1  # a position past every part of its event
-
-
-class Parts(tuple):  # type: ignore[type-arg]
-    """Several payloads of one event, each with its part number, in order: the organization
-    feed makes one event per shipment a container event concerns. A subscriber resumes
-    between two parts; any other stream's payload is one text, the event's one part."""
-
-
-Payload = str | Parts
-
-
 class Subscriber(Protocol):
-    def offer(self, seq: int, payload: Payload) -> None:
+    def offer(self, seq: int, payload: Any) -> None:
         """Takes a live event's rendered payload; must not block."""
 
 
-Render = Callable[[Event], Awaitable[Payload | None]]
+# An event rendered for a group: frame text for sockets, a root object for in-process callers.
+Render = Callable[[Event], Awaitable[Any]]
 
 
 @dataclass(eq=False)
@@ -56,13 +45,13 @@ class Group:
     render_event: Render
     # in the order they joined: a fan-out serves the longest-waiting screens first
     subscribers: dict[Subscriber, None] = field(default_factory=dict)
-    _rendered: OrderedDict[int, Payload | None] = field(default_factory=OrderedDict)
+    _rendered: OrderedDict[int, Any] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def accepts(self, event: Event) -> bool:
         return event.kind in self.kinds and self.visible(event)
 
-    async def render(self, event: Event) -> Payload | None:
+    async def render(self, event: Event) -> Any:
         """The payload text of `event` for this group, computed once (replays reuse it)."""
         if event.seq in self._rendered:
             return self._rendered[event.seq]

@@ -1,26 +1,30 @@
-"""Writing the event log inside a use case's transaction, and telling the bus after commit."""
+"""Writing the event log inside a use case's transaction, telling the bus after commit, and
+who may see each event: the `Audience` written with it and the rule that reads it back."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
 
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models import clock, sql
 from models.events import Event, EventKind, EventTopic, Facts
+from models.viewer import Viewer
 from subscriptions import bus
+from subscriptions.topics import Topic
 
 # Any constant works: it names the one lock that orders event rows on PostgreSQL.
 EVENT_LOG_LOCK = 0x6361726765
 
 
-def organization_topic(organization_id: int) -> str:
+def organization_topic(organization_id: int) -> Topic:
     """Every event an organization is in the audience of: its feed (`organizationEvents`)."""
-    return f"org:{organization_id}"
+    return Topic("org", organization_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,22 @@ class Audience:
     orgs: frozenset[int] = frozenset()
     staff: bool = True
     public: bool = False
+
+
+def visible_to(viewer: Viewer | None, *, public: bool = False) -> Callable[[Event], bool]:
+    """The `Audience` read back: staff see staff events, organizations theirs, anyone (and a
+    stream that shows only the public view) public ones."""
+    if viewer is None or public:
+        return lambda event: event.public
+    if viewer.is_staff:
+        return lambda event: event.staff
+    organization = viewer.organization_id
+    return lambda event: organization in event.audience_orgs
+
+
+def scope_of(viewer: Viewer | None) -> Hashable:
+    """What decides which events a viewer sees: its organization and role (anonymous: None)."""
+    return None if viewer is None else (viewer.organization_id, viewer.role.value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +69,7 @@ class Recorder:
         *,
         kind: EventKind,
         subject_id: int,
-        topics: Iterable[str],
+        topics: Iterable[Topic],
         audience: Audience,
         occurred_at: dt.datetime,
         facts: Facts | None = None,
@@ -78,7 +98,7 @@ class Recorder:
             returning="seq",
         )
         everyone = [*topics, *(organization_topic(org) for org in sorted(audience.orgs))]
-        unique = tuple(dict.fromkeys(everyone))
+        unique = tuple(dict.fromkeys(topic.name for topic in everyone))
         await sql.insert(
             self.connection, EventTopic, [{"topic": topic, "seq": seq} for topic in unique]
         )
@@ -95,6 +115,39 @@ class Recorder:
                 "SELECT pg_advisory_xact_lock($1)", [EVENT_LOG_LOCK]
             )
         self._ordered = True
+
+
+class Subject(Protocol):
+    """A row whose `seq` is its event's: what a stream replays, and the cursor it carries."""
+
+    id: int
+    seq: int | None
+
+
+S = TypeVar("S", bound=Subject)
+
+
+async def log_row(
+    log: Recorder,
+    row: S,
+    *,
+    kind: EventKind,
+    topics: Iterable[Topic],
+    audience: Audience,
+    occurred_at: dt.datetime,
+    facts: Facts | None = None,
+) -> S:
+    """Appends the event whose subject is `row` and keeps its seq on the row: its cursor."""
+    row.seq = await log.append(
+        kind=kind,
+        subject_id=row.id,
+        topics=topics,
+        audience=audience,
+        occurred_at=occurred_at,
+        facts=facts,
+    )
+    await sql.update(log.connection, type(row), row.id, {"seq": row.seq})
+    return row
 
 
 @asynccontextmanager

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import strawberry
@@ -12,11 +12,12 @@ from models import clock
 from models.enums import ErrorCode
 from models.events import Event, EventKind
 from resolvers.errors import DomainError
-from resolvers.pagination import encode_cursor
-from schema.context import Context, Info
+from resolvers.pagination import encode_cursor, seq_after
+from schema.context import Info
 from schema.errors import ErrorPolicy
-from schema.streams import Stream, audience_check, cursor_seq, iterate, scope_of, stream
 from subscriptions.log import Audience, recording
+from subscriptions.streams import Caller, Opened, Stream, register, subscribe
+from subscriptions.topics import Topic
 
 
 @strawberry.type
@@ -33,19 +34,16 @@ async def load_tick(event: Event) -> Tick:
     )
 
 
-@stream("ticks")
-async def open_ticks(context: Context, arguments: dict[str, Any]) -> Stream:
+async def open_ticks(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
     room = arguments["room"]
     if room < 0:
         raise DomainError(ErrorCode.NOT_FOUND, "room not found", ["room"])
-    return Stream(
-        topic=f"room:{room}",
-        kinds=frozenset({EventKind.STAFF_ALERT}),
-        scope=scope_of(context.viewer),
-        visible=audience_check(context.viewer),
-        load=load_tick,
-        after=cursor_seq(arguments.get("after")),
-    )
+    return Opened.of(caller.viewer, Topic("room", room), after=seq_after(arguments.get("after")))
+
+
+TICKS_STREAM = register(
+    Stream(name="ticks", kinds=frozenset({EventKind.STAFF_ALERT}), open=open_ticks, load=load_tick)
+)
 
 
 @strawberry.type
@@ -61,8 +59,7 @@ class Subscription:
     async def ticks(
         self, info: Info, room: int, after: str | None = None
     ) -> AsyncGenerator[Tick, None]:
-        opened = await open_ticks(info.context, {"room": room, "after": after})
-        async for tick in iterate(opened):
+        async for tick in subscribe(TICKS_STREAM, info.context, {"room": room, "after": after}):
             yield tick
 
 
@@ -79,7 +76,7 @@ async def tick(room: int, note: int, *, orgs: set[int] | None = None) -> int:
         return await log.append(
             kind=EventKind.STAFF_ALERT,
             subject_id=note,
-            topics=[f"room:{room}"],
+            topics=[Topic("room", room)],
             audience=Audience(orgs=frozenset(orgs or set()), staff=True),
             occurred_at=clock.now() + dt.timedelta(0),
         )

@@ -13,16 +13,19 @@ from models.enums import Role
 from models.events import EventKind
 from models.shipments.tables import (
     EventClassifier,
+    Shipment,
     ShipmentStatus,
     TrackingEvent,
     TrackingEventType,
 )
-from resolvers.shipments.events import log_row, parties, shipment_topic
+from resolvers.shipments.events import parties, shipment_topic
 from schema.ids import parse_global_id
-from subscriptions.log import Audience, recording
+from subscriptions.log import Audience, log_row, recording
 from tests.claims import ADVANCE, CLAIM, OPEN_CLAIM, SHIPMENT_CLAIMS, claim_input
 from tests.documents import ATTACH, PDF, PNG, attach_input, call, done, put, sample
 from tests.shipping import gid
+
+DOCUMENT_CLAIM = "query ($id: ID!) { document(id: $id) { claim { id } } }"
 
 
 async def delivered(make, dealer, carrier, days_ago: float = 1):
@@ -99,6 +102,9 @@ async def test_a_delivered_shipments_claim_runs_from_reported_to_paid(
         "PAID",
     ]
     assert seen["history"][2]["note"] == "Survey report please"
+    for edge in seen["documents"]["edges"]:
+        linked = await call(client, DOCUMENT_CLAIM, dealer, id=edge["node"]["id"])
+        assert linked == {"claim": {"id": claim_id}}
     assert {edge["node"]["kind"] for edge in seen["documents"]["edges"]} == {
         "PHOTO",
         "DAMAGE_REPORT",
@@ -269,3 +275,19 @@ async def test_a_claims_documents_are_hidden_from_the_carrier(
     late = await call(client, ATTACH, dealer, input=fields)
     assert late["errors"][0]["code"] == "INVALID_TRANSITION"
     assert late["errors"][0]["field"] == ["input", "claimId"]
+
+
+async def test_the_claim_is_in_the_shipments_currency_when_it_has_one(
+    client, make, dealer, carrier
+):
+    shipment = await delivered(make, dealer, carrier)
+    await Shipment.filter(id=shipment.id).update(
+        deposit_amount=Decimal("250"), deposit_currency="USD"
+    )
+
+    in_euro = await call(client, OPEN_CLAIM, dealer, input=claim_input(shipment, currency="EUR"))
+    in_dollars = await done(client, OPEN_CLAIM, dealer, input=claim_input(shipment, currency="USD"))
+
+    assert in_euro["errors"][0]["field"] == ["input", "claimed", "currency"]
+    assert "USD" in in_euro["errors"][0]["message"]
+    assert in_dollars["claim"]["claimed"] == {"amount": "1200.50", "currency": "USD"}

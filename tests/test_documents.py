@@ -200,3 +200,30 @@ async def test_a_download_url_expires(client, dealer, shipment):
     with clock.travel(clock.now() + dt.timedelta(minutes=5, seconds=1)):
         response = await client.get(document["downloadUrl"])
     assert response.status_code == 410
+
+
+async def test_a_file_missing_from_storage_is_not_found_not_a_broken_stream(
+    client, dealer, shipment
+):
+    document = await uploaded(client, dealer, shipment, "INVOICE", PDF)
+    row = await Document.get(sha256=document["sha256"])
+    assert row.storage_key is not None
+    await storage.current().delete(row.storage_key)
+
+    response = await client.get(document["downloadUrl"])
+
+    assert response.status_code == 404
+
+
+async def test_a_file_name_in_any_script_comes_back_in_its_download(client, dealer, shipment):
+    fields = attach_input(shipment, "INVOICE", PDF, fileName='Klaipėda "port" 発票.pdf')
+    payload = await done(client, ATTACH, dealer, input=fields)
+    assert (await put(client, payload["uploadUrl"], PDF, "application/pdf")).status_code == 201
+    document = await call(client, DOCUMENT, dealer, id=payload["document"]["id"])
+
+    response = await client.get(document["downloadUrl"])
+
+    assert response.status_code == 200
+    disposition = response.headers["content-disposition"]
+    assert disposition.startswith("attachment; filename=\"Klaip_da 'port' __.pdf\"")
+    assert "filename*=UTF-8''Klaip%C4%97da%20%22port%22%20%E7%99%BA%E7%A5%A8.pdf" in disposition

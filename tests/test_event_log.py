@@ -8,13 +8,14 @@ from models import clock
 from models.events import Event, EventKind, EventTopic
 from subscriptions.log import Audience, recording
 from subscriptions.reader import latest_seq, read_topic, topics_after
+from subscriptions.topics import Topic
 
 
 async def append(log, topic: str = "t:1") -> int:
     return await log.append(
         kind=EventKind.STAFF_ALERT,
         subject_id=0,
-        topics=[topic, topic],  # a topic named twice is stored once
+        topics=[Topic(topic), Topic(topic)],  # a topic named twice is stored once
         audience=Audience(),
         occurred_at=clock.now(),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from api.websocket import frame_prefix, json_text, next_frame
+from api.websocket import frame_prefix, next_frame
+from schema.rendering import json_text
 
 
 def test_a_payload_with_other_characters_is_ascii_json_of_the_same_value() -> None:

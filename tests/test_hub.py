@@ -11,6 +11,7 @@ from models.events import EventKind
 from subscriptions import hub as hub_module
 from subscriptions.hub import Group, Hub
 from subscriptions.log import Audience, recording
+from subscriptions.topics import Topic
 
 
 class Inbox:
@@ -26,7 +27,7 @@ async def record(topic: str) -> int:
         return await log.append(
             kind=EventKind.STAFF_ALERT,
             subject_id=0,
-            topics=[topic],
+            topics=[Topic(topic)],
             audience=Audience(),
             occurred_at=clock.now(),
         )

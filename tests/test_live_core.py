@@ -13,10 +13,10 @@ import pytest
 import websockets
 
 from api.app import create_app
-from api.websocket import checked_document
 from models.enums import Role
 from resolvers.accounts.users import revoke_token
 from resolvers.pagination import encode_cursor
+from schema.rendering import checked_document
 from tests import live, ws
 from tests.conftest import settings_with
 from tests.servers import running

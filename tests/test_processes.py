@@ -17,6 +17,7 @@ from models.shipments.tables import (
     TrackingEvent,
     TrackingEventType,
 )
+from resolvers.shipments.events import shipment_topic
 from subscriptions.log import Audience, recording
 from tests import ws
 from tests.processes import RedisServer, service
@@ -162,7 +163,7 @@ async def test_an_event_committed_without_a_publish_still_arrives(redis_server, 
                 row.seq = await log.append(
                     kind=EventKind.TRACKING,
                     subject_id=row.id,
-                    topics=[f"shipment:{shipment.id}"],
+                    topics=[shipment_topic(shipment.id)],
                     audience=Audience(orgs=frozenset({dealer.organization_id}), public=True),
                     occurred_at=row.occurred_at,
                 )

@@ -35,14 +35,40 @@ DOMAINS = {
 # What each layer keeps outside its domains: the conventions every domain shares.
 SHARED = {
     "resolvers": {"access", "checks", "demo", "errors", "loaders", "pagination", "steps"},
-    "schema": {"base", "context", "convert", "errors", "ids", "node", "parsing", "streams"},
+    "schema": {"base", "context", "convert", "errors", "ids", "node", "parsing", "rendering"},
     "models": {"calendar", "clock", "enums", "events", "ids", "iso", "sql", "validators", "viewer"},
 }
-# The module every domain has in a layer: its tables, its GraphQL types.
-EVERY_DOMAIN_HAS = {"models": {"tables"}, "schema": {"types"}, "resolvers": set()}
-# A domain with a live stream (`schema/<domain>/live.py`) has these in resolvers/<domain>/:
-# who sees what, its pages and loaders, and the writers of its event-log rows.
-LIVE_DOMAIN_HAS = {"access", "reads", "events"}
+# The modules every domain has in a layer: its tables; its GraphQL types; who sees what, and
+# its reads (pages, DataLoaders, the root of an event).
+EVERY_DOMAIN_HAS = {"models": {"tables"}, "schema": {"types"}, "resolvers": {"access", "reads"}}
+# A domain with a live stream (`schema/<domain>/live.py`) writes its events and names their
+# topics in resolvers/<domain>/events.py.
+LIVE_DOMAIN_HAS = {"events"}
+# What a queryset or a model runs against the database: schema/ calls none of them.
+QUERY_METHODS = {
+    "all",
+    "annotate",
+    "bulk_create",
+    "count",
+    "create",
+    "delete",
+    "exclude",
+    "execute_query",
+    "execute_query_dict",
+    "exists",
+    "fetch_related",
+    "filter",
+    "first",
+    "get_or_create",
+    "get_or_none",
+    "refresh_from_db",
+    "save",
+    "select_for_update",
+    "update",
+    "values",
+    "values_list",
+}
+MAX_LINES = 400
 
 
 def imported_packages(path: Path) -> set[str]:
@@ -114,6 +140,58 @@ def test_every_domain_has_the_same_kinds_of_module():
             missing = LIVE_DOMAIN_HAS - modules(ROOT / "resolvers" / domain)
             wrong.extend(f"resolvers/{domain}/ has a stream but no {name}.py" for name in missing)
     assert wrong == []
+
+
+def calls(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return {
+        node.func.attr
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+    }
+
+
+def test_schema_runs_no_query_of_its_own():
+    wrong = []
+    for path in (ROOT / "schema").rglob("*.py"):
+        if "tortoise" in imported_packages(path):
+            wrong.append(f"{path.relative_to(ROOT)} imports tortoise")
+        for name in sorted(calls(path) & QUERY_METHODS):
+            wrong.append(f"{path.relative_to(ROOT)} calls .{name}()")
+    assert wrong == []
+
+
+def test_only_a_domains_events_module_writes_to_the_event_log():
+    wrong = []
+    for path in (ROOT / "resolvers").rglob("*.py"):
+        # steps.py: the one logger of the steps of documents and claims, called by their events
+        if path.stem not in {"events", "steps"} and {"log_row", "append"} & names_called(path):
+            wrong.append(str(path.relative_to(ROOT)))
+    assert wrong == []
+
+
+def names_called(path: Path) -> set[str]:
+    """Functions called by name, and the methods called on a `log` (the use case's Recorder)."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if not isinstance(node, ast.Call):
+            continue
+        if isinstance(node.func, ast.Name):
+            names.add(node.func.id)
+        elif isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name):
+            if node.func.value.id == "log":
+                names.add(node.func.attr)
+    return names
+
+
+def test_no_module_is_over_the_line_limit():
+    long = []
+    for package in TOP_LEVEL_PACKAGES - {"tests"}:
+        for path in (ROOT / package).rglob("*.py"):
+            lines = len(path.read_text().splitlines())
+            if lines > MAX_LINES and "migrations" not in path.parts:
+                long.append(f"{path.relative_to(ROOT)}: {lines} lines")
+    assert long == []
 
 
 def test_every_table_module_is_registered_with_tortoise():

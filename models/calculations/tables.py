@@ -202,3 +202,16 @@ class RateChange(Model):
     class Meta:
         table = "calc_rate_change"
         indexes = (("rate_table", "id"),)
+
+
+# The model of each rate table.
+TABLES: dict[RateTable, type[Model]] = {
+    RateTable.ORIGIN_PLACE: OriginPlace,
+    RateTable.INLAND: InlandRate,
+    RateTable.OCEAN_FREIGHT: OceanFreightRate,
+    RateTable.PORT_FEE: PortFee,
+    RateTable.INSURANCE: InsuranceRate,
+    RateTable.EXTRA_SERVICE: ExtraServicePrice,
+    RateTable.CUSTOMS_RULE: CustomsRule,
+    RateTable.EXCISE_BAND: ExciseBand,
+}

@@ -4,6 +4,8 @@ Decisions: back office (and admins) drive a claim; the insurer may refuse at any
 decision, so REJECTED is reachable from every open status but REPORTED; REJECTED and PAID end
 the claim, after which the shipment may have a new one. A claim may be opened once the cargo
 is in the platform's care (picked up) and until `CARGOLIVE_CLAIM_WINDOW_DAYS` after delivery.
+The claimed amount is in the shipment's currency (its deposit's or price's) when it has one,
+else in any active ISO 4217 currency.
 """
 
 from __future__ import annotations

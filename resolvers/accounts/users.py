@@ -14,7 +14,6 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from tortoise.exceptions import IntegrityError
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import clock, sql
@@ -138,18 +137,6 @@ async def revoke_user_tokens(email: str) -> int:
     if user is None:
         raise not_found(["email"], "user")
     return await AccessToken.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
-
-
-def visible_organizations(viewer: Viewer) -> QuerySet[Organization]:
-    if viewer.is_staff:
-        return Organization.all()
-    return Organization.filter(id=viewer.organization_id)
-
-
-def visible_users(viewer: Viewer) -> QuerySet[User]:
-    if viewer.is_staff:
-        return User.all()
-    return User.filter(organization_id=viewer.organization_id)
 
 
 def _name(value: str, field: list[str]) -> str:

@@ -11,10 +11,10 @@ import datetime as dt
 
 from models.alerts.tables import StaffAlert, StaffAlertKind
 from models.events import EventKind
-from resolvers.shipments.events import log_row
-from subscriptions.log import Audience, Recorder
+from subscriptions.log import Audience, Recorder, log_row
+from subscriptions.topics import Topic
 
-STAFF_TOPIC = "staff"
+STAFF_TOPIC = Topic("staff")
 STAFF_ONLY = Audience(orgs=frozenset(), staff=True, public=False)
 
 

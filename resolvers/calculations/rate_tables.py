@@ -1,4 +1,4 @@
-"""The rate tables: who reads them, and the one write path of their edits with the audit.
+"""The rate tables: the one write path of their edits, with the audit (reads are in reads.py).
 
 An edit (an upsert by the table's natural key, or a delete) and its audit row are written in
 one transaction. The audit row keeps who, when, which table and row, and the row's values
@@ -15,42 +15,24 @@ from enum import Enum
 from typing import Any, Generic, TypeVar
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.models import Model
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import clock
 from models.calculations.tables import (
+    TABLES,
     CustomsRule,
     ExciseBand,
-    ExtraServicePrice,
-    InlandRate,
-    InsuranceRate,
-    OceanFreightRate,
-    OriginPlace,
-    PortFee,
     RateChange,
     RateChangeAction,
     RateTable,
 )
 from models.enums import ErrorCode, Role
 from models.viewer import Viewer
-from resolvers.access import signed_in, writer
+from resolvers.access import writer
 from resolvers.errors import DomainError, not_found
-from resolvers.pagination import Page, keyset_page
 
 M = TypeVar("M", bound=Model)
-TABLES: dict[RateTable, type[Model]] = {
-    RateTable.ORIGIN_PLACE: OriginPlace,
-    RateTable.INLAND: InlandRate,
-    RateTable.OCEAN_FREIGHT: OceanFreightRate,
-    RateTable.PORT_FEE: PortFee,
-    RateTable.INSURANCE: InsuranceRate,
-    RateTable.EXTRA_SERVICE: ExtraServicePrice,
-    RateTable.CUSTOMS_RULE: CustomsRule,
-    RateTable.EXCISE_BAND: ExciseBand,
-}
 
 
 @dataclass(frozen=True)
@@ -59,39 +41,6 @@ class Edit(Generic[M]):
 
     row: M | None
     change: RateChange
-
-
-def visible_rates(viewer: Viewer, table: RateTable) -> QuerySet[Model]:
-    """Platform staff read the tables; anyone else sees none (quotes show only results)."""
-    model = TABLES[table]
-    return model.all() if viewer.is_staff else model.filter(pk__in=[])
-
-
-def visible_rate_changes(viewer: Viewer) -> QuerySet[RateChange]:
-    return RateChange.all() if viewer.is_admin else RateChange.filter(pk__in=[])
-
-
-def _keyed(rows: QuerySet[M]) -> QuerySet[M]:
-    # keyset_page orders by "pk", which tortoise 1.1 refuses ("Unknown field pk") unless `pk` is
-    # an annotation. Naming the key so is harmless, and can go once keyset_page orders by the
-    # model's pk attribute.
-    return rows.annotate(pk=F(rows.model._meta.pk_attr))
-
-
-async def rate_page(
-    *, viewer: Viewer | None, table: RateTable, first: int | None, after: str | None
-) -> Page[Model]:
-    rows = visible_rates(signed_in(viewer), table)
-    return await keyset_page(_keyed(rows), first=first, after=after, newest_first=False)
-
-
-async def rate_change_page(
-    *, viewer: Viewer | None, table: RateTable | None, first: int | None, after: str | None
-) -> Page[RateChange]:
-    rows = visible_rate_changes(signed_in(viewer))
-    if table is not None:
-        rows = rows.filter(rate_table=table)
-    return await keyset_page(_keyed(rows), first=first, after=after)
 
 
 def _json(value: Any) -> Any:

@@ -16,6 +16,16 @@ async def claim(viewer: Viewer, key: int) -> InsuranceClaim | None:
     return await visible_claims(viewer).get_or_none(id=key)
 
 
+def visible_claim(loaders: Loaders, viewer: Viewer) -> DataLoader[int, InsuranceClaim | None]:
+    """A claim by id, or None where this viewer may not see it."""
+
+    async def batch(keys: Sequence[int]) -> list[InsuranceClaim | None]:
+        rows = {row.id: row for row in await visible_claims(viewer).filter(id__in=list(keys))}
+        return [rows.get(key) for key in keys]
+
+    return loaders.get(("visible_claim", viewer), batch)
+
+
 def claims_of(loaders: Loaders, viewer: Viewer) -> DataLoader[int, list[InsuranceClaim]]:
     """Each shipment's claims that the viewer may see, newest first."""
 

@@ -108,6 +108,12 @@ async def open_claim(
     assert amount is not None
     if amount.amount <= 0:
         raise invalid(["input", "claimed", "amount"], "must be more than zero")
+    currencies = sorted({c for c in (shipment.deposit_currency, shipment.price_currency) if c})
+    if currencies and amount.currency not in currencies:
+        raise invalid(
+            ["input", "claimed", "currency"],
+            f"must be the shipment's currency ({' or '.join(currencies)})",
+        )
     await _check_claimable(shipment, window_days)
     damage = await _damage_event(shipment)
     now = clock.now()

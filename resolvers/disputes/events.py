@@ -29,14 +29,15 @@ from models.shipments.tables import Shipment, TrackingEventType
 from models.viewer import Viewer
 from resolvers.alerts.events import raise_staff_alert
 from resolvers.errors import conflict
-from resolvers.shipments.events import log_row, parties, record_on_shipment
-from subscriptions.log import Audience, Recorder
+from resolvers.shipments.events import parties, record_on_shipment
+from subscriptions.log import Audience, Recorder, log_row
+from subscriptions.topics import Topic
 
 REVIEW_WORKING_DAYS = 30
 
 
-def dispute_topic(dispute_id: int) -> str:
-    return f"dispute:{dispute_id}"
+def dispute_topic(dispute_id: int) -> Topic:
+    return Topic("dispute", dispute_id)
 
 
 def dispute_audience(shipment: Shipment) -> Audience:

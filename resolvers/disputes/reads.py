@@ -7,12 +7,21 @@ are filtered by the viewer like every other list.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 from strawberry.dataloader import DataLoader
 from tortoise.expressions import Subquery
 
-from models.disputes.tables import AgreementProposal, Dispute, DisputeMessage, DisputeStatus, Refund
+from models.disputes.tables import (
+    AgreementProposal,
+    Dispute,
+    DisputeMessage,
+    DisputeStatus,
+    DisputeUpdate,
+    Refund,
+)
+from models.events import Event
 from models.viewer import Viewer
 from resolvers.disputes.access import visible_disputes
 from resolvers.disputes.refunds import cancellation_rates
@@ -106,3 +115,27 @@ def rates_of(loaders: Loaders) -> DataLoader[int, Fraction]:
         return [rates[key] for key in ids]
 
     return loaders.get("cancellation_rates", batch)
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateRows:
+    """The root of a DISPUTE event: the update, its dispute now, its message or proposal."""
+
+    update: DisputeUpdate
+    dispute: Dispute
+    message: DisputeMessage | None
+    proposal: AgreementProposal | None
+
+
+async def update_of(event: Event) -> UpdateRows | None:
+    update = await DisputeUpdate.get_or_none(id=event.subject_id)
+    if update is None:
+        return None
+    return UpdateRows(
+        update=update,
+        dispute=await Dispute.get(id=update.dispute_id),
+        message=await DisputeMessage.get(id=update.message_id) if update.message_id else None,
+        proposal=(
+            await AgreementProposal.get(id=update.proposal_id) if update.proposal_id else None
+        ),
+    )

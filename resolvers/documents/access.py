@@ -21,6 +21,7 @@ from resolvers.errors import not_found
 from resolvers.shipments.access import carried_shipment_ids, customer_shipment_ids
 from resolvers.shipments.events import shipment_topic
 from subscriptions.log import Audience
+from subscriptions.topics import Topic
 
 
 def visible_documents(viewer: Viewer) -> QuerySet[Document]:
@@ -57,18 +58,18 @@ def document_audience(document: Document, shipment: Shipment) -> Audience:
     return Audience(orgs=frozenset(orgs), staff=True, public=False)
 
 
-def document_topics(document: Document, shipment_id: int) -> list[str]:
+def document_topics(document: Document, shipment_id: int) -> list[Topic]:
     """The shipment's topic, and one per staff role that sees only some kinds and sees this
     one: the event log's audience knows no roles, so those roles follow a topic of their own."""
     narrow = [role for role in STAFF_KINDS if document.kind in STAFF_KINDS[role]]
     return [shipment_topic(shipment_id), *(role_topic(shipment_id, role) for role in narrow)]
 
 
-def role_topic(shipment_id: int, role: Role) -> str:
-    return f"{shipment_topic(shipment_id)}:{role.value.lower()}"
+def role_topic(shipment_id: int, role: Role) -> Topic:
+    return shipment_topic(shipment_id).narrowed(role.value.lower())
 
 
-def stream_topic(viewer: Viewer, shipment_id: int) -> str:
+def stream_topic(viewer: Viewer, shipment_id: int) -> Topic:
     """The topic whose document events this viewer may all see."""
     if viewer.is_staff and viewer.role in STAFF_KINDS:
         return role_topic(shipment_id, viewer.role)

@@ -34,10 +34,15 @@ class Storage:
             self.store, key, buffer_size=PART_BYTES, max_concurrency=PARTS_IN_FLIGHT
         )
 
-    async def chunks(self, key: str) -> AsyncIterator[bytes]:
+    async def reader(self, key: str) -> AsyncIterator[bytes]:
+        """The object's bytes in chunks; FileNotFoundError at once when it is missing."""
         result = await obstore.get_async(self.store, key)
-        async for chunk in result.stream(min_chunk_size=READ_CHUNK):
-            yield bytes(chunk)
+
+        async def chunks() -> AsyncIterator[bytes]:
+            async for chunk in result.stream(min_chunk_size=READ_CHUNK):
+                yield bytes(chunk)
+
+        return chunks()
 
     async def size(self, key: str) -> int | None:
         try:

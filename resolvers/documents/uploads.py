@@ -23,6 +23,7 @@ from models.shipments.tables import Shipment
 from resolvers.documents import links, storage
 from resolvers.documents.events import log_change, moved_to, update_document
 from resolvers.documents.files import media_type
+from resolvers.errors import DomainError
 from subscriptions.log import recording
 
 SNIFF_BYTES = 4096
@@ -138,33 +139,49 @@ async def receive(upload: DocumentUpload, body: AsyncIterator[bytes]) -> Documen
         raise
 
 
+async def document_of(upload: DocumentUpload) -> Document:
+    return await Document.get(id=upload.document_id)
+
+
 async def _complete(upload: DocumentUpload, received: Received) -> Document:
-    async with recording() as log:
-        now = clock.now()
-        done = await DocumentUpload.filter(id=upload.id, completed_at__isnull=True).update(
-            completed_at=now
-        )
-        document = await Document.get(id=upload.document_id)
-        if not done or document.status not in UPLOAD_TO:
-            raise Refused(409, "the document changed meanwhile: it takes no new file")
-        previous = document.status
-        shipment = await Shipment.get(id=document.shipment_id)
-        stale = document.storage_key
-        await update_document(
-            document,
-            file_name=upload.file_name,
-            content_type=upload.content_type,
-            size_bytes=received.size,
-            sha256=received.sha256,
-            storage_key=upload.storage_key,
-            uploaded_at=now,
-            uploaded_by_id=upload.created_by_id,
-            link_secret=links.new_secret(),  # the old file's URLs die with it
-            **moved_to(document, UPLOAD_TO[previous], now),
-        )
-        await log_change(
-            log, document, shipment, previous=previous, by=upload.created_by_id, note=None, at=now
-        )
+    """The document UPLOADED (or RECOVERED) with this file; of two uploads completing at once
+    the second loses on the document's version (409) and its object is deleted."""
+    document = await document_of(upload)
+    if document.status not in UPLOAD_TO:
+        raise Refused(409, f"the document is {document.status.value}: it takes no new file")
+    shipment = await Shipment.get(id=document.shipment_id)
+    previous, stale = document.status, document.storage_key
+    try:
+        async with recording() as log:
+            now = clock.now()
+            done = await DocumentUpload.filter(id=upload.id, completed_at__isnull=True).update(
+                completed_at=now
+            )
+            if not done:
+                raise Refused(409, "this upload URL was used already")
+            await update_document(
+                document,
+                file_name=upload.file_name,
+                content_type=upload.content_type,
+                size_bytes=received.size,
+                sha256=received.sha256,
+                storage_key=upload.storage_key,
+                uploaded_at=now,
+                uploaded_by_id=upload.created_by_id,
+                link_secret=links.new_secret(),  # the old file's URLs die with it
+                **moved_to(document, UPLOAD_TO[previous], now),
+            )
+            await log_change(
+                log,
+                document,
+                shipment,
+                previous=previous,
+                by=upload.created_by_id,
+                note=None,
+                at=now,
+            )
+    except DomainError as error:  # CONFLICT: another upload completed the document first
+        raise Refused(409, error.message) from None
     if stale is not None and stale != upload.storage_key:
         await storage.current().delete(stale)
     return document
@@ -185,4 +202,8 @@ async def open_download(token: str) -> tuple[Document, AsyncIterator[bytes]]:
     assert document is not None
     if document.storage_key is None:
         raise _unknown()
-    return document, storage.current().chunks(document.storage_key)
+    try:
+        return document, await storage.current().reader(document.storage_key)
+    except FileNotFoundError:
+        # the row says stored, the store disagrees: answer as for no file, not a broken stream
+        raise _unknown() from None

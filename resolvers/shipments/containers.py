@@ -7,7 +7,6 @@ from tortoise.transactions import in_transaction
 
 from models import clock
 from models.enums import ErrorCode, Role
-from models.events import EventKind
 from models.shipments.containers import (
     MAX_VEHICLES,
     VEHICLES_PER_TYPE,
@@ -33,15 +32,12 @@ from resolvers.checks import Place
 from resolvers.errors import DomainError, conflict, forbidden, invalid, invalid_transition
 from resolvers.shipments.access import find_container, find_shipment
 from resolvers.shipments.events import (
-    container_topic,
-    facts,
-    log_row,
-    parties,
+    log_loading_change,
     position,
     record_on_container,
     shipments_inside,
 )
-from subscriptions.log import Audience, recording
+from subscriptions.log import recording
 
 LOADERS = (Role.WAREHOUSE, Role.DISPATCHER)  # and ADMIN
 AT_LOADING_PORT = frozenset({LoadingStatus.GATED_IN, LoadingStatus.LOADED, LoadingStatus.DEPARTED})
@@ -231,15 +227,7 @@ async def update_loading_status(
             occurred_at=now,
             recorded_by_id=viewer.user_id,
         )
-        await log_row(
-            log,
-            change,
-            kind=EventKind.LOADING,
-            topics=[container_topic(container.id)],
-            audience=Audience(orgs=parties(inside), staff=True, public=False),
-            occurred_at=now,
-            shipments=facts(inside),
-        )
+        await log_loading_change(log, change, container, inside)
         event = EVENT_BY_LOADING.get(status)
         if event is not None:
             await record_on_container(

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from models import clock, sql
-from models.alerts.tables import StaffAlert
-from models.claims.tables import ClaimChange
-from models.disputes.tables import DisputeUpdate
-from models.documents.tables import DocumentChange
 from models.events import EventKind, Facts, ShipmentFact
 from models.shipments.containers import Container, LoadingChange
 from models.shipments.rules import TERMINAL, Position, after_container_event, after_event
@@ -27,20 +23,16 @@ from models.shipments.tables import (
 )
 from resolvers.checks import Place
 from resolvers.errors import conflict
-from subscriptions.log import Audience, Recorder
-
-# The rows whose `seq` is their event's: what the live streams replay.
-R = TypeVar(
-    "R", TrackingEvent, LoadingChange, StaffAlert, DisputeUpdate, DocumentChange, ClaimChange
-)
+from subscriptions.log import Audience, Recorder, log_row
+from subscriptions.topics import Topic
 
 
-def shipment_topic(shipment_id: int) -> str:
-    return f"shipment:{shipment_id}"
+def shipment_topic(shipment_id: int) -> Topic:
+    return Topic("shipment", shipment_id)
 
 
-def container_topic(container_id: int) -> str:
-    return f"container:{container_id}"
+def container_topic(container_id: int) -> Topic:
+    return Topic("container", container_id)
 
 
 def parties(shipments: Iterable[Shipment]) -> frozenset[int]:
@@ -63,7 +55,7 @@ def facts(shipments: Iterable[Shipment], before: dict[int, ShipmentStatus] | Non
                 "id": shipment.id,
                 "customer": shipment.customer_id,
                 "carrier": shipment.carrier_id,
-                "before": was.value if was else None,
+                "before": was.value,
                 "after": shipment.status.value,
             }
         )
@@ -152,33 +144,10 @@ async def _create_event(
     )
 
 
-async def log_row(
-    log: Recorder,
-    row: R,
-    *,
-    kind: EventKind,
-    topics: Iterable[str],
-    audience: Audience,
-    occurred_at: dt.datetime,
-    shipments: Facts | None = None,
-) -> R:
-    """Appends the event whose subject is `row` and keeps its seq on the row: its cursor."""
-    row.seq = await log.append(
-        kind=kind,
-        subject_id=row.id,
-        topics=topics,
-        audience=audience,
-        occurred_at=occurred_at,
-        facts=shipments,
-    )
-    await sql.update(log.connection, type(row), row.id, {"seq": row.seq})
-    return row
-
-
 async def _log_tracking(
     log: Recorder,
     row: TrackingEvent,
-    topics: list[str],
+    topics: list[Topic],
     shipments: list[Shipment],
     before: dict[int, ShipmentStatus],
 ) -> TrackingEvent:
@@ -190,7 +159,7 @@ async def _log_tracking(
         topics=topics,
         audience=audience,
         occurred_at=row.occurred_at,
-        shipments=facts(shipments, before),
+        facts=facts(shipments, before),
     )
 
 
@@ -272,3 +241,18 @@ async def record_on_container(
     )
     topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
     return await _log_tracking(log, row, topics, inside, before)
+
+
+async def log_loading_change(
+    log: Recorder, change: LoadingChange, container: Container, inside: Iterable[Shipment]
+) -> LoadingChange:
+    """A container's loading step, for the parties of the shipments inside and staff."""
+    return await log_row(
+        log,
+        change,
+        kind=EventKind.LOADING,
+        topics=[container_topic(container.id)],
+        audience=Audience(orgs=parties(inside), staff=True, public=False),
+        occurred_at=change.occurred_at,
+        facts=facts(inside),
+    )

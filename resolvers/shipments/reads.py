@@ -14,7 +14,8 @@ from strawberry.dataloader import DataLoader
 from tortoise.queryset import QuerySet
 
 from models import sql, validators
-from models.shipments.containers import Container, LoadingStatus
+from models.events import Event
+from models.shipments.containers import Container, LoadingChange, LoadingStatus
 from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, Vehicle
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
@@ -33,6 +34,7 @@ from resolvers.shipments.access import (
     visible_tracking_events,
     visible_vehicles,
 )
+from subscriptions.topics import Topic
 
 
 def _nothing(queryset: QuerySet) -> QuerySet:
@@ -157,7 +159,7 @@ async def _pages(topics: Sequence[str], size: int, after: int) -> list[SeqPage[T
 
 
 async def events_page(
-    loaders: Loaders, topic: str, *, first: int | None, after: str | None
+    loaders: Loaders, topic: Topic, *, first: int | None, after: str | None
 ) -> SeqPage[TrackingEvent]:
     """The tracking events of a topic (`shipment:7`, `container:3`), oldest first by seq."""
     size = page_size(first)
@@ -166,4 +168,17 @@ async def events_page(
     async def batch(topics: Sequence[str]) -> list[SeqPage[TrackingEvent]]:
         return await _pages(topics, size, start)
 
-    return await loaders.get(("events_page", size, start), batch).load(topic)
+    return await loaders.get(("events_page", size, start), batch).load(topic.name)
+
+
+async def tracking_event_of(event: Event) -> TrackingEvent | None:
+    """The root of a TRACKING event (None once gone)."""
+    return await TrackingEvent.get_or_none(id=event.subject_id)
+
+
+async def loading_change_of(event: Event) -> tuple[LoadingChange, Container] | None:
+    """The root of a LOADING event: the change and its container as they are now."""
+    change = await LoadingChange.get_or_none(id=event.subject_id)
+    if change is None:
+        return None
+    return change, await Container.get(id=change.container_id)

@@ -123,9 +123,9 @@ class PublicTracking:
 
 async def public_events(shipment_id: int) -> list[TrackingEvent]:
     """The tracking events in the shipment's topic (its container's included), by seq: every
-    tracking event is public (resolvers/shipments/events.py), and the topic's rows outlive the event
-    log's retention (resolvers/integrations/retention.py)."""
-    in_topic = EventTopic.filter(topic=shipment_topic(shipment_id))
+    tracking event is public (resolvers/shipments/events.py), and the topic's rows outlive
+    the event log's retention (resolvers/integrations/retention.py)."""
+    in_topic = EventTopic.filter(topic=shipment_topic(shipment_id).name)
     return await TrackingEvent.filter(seq__in=Subquery(in_topic.values("seq"))).order_by("seq")
 
 
@@ -137,6 +137,14 @@ def normal_waybill(waybill: str) -> str:
         reason = str(typo)
         message = reason if "mistyped" in reason else f"the waybill number is mistyped: {reason}"
         raise DomainError(ErrorCode.INVALID_INPUT, message, ["waybill"]) from None
+
+
+async def shipment_by_waybill(waybill: str, field: list[str]) -> Shipment:
+    """The shipment of a waybill, for anyone holding it; NOT_FOUND when none has it."""
+    shipment = await Shipment.get_or_none(waybill=normal_waybill(waybill))
+    if shipment is None:
+        raise DomainError(ErrorCode.NOT_FOUND, "no shipment has this waybill", field)
+    return shipment
 
 
 async def public_tracking(waybill: str) -> PublicTracking | None:

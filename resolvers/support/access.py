@@ -19,7 +19,13 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
 from models.enums import Role
-from models.support.tables import DealerDesk, SupportGroup, SupportGroupMember, SupportMessage
+from models.support.tables import (
+    DealerDesk,
+    GroupMove,
+    SupportGroup,
+    SupportGroupMember,
+    SupportMessage,
+)
 from models.support.tables import SupportThread as Thread
 from models.viewer import Viewer
 from resolvers.checks import Path
@@ -79,3 +85,15 @@ async def find_group(viewer: Viewer, key: int, field: Path) -> SupportGroup:
     if row is None:
         raise not_found(field, "support group")
     return row
+
+
+def visible_moves(viewer: Viewer) -> QuerySet[GroupMove]:
+    """ADMIN: all. ACCOUNT_MANAGER: its dealers'. A dealer: its own."""
+    if viewer.is_admin:
+        return GroupMove.all()
+    if viewer.role is Role.ACCOUNT_MANAGER:
+        managed = DealerDesk.filter(account_manager_id=viewer.user_id).values("organization_id")
+        return GroupMove.filter(organization_id__in=Subquery(managed))
+    if viewer.is_dealer:
+        return GroupMove.filter(organization_id=viewer.organization_id)
+    return GroupMove.filter(id__in=[])

@@ -9,8 +9,6 @@ Threads already open stay with the group that has them; new ones go to the new g
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Subquery
-from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from models import clock
@@ -22,7 +20,7 @@ from resolvers import checks
 from resolvers.access import writer
 from resolvers.errors import conflict, forbidden, invalid, invalid_transition, not_found
 from resolvers.pagination import Page, keyset_page
-from resolvers.support.access import find_group
+from resolvers.support.access import find_group, visible_moves
 
 
 async def _dealer(organization_id: int) -> Organization:
@@ -67,18 +65,6 @@ async def set_account_manager(
     desk = await desk_of(organization.id)
     await DealerDesk.filter(id=desk.id).update(account_manager_id=user_id)
     return organization
-
-
-def visible_moves(viewer: Viewer) -> QuerySet[GroupMove]:
-    """ADMIN: all. ACCOUNT_MANAGER: its dealers'. A dealer: its own."""
-    if viewer.is_admin:
-        return GroupMove.all()
-    if viewer.role is Role.ACCOUNT_MANAGER:
-        managed = DealerDesk.filter(account_manager_id=viewer.user_id).values("organization_id")
-        return GroupMove.filter(organization_id__in=Subquery(managed))
-    if viewer.is_dealer:
-        return GroupMove.filter(organization_id=viewer.organization_id)
-    return GroupMove.filter(id__in=[])
 
 
 async def request_group_move(*, viewer: Viewer | None, reason: str) -> GroupMove:

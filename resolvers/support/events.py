@@ -14,12 +14,12 @@ from models import clock
 from models.events import EventKind
 from models.support.tables import SupportMessage, SupportThread
 from resolvers.errors import conflict
-from resolvers.shipments.events import log_row
-from subscriptions.log import Audience, Recorder
+from subscriptions.log import Audience, Recorder, log_row
+from subscriptions.topics import Topic
 
 
-def thread_topic(thread_id: int) -> str:
-    return f"thread:{thread_id}"
+def thread_topic(thread_id: int) -> Topic:
+    return Topic("thread", thread_id)
 
 
 async def update_thread(thread: SupportThread, **changes: Any) -> None:

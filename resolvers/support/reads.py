@@ -11,9 +11,11 @@ from collections.abc import Sequence
 from strawberry.dataloader import DataLoader
 
 from models import sql
+from models.events import Event
 from models.support.sla import SlaTimer
 from models.support.tables import (
     DealerDesk,
+    GroupMove,
     SupportGroupMember,
     SupportMessage,
     SupportThread,
@@ -31,7 +33,7 @@ from resolvers.pagination import (
     page_size,
     ranked_pages,
 )
-from resolvers.support.access import visible_messages, visible_threads
+from resolvers.support.access import visible_messages, visible_moves, visible_threads
 
 
 async def thread(viewer: Viewer, key: int) -> SupportThread | None:
@@ -140,3 +142,12 @@ async def messages_page(
         return await _pages(keys, size, start, public_only)
 
     return await loaders.get(("messages_page", size, start, public_only), batch).load(thread_id)
+
+
+async def message_of(event: Event) -> SupportMessage | None:
+    """The root of a SUPPORT_MESSAGE event (its audience already checked by the stream)."""
+    return await SupportMessage.get_or_none(id=event.subject_id)
+
+
+async def move(viewer: Viewer, key: int) -> GroupMove | None:
+    return await visible_moves(viewer).get_or_none(id=key)

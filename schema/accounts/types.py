@@ -12,6 +12,7 @@ from models.enums import ErrorCode
 from models.enums import OrganizationKind as OrganizationKindEnum
 from models.enums import Role as RoleEnum
 from models.support.tables import SupportGroup as SupportGroupRow
+from resolvers.accounts import reads
 from resolvers.accounts import users as accounts
 from resolvers.disputes import reads as dispute_reads
 from resolvers.errors import DomainError
@@ -139,13 +140,13 @@ class LoginPayload:
 
 @node_fetcher("Organization")
 async def _organization_node(info: Info, key: int) -> Organization | None:
-    row = await accounts.visible_organizations(info.context.require_viewer()).get_or_none(id=key)
+    row = await reads.organization(info.context.require_viewer(), key)
     return Organization.from_model(row) if row else None
 
 
 @node_fetcher("User")
 async def _user_node(info: Info, key: int) -> User | None:
-    row = await accounts.visible_users(info.context.require_viewer()).get_or_none(id=key)
+    row = await reads.user(info.context.require_viewer(), key)
     return User.from_model(row) if row else None
 
 

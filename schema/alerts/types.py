@@ -1,4 +1,4 @@
-"""Staff alerts and their live stream, `staffAlerts`: every alert any domain raises, for staff.
+"""Staff alerts: every alert any domain raises, for staff (their stream is in live.py).
 
 SLA warnings and breaches (support), late pickups (shipments), and the disputes' fraud reports
 and escalations all go through resolvers/alerts/events.py onto the `staff` topic, so one stream,
@@ -8,29 +8,21 @@ with one cursor, carries them all and resumes like the others.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator, Hashable
-from typing import Any
 
 import strawberry
 
 from models.alerts.tables import StaffAlert as StaffAlertRow
 from models.alerts.tables import StaffAlertKind as StaffAlertKindEnum
-from models.events import Event, EventKind
-from models.viewer import Viewer
-from resolvers.alerts.events import STAFF_TOPIC
 from resolvers.disputes import reads as dispute_reads
-from resolvers.errors import forbidden
 from resolvers.pagination import encode_cursor
 from resolvers.shipments import reads as shipment_reads
 from resolvers.support import reads as support_reads
-from schema.context import Context, Info
+from schema.context import Info
 from schema.disputes.types import Dispute
 from schema.shipments.types import Shipment
-from schema.streams import Stream, audience_check, cursor_seq, iterate, scope_of, stream
 from schema.support.types import SupportThread
 
 StaffAlertKind = strawberry.enum(StaffAlertKindEnum, name="StaffAlertKind")
-ALERTS = frozenset({EventKind.STAFF_ALERT})
 
 
 @strawberry.type
@@ -77,40 +69,3 @@ class StaffAlert:
         loader = dispute_reads.visible_dispute(info.context.loaders, info.context.require_viewer())
         row = await loader.load(self._row.dispute_id)
         return Dispute.from_model(row) if row else None
-
-
-async def _alert(event: Event) -> StaffAlert | None:
-    row = await StaffAlertRow.get_or_none(id=event.subject_id)
-    return StaffAlert.from_model(row) if row else None
-
-
-def _scope(viewer: Viewer) -> Hashable:
-    # An alert's thread shows only to staff who see that thread, which depends on the user
-    # (its groups, its assignments), not only on its role: below ADMIN, one rendering each.
-    return scope_of(viewer) if viewer.is_admin else (scope_of(viewer), viewer.user_id)
-
-
-@stream("staffAlerts")
-async def open_staff_alerts(context: Context, arguments: dict[str, Any]) -> Stream:
-    viewer = context.require_viewer()
-    if not viewer.is_staff:
-        raise forbidden("staff alerts are for platform staff only")
-    return Stream(
-        topic=STAFF_TOPIC,
-        kinds=ALERTS,
-        scope=_scope(viewer),
-        visible=audience_check(viewer),
-        load=_alert,
-        after=cursor_seq(arguments.get("after")),
-    )
-
-
-@strawberry.type
-class AlertsSubscription:
-    @strawberry.subscription(description="Staff only")
-    async def staff_alerts(
-        self, info: Info, after: str | None = None
-    ) -> AsyncGenerator[StaffAlert, None]:
-        opened = await open_staff_alerts(info.context, {"after": after})
-        async for alert in iterate(opened):
-            yield alert

@@ -7,7 +7,7 @@ import datetime as dt
 import strawberry
 
 from resolvers.calculations import quotes as calculations
-from resolvers.calculations import rate_edits, rate_tables
+from resolvers.calculations import rate_edits, rate_tables, reads
 from resolvers.calculations.inputs import Place
 from resolvers.calculations.quotes import Quote
 from schema.base import LocationInput, Money, MoneyInput, run_payload
@@ -152,7 +152,7 @@ class CalculationsQuery:
     async def calculation_rates(
         self, info: Info, table: RateTable, first: int | None = None, after: str | None = None
     ) -> CalculationRateConnection:
-        page = await rate_tables.rate_page(
+        page = await reads.rate_page(
             viewer=info.context.viewer, table=table, first=first, after=after
         )
         return CalculationRateConnection.of(page)
@@ -165,7 +165,7 @@ class CalculationsQuery:
         after: str | None = None,
         table: RateTable | None = None,
     ) -> RateChangeConnection:
-        page = await rate_tables.rate_change_page(
+        page = await reads.rate_change_page(
             viewer=info.context.viewer, table=table, first=first, after=after
         )
         return RateChangeConnection.of(page)

@@ -10,7 +10,7 @@ import strawberry
 
 from models.accounts import tables as accounts
 from models.calculations import tables
-from resolvers.calculations import rate_tables
+from resolvers.calculations import reads
 from resolvers.calculations.inputs import minor_unit
 from resolvers.pagination import Page
 from schema.accounts.types import User
@@ -210,7 +210,7 @@ RATE_TYPES: dict[tables.RateTable, Any] = {
     tables.RateTable.CUSTOMS_RULE: CustomsRule,
     tables.RateTable.EXCISE_BAND: ExciseBand,
 }
-TYPE_OF_MODEL = {rate_tables.TABLES[table]: kind for table, kind in RATE_TYPES.items()}
+TYPE_OF_MODEL = {tables.TABLES[table]: kind for table, kind in RATE_TYPES.items()}
 
 
 def rate_from_model(row: Any) -> Any:
@@ -296,7 +296,7 @@ def _rate_fetcher(table: tables.RateTable) -> None:
     @node_fetcher(RATE_TYPES[table].__name__)
     async def fetch(info: Info, key: int) -> Any:
         viewer = info.context.require_viewer()
-        row = await rate_tables.visible_rates(viewer, table).get_or_none(pk=key)
+        row = await reads.rate(viewer, table, key)
         return rate_from_model(row) if row else None
 
 
@@ -307,5 +307,5 @@ for _table in RATE_TYPES:
 @node_fetcher("RateChange")
 async def _rate_change_node(info: Info, key: int) -> RateChange | None:
     viewer = info.context.require_viewer()
-    row = await rate_tables.visible_rate_changes(viewer).get_or_none(pk=key)
+    row = await reads.rate_change(viewer, key)
     return RateChange.from_model(row) if row else None

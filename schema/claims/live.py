@@ -3,7 +3,7 @@ staff who handle claims."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import strawberry
@@ -12,15 +12,13 @@ from models.events import Event, EventKind
 from resolvers.claims import reads
 from resolvers.claims.access import staff_reads
 from resolvers.errors import forbidden
-from resolvers.pagination import encode_cursor
+from resolvers.pagination import encode_cursor, seq_after
 from resolvers.shipments.access import find_shipment
 from resolvers.shipments.events import shipment_topic
 from schema.claims.types import ClaimChange, InsuranceClaim
-from schema.context import Context, Info
+from schema.context import Info
 from schema.ids import decode_id
-from schema.streams import Stream, audience_check, cursor_seq, iterate, scope_of, stream
-
-CLAIM = frozenset({EventKind.INSURANCE_CLAIM})
+from subscriptions.streams import Caller, Opened, Stream, register, subscribe
 
 
 @strawberry.type(description="A claim's step, as the shipment's subscribers receive it")
@@ -42,21 +40,23 @@ async def load_update(event: Event) -> InsuranceClaimUpdate | None:
     )
 
 
-@stream("insuranceClaimUpdates")
-async def open_claim_updates(context: Context, arguments: dict[str, Any]) -> Stream:
-    viewer = context.require_viewer()
+async def open_claim_updates(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
+    viewer = caller.require_viewer()
     key = decode_id(arguments["shipmentId"], "Shipment", ["shipmentId"])
     await find_shipment(viewer, key, ["shipmentId"])
     if viewer.is_carrier or not staff_reads(viewer):
         raise forbidden("insurance claims are for the customer and the staff who handle them")
-    return Stream(
-        topic=shipment_topic(key),
-        kinds=CLAIM,
-        scope=scope_of(viewer),
-        visible=audience_check(viewer),
+    return Opened.of(viewer, shipment_topic(key), after=seq_after(arguments.get("after")))
+
+
+CLAIM_UPDATES = register(
+    Stream(
+        name="insuranceClaimUpdates",
+        kinds=frozenset({EventKind.INSURANCE_CLAIM}),
+        open=open_claim_updates,
         load=load_update,
-        after=cursor_seq(arguments.get("after")),
     )
+)
 
 
 @strawberry.type
@@ -65,6 +65,6 @@ class ClaimsSubscription:
     async def insurance_claim_updates(
         self, info: Info, shipment_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[InsuranceClaimUpdate, None]:
-        opened = await open_claim_updates(info.context, {"shipmentId": shipment_id, "after": after})
-        async for update in iterate(opened):
+        arguments = {"shipmentId": shipment_id, "after": after}
+        async for update in subscribe(CLAIM_UPDATES, info.context, arguments):
             yield update

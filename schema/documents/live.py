@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import strawberry
@@ -10,14 +10,12 @@ import strawberry
 from models.events import Event, EventKind
 from resolvers.documents import reads
 from resolvers.documents.access import stream_topic
-from resolvers.pagination import encode_cursor
+from resolvers.pagination import encode_cursor, seq_after
 from resolvers.shipments.access import find_shipment
-from schema.context import Context, Info
+from schema.context import Info
 from schema.documents.types import Document, DocumentChange
 from schema.ids import decode_id
-from schema.streams import Stream, audience_check, cursor_seq, iterate, scope_of, stream
-
-DOCUMENT = frozenset({EventKind.DOCUMENT})
+from subscriptions.streams import Caller, Opened, Stream, register, subscribe
 
 
 @strawberry.type(description="A document's change, as the shipment's subscribers receive it")
@@ -39,19 +37,21 @@ async def load_update(event: Event) -> DocumentUpdate | None:
     )
 
 
-@stream("documentUpdates")
-async def open_document_updates(context: Context, arguments: dict[str, Any]) -> Stream:
-    viewer = context.require_viewer()
+async def open_document_updates(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
+    viewer = caller.require_viewer()
     key = decode_id(arguments["shipmentId"], "Shipment", ["shipmentId"])
     await find_shipment(viewer, key, ["shipmentId"])
-    return Stream(
-        topic=stream_topic(viewer, key),
-        kinds=DOCUMENT,
-        scope=scope_of(viewer),
-        visible=audience_check(viewer),
+    return Opened.of(viewer, stream_topic(viewer, key), after=seq_after(arguments.get("after")))
+
+
+DOCUMENT_UPDATES = register(
+    Stream(
+        name="documentUpdates",
+        kinds=frozenset({EventKind.DOCUMENT}),
+        open=open_document_updates,
         load=load_update,
-        after=cursor_seq(arguments.get("after")),
     )
+)
 
 
 @strawberry.type
@@ -62,8 +62,6 @@ class DocumentsSubscription:
     async def document_updates(
         self, info: Info, shipment_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[DocumentUpdate, None]:
-        opened = await open_document_updates(
-            info.context, {"shipmentId": shipment_id, "after": after}
-        )
-        async for update in iterate(opened):
+        arguments = {"shipmentId": shipment_id, "after": after}
+        async for update in subscribe(DOCUMENT_UPDATES, info.context, arguments):
             yield update

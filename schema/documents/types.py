@@ -12,6 +12,7 @@ from models.accounts.tables import User as UserRow
 from models.documents import rules, tables
 from models.documents.tables import Document as DocumentRow
 from models.shipments.tables import Shipment as ShipmentRow
+from resolvers.claims.reads import visible_claim
 from resolvers.documents import reads, writes
 from resolvers.documents.files import FileSpec, Limits
 from resolvers.documents.uploads import download_url
@@ -23,6 +24,7 @@ from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 
 if TYPE_CHECKING:
+    from schema.claims.types import InsuranceClaim
     from schema.shipments.types import Shipment
 
 DocumentKind = strawberry.enum(rules.DocumentKind, name="DocumentKind")
@@ -120,6 +122,18 @@ class Document(Node):
 
         row = await info.context.loaders.load(ShipmentRow, self._row.shipment_id)
         return Shipment.from_model(row) if row else None
+
+    @strawberry.field(description="The insurance claim it belongs to, where the viewer sees it")
+    async def claim(
+        self, info: Info
+    ) -> Annotated[InsuranceClaim, strawberry.lazy("schema.claims.types")] | None:
+        from schema.claims.types import InsuranceClaim
+
+        if self._row.claim_id is None:
+            return None
+        loader = visible_claim(info.context.loaders, info.context.require_viewer())
+        row = await loader.load(self._row.claim_id)
+        return InsuranceClaim.from_model(row) if row else None
 
     @strawberry.field(description="Who asked for the paper, when it was requested")
     async def requested_by(self, info: Info) -> User | None:

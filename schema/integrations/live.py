@@ -1,35 +1,32 @@
 """The organizationEvents subscription: the feed replayed after a cursor, then live.
 
-Like every stream it listens on a topic (the organization's, `org:<id>`) and loads each event's
-roots once per process; one log row can make several feed events (a container event, once per
-shipment of the organization), which go out as parts of that row, each with its own cursor.
+Like every stream it listens on a topic (the organization's, `org:<id>`) through
+subscriptions/streams.py. Its roots depend on the organization (which of a container event's
+shipments are its own) and on the types asked for, so each subscriber's `Opened` brings their
+load; one log row can make several feed events, passed on as parts of the row, each with its
+own cursor.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Collection
+from collections.abc import AsyncGenerator, Collection, Mapping
 from typing import Any
 
 import strawberry
 
-from models.events import Event, EventKind
+from models.events import Event
 from models.integrations.tables import EventType as EventTypeEnum
 from resolvers.integrations import access
 from resolvers.integrations import reads as feed
 from resolvers.integrations.cursor import Position
 from resolvers.integrations.expand import EXPANDERS
-from schema.context import Context, Info
+from schema.context import Info
 from schema.integrations.types import EventType, OrganizationEvent
-from schema.streams import Stream, audience_check, iterate, scope_of, stream
-from subscriptions.hub import Parts
 from subscriptions.log import organization_topic
+from subscriptions.streams import Caller, Opened, Parts, Stream, register, subscribe
 
-FEED_KINDS: frozenset[EventKind] = frozenset(EXPANDERS)
 
-
-def _loader(organization: int, types: Collection[EventTypeEnum] | None) -> Any:
-    wanted = frozenset(types) if types else None
-
+def _loader(organization: int, wanted: frozenset[EventTypeEnum] | None) -> Any:
     async def load(event: Event) -> Parts | None:
         parts = [
             (found.position.part, OrganizationEvent.from_feed(found))
@@ -41,23 +38,39 @@ def _loader(organization: int, types: Collection[EventTypeEnum] | None) -> Any:
     return load
 
 
-@stream("organizationEvents")
-async def open_organization_events(context: Context, arguments: dict[str, Any]) -> Stream:
-    viewer = context.require_viewer()
+async def _open(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
+    viewer = caller.require_viewer()
     organization = access.feed_organization(viewer)
     after = arguments.get("after")
     position = Position.parse(after) if after is not None else None
-    types = arguments.get("types")
-    return Stream(
-        topic=organization_topic(organization),
-        kinds=FEED_KINDS,
-        scope=scope_of(viewer),
-        visible=audience_check(viewer),
-        load=_loader(organization, types),
-        after=position.seq if position else None,
-        after_part=position.part if position else None,
-        roots=f"feed:{organization}:{sorted(types or [])}",
+    types: Collection[EventTypeEnum] | None = arguments.get("types")
+    wanted = frozenset(types) if types else None
+    opened = Opened.of(
+        viewer, organization_topic(organization), after=position.seq if position else None
     )
+    return Opened(
+        topic=opened.topic,
+        scope=opened.scope,
+        visible=opened.visible,
+        after=opened.after,
+        after_part=position.part if position else None,
+        load=_loader(organization, wanted),
+        load_key=(organization, wanted),
+    )
+
+
+async def _each_subscriber_loads_its_own(event: Event) -> None:
+    raise AssertionError("the feed's roots come from each subscriber's Opened.load")
+
+
+ORGANIZATION_EVENTS = register(
+    Stream(
+        name="organizationEvents",
+        kinds=frozenset(EXPANDERS),
+        open=_open,
+        load=_each_subscriber_loads_its_own,
+    )
+)
 
 
 @strawberry.type
@@ -72,6 +85,6 @@ class IntegrationsSubscription:
         after: str | None = None,
         types: list[EventType] | None = None,  # type: ignore[valid-type]
     ) -> AsyncGenerator[OrganizationEvent, None]:
-        opened = await open_organization_events(info.context, {"after": after, "types": types})
-        async for event in iterate(opened):
+        arguments = {"after": after, "types": types}
+        async for event in subscribe(ORGANIZATION_EVENTS, info.context, arguments):
             yield event

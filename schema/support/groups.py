@@ -141,7 +141,7 @@ async def _group_node(info: Info, key: int) -> SupportGroup | None:
 @node_fetcher("GroupMove")
 async def _move_node(info: Info, key: int) -> GroupMove | None:
     viewer = info.context.require_viewer()
-    row = await support_desks.visible_moves(viewer).get_or_none(id=key)
+    row = await support_reads.move(viewer, key)
     return GroupMove.from_model(row) if row else None
 
 

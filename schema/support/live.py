@@ -1,47 +1,43 @@
 """The live messages of one support thread: a dealer's stream never carries an internal note.
 
-Internal notes are in the log with staff as their only audience, so `audience_check` drops
-them for a dealer before anything is loaded or rendered; the subscription itself opens only on
-a thread the viewer may see (NOT_FOUND otherwise, exactly like a missing one).
+Internal notes are in the log with staff as their only audience, so `visible_to` drops them
+for a dealer before anything is loaded or rendered; the subscription itself opens only on a
+thread the viewer may see (NOT_FOUND otherwise, exactly like a missing one).
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Mapping
 from typing import Any
 
 import strawberry
 
-from models.events import Event, EventKind
-from models.support.tables import SupportMessage as SupportMessageRow
+from models.events import EventKind
+from resolvers.pagination import seq_after
+from resolvers.support import reads
 from resolvers.support.access import find_thread
 from resolvers.support.events import thread_topic
-from schema.context import Context, Info
+from schema.context import Info
 from schema.ids import decode_id
-from schema.streams import Stream, audience_check, cursor_seq, iterate, scope_of, stream
 from schema.support.types import SupportMessage
-
-MESSAGES = frozenset({EventKind.SUPPORT_MESSAGE})
-
-
-async def _message(event: Event) -> SupportMessage | None:
-    row = await SupportMessageRow.get_or_none(id=event.subject_id)
-    return SupportMessage.from_model(row) if row else None
+from subscriptions.streams import Caller, Opened, Stream, presented, register, subscribe
 
 
-@stream("supportThreadMessages")
-async def open_thread_messages(context: Context, arguments: dict[str, Any]) -> Stream:
-    viewer = context.require_viewer()
+async def _open(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
+    viewer = caller.require_viewer()
     key = decode_id(arguments["threadId"], "SupportThread", ["threadId"])
     await find_thread(viewer, key, ["threadId"])
-    return Stream(
-        topic=thread_topic(key),
-        kinds=MESSAGES,
-        scope=scope_of(viewer),
-        visible=audience_check(viewer),
-        load=_message,
-        after=cursor_seq(arguments.get("after")),
+    return Opened.of(viewer, thread_topic(key), after=seq_after(arguments.get("after")))
+
+
+THREAD_MESSAGES = register(
+    Stream(
+        name="supportThreadMessages",
+        kinds=frozenset({EventKind.SUPPORT_MESSAGE}),
+        open=_open,
+        load=presented(reads.message_of, SupportMessage.from_model),
     )
+)
 
 
 @strawberry.type
@@ -52,6 +48,6 @@ class SupportSubscription:
     async def support_thread_messages(
         self, info: Info, thread_id: strawberry.ID, after: str | None = None
     ) -> AsyncGenerator[SupportMessage, None]:
-        opened = await open_thread_messages(info.context, {"threadId": thread_id, "after": after})
-        async for message in iterate(opened):
+        arguments = {"threadId": thread_id, "after": after}
+        async for message in subscribe(THREAD_MESSAGES, info.context, arguments):
             yield message
