@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import strawberry
 from starlette.applications import Starlette
@@ -34,7 +35,7 @@ from resolvers.documents.storage import Storage
 from resolvers.integrations.retention import prune
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
-from schema import build_schema
+from schema import assemble
 from subscriptions import hub
 from subscriptions.bus import Bus
 from subscriptions.hub import Hub
@@ -124,7 +125,7 @@ def create_app(
     limits = RateLimits(settings)
     graphql = CargoliveGraphQL(
         schema
-        or build_schema(
+        or assemble(
             max_depth=settings.max_query_depth,
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
@@ -155,7 +156,10 @@ def create_app(
             await stack.enter_async_context(
                 background("sla-alerts", settings.sla_check_seconds, raise_sla_alerts)
             )
-            calendar = {"holidays": frozenset(settings.holidays), "zone": settings.zone}
+            calendar: dict[str, Any] = {
+                "holidays": frozenset(settings.holidays),
+                "zone": settings.zone,
+            }
             await stack.enter_async_context(
                 background(
                     "fraud-deadlines",

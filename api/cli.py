@@ -123,7 +123,7 @@ def cmd_seed(settings: Settings, _: argparse.Namespace) -> None:
     with_database(settings, work)
 
 
-def cmd_schema(_: Settings, __: argparse.Namespace) -> None:
+def cmd_sdl(_: Settings, __: argparse.Namespace) -> None:
     from schema import schema
 
     print(schema.as_str())
@@ -191,7 +191,7 @@ def parser() -> argparse.ArgumentParser:
     commands.add_parser("seed", help="add demo data to an empty database").set_defaults(
         run=cmd_seed
     )
-    commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=cmd_schema)
+    commands.add_parser("schema", help="print the GraphQL SDL").set_defaults(run=cmd_sdl)
 
     user = commands.add_parser("user", help="manage users").add_subparsers(
         dest="action", required=True, metavar="ACTION"

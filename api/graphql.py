@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
@@ -26,7 +26,7 @@ from schema.context import Context
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
 
 
-class CargoliveGraphQL(GraphQL):
+class CargoliveGraphQL(GraphQL[Context, None]):
     """strawberry's view for HTTP; sockets go to api/websocket.py, built for fan-out."""
 
     def __init__(self, schema: BaseSchema, *, settings: Settings, limits: RateLimits) -> None:
@@ -61,7 +61,7 @@ class CargoliveGraphQL(GraphQL):
                 raise HTTPException(405, error.reason) from error
             raise
 
-    async def get_sub_response(self, request: Request) -> Response:
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
         sub_response = await super().get_sub_response(request)
         accept = request.headers.get("accept", "")
         # GraphQL over HTTP: a client that accepts graphql-response+json gets it, with 4xx codes.
@@ -73,7 +73,7 @@ class CargoliveGraphQL(GraphQL):
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
         response = process_result(result)
-        count_errors(response.get("errors") or [])
+        count_errors(cast("list[dict[str, Any]]", response.get("errors") or []))
         sub_response = getattr(request.state, "sub_response", None)
         if sub_response is not None and sub_response.graphql_response_json:
             # The request failed before execution (parse, validation, variables): no data, 400.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from prometheus_client import (
@@ -69,7 +69,7 @@ def time_gc_pauses() -> None:
         gc.callbacks.append(_on_gc)
 
 
-def count_errors(errors: Iterable[dict[str, Any]]) -> None:
+def count_errors(errors: Iterable[Mapping[str, Any]]) -> None:
     """Counts formatted GraphQL errors by their extensions code (GRAPHQL for the spec's own)."""
     for error in errors:
         code = (error.get("extensions") or {}).get("code") or "GRAPHQL"

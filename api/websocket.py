@@ -208,8 +208,7 @@ class Connection:
         payload = message.get("payload")
         if payload is not None and not isinstance(payload, dict):
             raise Closing(4400, "Invalid message: connection_init payload must be an object")
-        token_given = payload and ("authorization" in payload or "Authorization" in payload)
-        if token_given:
+        if payload and ("authorization" in payload or "Authorization" in payload):
             value = payload.get("authorization", payload.get("Authorization"))
             token = bearer(value)
             self.context.viewer = await viewer_for_token(token) if token else None
@@ -308,8 +307,15 @@ class Connection:
             ACTIVE_SUBSCRIPTIONS.dec()
 
     def _document(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
-        limits = self.settings.max_tokens, self.settings.max_query_depth, self.settings.max_aliases
-        document, errors = checked_document(self.schema._schema, query, *limits)
+        settings = self.settings
+        document, errors = checked_document(
+            self.schema._schema,
+            query,
+            settings.max_tokens,
+            settings.max_query_depth,
+            settings.max_aliases,
+            settings.introspection_enabled,
+        )
         return document, list(errors)
 
     def _fresh_context(self) -> Context:

@@ -34,7 +34,7 @@ from resolvers.checks import Place
 from resolvers.pagination import encode_cursor
 from resolvers.shipments.events import record_on_shipment
 from resolvers.shipments.tracking import record_tracking_event
-from schema import build_schema
+from schema import assemble
 from schema.context import Context
 from schema.ids import to_global_id
 from subscriptions.log import recording
@@ -275,7 +275,7 @@ async def tracking_page_queries(seeded: Seeded) -> int:
     """SQL statements of one tracking page query, run in-process and counted from tortoise's
     `tortoise.db_client` logger."""
     settings = load_settings()
-    schema = build_schema(
+    schema = assemble(
         max_depth=settings.max_query_depth,
         max_aliases=settings.max_aliases,
         max_tokens=settings.max_tokens,

@@ -45,7 +45,7 @@ class Event(Model):
     kind = fields.CharEnumField(EventKind, max_length=20)
     subject_id = fields.IntField()
     # Who may see it: organization ids, platform staff, and (redacted) anyone with the waybill.
-    audience_orgs = fields.JSONField(default=list)
+    audience_orgs: fields.JSONField[list[int]] = fields.JSONField(default=list)
     staff = fields.BooleanField(default=True)
     public = fields.BooleanField(default=False)
     occurred_at = fields.DatetimeField()
@@ -53,7 +53,7 @@ class Event(Model):
     recorded_at = fields.DatetimeField(db_default=Now())
     # What the write knew and a later read cannot (`Facts`): for TRACKING and LOADING events,
     # the shipments they concerned, with their parties and statuses then.
-    facts = fields.JSONField(null=True)
+    facts: fields.Field[Facts | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "event_log"

@@ -6,7 +6,7 @@ log (every write); values go through the models' own fields, so rows read the sa
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
@@ -39,7 +39,8 @@ def _column(model: type[Model], name: str) -> str:
 
 def db_value(model: type[Model], name: str, value: Any) -> Any:
     """`value` as the field `name` of `model` stores it (for a hand-written statement)."""
-    return model._meta.fields_map[name].to_db_value(value, None)
+    # no instance: these statements are built from values, not from a model object
+    return model._meta.fields_map[name].to_db_value(value, cast(Model, None))
 
 
 def python_value(model: type[Model], name: str, value: Any) -> Any:

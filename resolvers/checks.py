@@ -34,7 +34,7 @@ class Place:
         return cls(name, country, getattr(row, f"{prefix}_unlocode"))
 
     @staticmethod
-    def columns(prefix: str, place: Place | None) -> dict[str, str | None]:
+    def columns(prefix: str, place: Place | None) -> dict[str, Any]:
         """Those columns' values for `place` (all None for no place)."""
         return {
             f"{prefix}_name": place.name if place else None,

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.types import AccountsMutation, AccountsQuery
@@ -20,12 +17,13 @@ from schema.disputes.cancellations import CancellationsMutation
 from schema.disputes.live import DisputesSubscription
 from schema.disputes.types import DisputesQuery
 from schema.documents.live import DocumentsSubscription
-from schema.documents.types import DocumentsMutation, DocumentsQuery
+from schema.documents.requests import DocumentsMutation
+from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.live import IntegrationsSubscription
 from schema.integrations.types import FeedQuery
 from schema.node import fetch_node
-from schema.parsing import ParseOnce
+from schema.parsing import ParseOnce, validation_rules
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
@@ -85,18 +83,15 @@ class Subscription(
     pass
 
 
-def build_schema(
+def assemble(
     *,
     max_depth: int = 12,
     max_aliases: int = 30,
     max_tokens: int = 2000,
     introspection: bool = True,
 ) -> strawberry.Schema:
-    # The rules are made once: QueryDepthLimiter and MaxAliasesLimiter make a new rule class for
-    # every request, and ValidationCache, whose key holds the rules, then never hits.
-    rules = [depth_rule(max_depth, None, None), alias_rule(max_aliases)]
-    if not introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
+    """The schema with these limits (the settings' own in the app)."""
+    rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
     extensions: list = [
@@ -115,4 +110,4 @@ def build_schema(
     )
 
 
-schema = build_schema()
+schema = assemble()

@@ -12,7 +12,8 @@ from models.enums import ErrorCode as ErrorCodeEnum
 from resolvers.errors import DomainError
 from resolvers.pagination import Page
 
-ErrorCode = strawberry.enum(ErrorCodeEnum, name="ErrorCode")
+ErrorCode = ErrorCodeEnum
+strawberry.enum(ErrorCode, name="ErrorCode")
 
 
 @strawberry.interface

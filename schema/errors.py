@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from graphql.error import GraphQLError
+from graphql.error import GraphQLError, GraphQLFormattedError
 from strawberry.extensions import MaskErrors
 
 from resolvers.errors import DomainError, Unauthenticated
@@ -60,7 +60,7 @@ class ErrorPolicy(MaskErrors):
         return processed
 
 
-def public_errors(errors: list[GraphQLError]) -> list[dict]:
+def public_errors(errors: list[GraphQLError]) -> list[GraphQLFormattedError]:
     """Errors as a client may see them (for results produced outside strawberry's execute)."""
     shown = []
     for error in errors:

@@ -1,4 +1,5 @@
-"""Parsing a query once per process: a screen sends the same few documents all day.
+"""Parsing a query once per process (a screen sends the same few documents all day), and the
+validation rules every document is checked with, over HTTP and WebSocket alike.
 
 strawberry's ParserCache parses in its `on_parse` hook, outside the `try` that turns a syntax
 error into a GraphQL error, so a query that does not parse failed as an unexpected exception
@@ -10,10 +11,28 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator
-from typing import Any
 
 from graphql import DocumentNode, GraphQLError, parse
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
+from strawberry.extensions.max_aliases import create_validator as alias_rule
+from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+
+@functools.lru_cache(maxsize=8)
+def validation_rules(
+    max_depth: int, max_aliases: int, introspection: bool
+) -> tuple[type[ASTValidationRule], ...]:
+    """The rules on top of the specification's. Made once per setting: QueryDepthLimiter and
+    MaxAliasesLimiter make a new rule class for every request, and ValidationCache, whose key
+    holds the rules, then never hits."""
+    rules: list[type[ASTValidationRule]] = [
+        depth_rule(max_depth, None, None),
+        alias_rule(max_aliases),
+    ]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
+    return tuple(rules)
 
 
 @functools.lru_cache(maxsize=256)
@@ -24,7 +43,7 @@ def parsed(query: str, max_tokens: int | None) -> DocumentNode:
 class ParseOnce(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
-        options: dict[str, Any] = context.parse_options
+        options = context.parse_options
         if context.query and context.graphql_document is None and set(options) <= {"max_tokens"}:
             try:
                 context.graphql_document = parsed(context.query, options.get("max_tokens"))

@@ -27,12 +27,11 @@ from graphql import (
 )
 from graphql.execution import Executor, execute_subscription_event
 from graphql.execution.values import get_argument_values
-from strawberry.extensions.max_aliases import create_validator as alias_rule
-from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
 
 from models.events import Event
 from resolvers.loaders import Loaders
 from schema.context import Context
+from schema.parsing import validation_rules
 from subscriptions.streams import STREAMS, Opened, Parts, Stream, roots
 
 Payload = Callable[[ExecutionResult], dict[str, Any]]
@@ -50,7 +49,12 @@ class Prepared:
 
 @functools.lru_cache(maxsize=256)
 def checked_document(
-    schema: GraphQLSchema, query: str, max_tokens: int, max_depth: int, max_aliases: int
+    schema: GraphQLSchema,
+    query: str,
+    max_tokens: int,
+    max_depth: int,
+    max_aliases: int,
+    introspection: bool,
 ) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
     """`query` parsed and validated, once per process: thousands of screens subscribe with the
     same few documents, and validating one cost more than all the rest of a subscribe."""
@@ -58,7 +62,7 @@ def checked_document(
         document = parse(query, max_tokens=max_tokens)
     except GraphQLError as error:
         return None, (error,)
-    rules = [*specified_rules, depth_rule(max_depth, None, None), alias_rule(max_aliases)]
+    rules = [*specified_rules, *validation_rules(max_depth, max_aliases, introspection)]
     return document, tuple(validate(schema, document, rules))
 
 
@@ -98,7 +102,7 @@ async def prepare(
     async def render_root(root: Any) -> str:
         context.loaders = Loaders()  # a connection lives for hours: no cache outlives an event
         result = execute_subscription_event(executor.build_per_event_executor(root))
-        if executor.is_awaitable(result):
+        if not isinstance(result, ExecutionResult):
             result = await result
         return json_text(payload(result))
 

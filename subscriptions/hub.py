@@ -181,7 +181,8 @@ class Hub:
         try:
             async with current.broadcast.subscribe(bus_module.channel(topic.name)) as notices:
                 ready.set()
-                async for _ in notices:
+                # broadcaster 0.3.1 annotates Subscriber.__aiter__ as Optional; it never is
+                async for _ in notices:  # type: ignore[union-attr]
                     topic.wake.set()
         except Exception as error:  # the relay keeps the topic alive until the bus is back
             log.warning("listening on %s failed: %s", topic.name, error)

@@ -7,9 +7,10 @@ import datetime as dt
 from collections.abc import AsyncIterator, Callable, Hashable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
 from models import clock, sql
@@ -146,7 +147,7 @@ async def log_row(
         occurred_at=occurred_at,
         facts=facts,
     )
-    await sql.update(log.connection, type(row), row.id, {"seq": row.seq})
+    await sql.update(log.connection, cast("type[Model]", type(row)), row.id, {"seq": row.seq})
     return row
 
 

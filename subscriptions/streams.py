@@ -45,7 +45,7 @@ P = TypeVar("P")
 Load = Callable[[Event], Awaitable[Any]]
 
 
-class Parts(tuple):  # type: ignore[type-arg]
+class Parts(tuple[tuple[int, Any], ...]):
     """Several roots (or payloads) of one event, each with its part number, in order: the
     organization feed makes one event per shipment a container event concerns. A subscriber
     resumes between two parts; every other stream's event is one root, its one part."""
@@ -195,7 +195,7 @@ async def follow(
     stream: Stream,
     opened: Opened,
     key: Hashable,
-    render: Callable[[Event], Awaitable[P | None]],
+    render: Callable[[Event], Awaitable[P | Parts | None]],
     follower: Follower[P],
 ) -> None:
     """The one loop between the log and a subscriber, until cancelled: listen first (join the

@@ -9,7 +9,8 @@ import pytest
 from models.enums import Role
 from models.shipments.tables import ShipmentStatus
 from tests import ws
-from tests.documents import PDF, REQUEST, SET_STATUS, done, uploaded
+from tests.claims import OPEN_CLAIM, claim_input
+from tests.documents import PDF, REQUEST, SET_STATUS, carried, done, uploaded
 from tests.shipping import gid, later
 
 DOCUMENT_UPDATES = """
@@ -123,3 +124,17 @@ async def test_a_subscriber_resumes_after_its_cursor(server, client, make, deale
         await quiet(socket)
 
     assert replayed == [("TITLE", "UPLOADED"), ("INVOICE", "REQUESTED"), ("INVOICE", "UPLOADED")]
+
+
+async def test_the_public_waybill_stream_carries_nothing_of_documents_or_claims(
+    server, client, make, dealer, carrier
+):
+    shipment = await carried(make, dealer, carrier, ShipmentStatus.DELIVERED)
+    public = "subscription ($w: String!) { waybillTracking(waybill: $w) { cursor type } }"
+    async with await ws.connect(server) as socket:
+        await ws.init(socket)
+        await ws.subscribe(socket, public, {"w": shipment.waybill})
+        await asyncio.sleep(0.2)
+        await uploaded(client, dealer, shipment, "INVOICE", PDF)
+        await done(client, OPEN_CLAIM, dealer, input=claim_input(shipment))
+        await quiet(socket, 0.8)

@@ -23,9 +23,6 @@ from tortoise.models import Model
 if TYPE_CHECKING:
     from models.accounts.tables import User
 
-MONEY = {"max_digits": 16, "decimal_places": 4}
-PERCENT = {"max_digits": 7, "decimal_places": 4}
-
 
 class VehicleClass(StrEnum):
     SEDAN = "SEDAN"
@@ -88,7 +85,7 @@ class InlandRate(Model):
     id = fields.IntField(primary_key=True)
     region = fields.CharField(max_length=40)
     vehicle_class = fields.CharEnumField(VehicleClass, max_length=16)
-    amount = fields.DecimalField(**MONEY)
+    amount = fields.DecimalField(max_digits=16, decimal_places=4)
     currency = fields.CharField(max_length=3)
     demo = fields.BooleanField(default=False)
 
@@ -104,7 +101,7 @@ class OceanFreightRate(Model):
     port_of_loading = fields.CharField(max_length=5)
     port_of_discharge = fields.CharField(max_length=5)
     mode = fields.CharEnumField(ContainerMode, max_length=16)
-    amount = fields.DecimalField(**MONEY)
+    amount = fields.DecimalField(max_digits=16, decimal_places=4)
     currency = fields.CharField(max_length=3)
     demo = fields.BooleanField(default=False)
 
@@ -118,7 +115,7 @@ class PortFee(Model):
 
     id = fields.IntField(primary_key=True)
     port = fields.CharField(max_length=5, unique=True)
-    amount = fields.DecimalField(**MONEY)
+    amount = fields.DecimalField(max_digits=16, decimal_places=4)
     currency = fields.CharField(max_length=3)
     demo = fields.BooleanField(default=False)
 
@@ -130,8 +127,8 @@ class InsuranceRate(Model):
     """Insurance: `percent` of the vehicle value, at least `minimum`, one row per currency."""
 
     id = fields.IntField(primary_key=True)
-    percent = fields.DecimalField(**PERCENT)
-    minimum = fields.DecimalField(**MONEY)
+    percent = fields.DecimalField(max_digits=7, decimal_places=4)
+    minimum = fields.DecimalField(max_digits=16, decimal_places=4)
     currency = fields.CharField(max_length=3, unique=True)
     demo = fields.BooleanField(default=False)
 
@@ -144,7 +141,7 @@ class ExtraServicePrice(Model):
 
     id = fields.IntField(primary_key=True)
     service = fields.CharEnumField(ExtraService, max_length=16)
-    amount = fields.DecimalField(**MONEY)
+    amount = fields.DecimalField(max_digits=16, decimal_places=4)
     currency = fields.CharField(max_length=3)
     demo = fields.BooleanField(default=False)
 
@@ -159,8 +156,8 @@ class CustomsRule(Model):
     id = fields.IntField(primary_key=True)
     country = fields.CharField(max_length=2, unique=True)
     currency = fields.CharField(max_length=3)
-    duty_percent = fields.DecimalField(**PERCENT)
-    vat_percent = fields.DecimalField(**PERCENT)
+    duty_percent = fields.DecimalField(max_digits=7, decimal_places=4)
+    vat_percent = fields.DecimalField(max_digits=7, decimal_places=4)
     demo = fields.BooleanField(default=False)
 
     class Meta:
@@ -174,7 +171,7 @@ class ExciseBand(Model):
     country = fields.CharField(max_length=2)
     min_age_years = fields.IntField()
     max_age_years = fields.IntField(null=True)
-    per_cc = fields.DecimalField(**MONEY)
+    per_cc = fields.DecimalField(max_digits=16, decimal_places=4)
     currency = fields.CharField(max_length=3)
     demo = fields.BooleanField(default=False)
 

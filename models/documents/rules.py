@@ -109,9 +109,12 @@ def holder_after(status: DocumentStatus, provider: Role) -> Role | None:
     return None
 
 
+AWAITED = frozenset({S.REQUESTED, S.REJECTED})  # a file is still to come
+
+
 def overdue(status: DocumentStatus, due_at: dt.datetime | None, now: dt.datetime) -> bool:
     """A requested (or rejected) paper still missing after its due date."""
-    return due_at is not None and due_at < now and status in {S.REQUESTED, S.REJECTED}
+    return due_at is not None and due_at < now and status in AWAITED
 
 
 PDF = "application/pdf"

@@ -10,6 +10,7 @@ import secrets
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -117,11 +118,10 @@ async def live_tokens(token_ids: Collection[int]) -> set[int]:
     now = clock.now()
     live: set[int] = set()
     for start in range(0, len(ids), 1000):
-        live.update(
-            await AccessToken.filter(
-                id__in=ids[start : start + 1000], revoked_at=None, expires_at__gt=now
-            ).values_list("id", flat=True)
+        rows = AccessToken.filter(
+            id__in=ids[start : start + 1000], revoked_at=None, expires_at__gt=now
         )
+        live.update(cast("list[int]", await rows.values_list("id", flat=True)))
     return live
 
 

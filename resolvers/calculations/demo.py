@@ -99,8 +99,8 @@ async def seed_rates() -> None:
                     currency=USD,
                     demo=True,
                 )
-        for (loading, discharge), amounts in OCEAN.items():
-            for mode, amount in zip(ContainerMode, amounts, strict=True):
+        for (loading, discharge), fares in OCEAN.items():
+            for mode, amount in zip(ContainerMode, fares, strict=True):
                 await OceanFreightRate.create(
                     port_of_loading=loading,
                     port_of_discharge=discharge,

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import cast
 
 from models import clock, validators
 from models.calculations.tables import (
@@ -242,7 +243,10 @@ async def customs_estimate(
     rule = await CustomsRule.get_or_none(country=code)
     if rule is None:
         known = ", ".join(
-            await CustomsRule.all().order_by("country").values_list("country", flat=True)
+            cast(
+                "list[str]",
+                await CustomsRule.all().order_by("country").values_list("country", flat=True),
+            )
         )
         raise invalid(
             ["input", "country"], f"no customs rules for {code}; known: {known or 'none'}"

@@ -6,14 +6,26 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from models.claims.rules import ClaimStatus
 from models.claims.tables import ClaimChange, InsuranceClaim
 from models.viewer import Viewer
 from resolvers.claims.access import visible_claims
 from resolvers.loaders import Loaders, group_rows
+from resolvers.pagination import Page, keyset_page
 
 
 async def claim(viewer: Viewer, key: int) -> InsuranceClaim | None:
     return await visible_claims(viewer).get_or_none(id=key)
+
+
+async def claim_page(
+    viewer: Viewer, *, first: int | None, after: str | None, statuses: Sequence[ClaimStatus] = ()
+) -> Page[InsuranceClaim]:
+    """The claims the viewer sees, newest first (back office's queue, a customer's own)."""
+    queryset = visible_claims(viewer)
+    if statuses:
+        queryset = queryset.filter(status__in=list(statuses))
+    return await keyset_page(queryset, first=first, after=after)
 
 
 def visible_claim(loaders: Loaders, viewer: Viewer) -> DataLoader[int, InsuranceClaim | None]:

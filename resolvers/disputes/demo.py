@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from decimal import Decimal
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from models import clock
@@ -41,7 +42,7 @@ async def _staff(email: str) -> Viewer:
 
 
 async def seed_disputes(cast: Cast, *, zone: ZoneInfo, holidays: Collection[dt.date]) -> None:
-    calendar = {"holidays": frozenset(holidays), "zone": zone}
+    calendar: dict[str, Any] = {"holidays": frozenset(holidays), "zone": zone}
     blue_harbor, caspian = cast.dealers
     baltic = cast.carriers[1]
 

@@ -4,18 +4,48 @@ query for every shipment or claim of a request), paged by keyset in the viewer's
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q
 
+from models import clock
+from models.documents.rules import AWAITED, DocumentKind, DocumentStatus
 from models.documents.tables import Document, DocumentChange
+from models.enums import Role
 from models.viewer import Viewer
 from resolvers.documents.access import visible_documents
 from resolvers.loaders import Loaders, group_rows
-from resolvers.pagination import Page, decode_cursor, page_size
+from resolvers.pagination import Page, decode_cursor, keyset_page, page_size
 
 
 async def document(viewer: Viewer, key: int) -> Document | None:
     return await visible_documents(viewer).get_or_none(id=key)
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFilter:
+    statuses: Sequence[DocumentStatus] = ()
+    kinds: Sequence[DocumentKind] = ()
+    holder: Role | None = None
+    overdue: bool | None = None
+
+
+async def document_page(
+    viewer: Viewer, wanted: DocumentFilter, *, first: int | None, after: str | None
+) -> Page[Document]:
+    """The documents the viewer sees across shipments, newest first: a desk's work queue."""
+    queryset = visible_documents(viewer)
+    if wanted.statuses:
+        queryset = queryset.filter(status__in=list(wanted.statuses))
+    if wanted.kinds:
+        queryset = queryset.filter(kind__in=list(wanted.kinds))
+    if wanted.holder is not None:
+        queryset = queryset.filter(holder=wanted.holder)
+    if wanted.overdue is not None:
+        late = Q(due_at__lt=clock.now(), status__in=list(AWAITED))
+        queryset = queryset.filter(late if wanted.overdue else ~late)
+    return await keyset_page(queryset, first=first, after=after)
 
 
 def documents_of(loaders: Loaders, viewer: Viewer, owner: str) -> DataLoader[int, list[Document]]:

@@ -19,7 +19,7 @@ from models.shipments.containers import LoadingChange
 from models.shipments.tables import TrackingEvent
 from models.support.tables import SupportMessage
 
-VERSION = 1
+VERSION: Literal[1] = 1
 
 
 class Location(TypedDict):
@@ -165,7 +165,7 @@ def shipment_status_changed(
 def tracking_event_recorded(
     ref: ShipmentRef, event: TrackingEvent, status: str | None
 ) -> TrackingEventRecorded:
-    container = event.container_id  # type: ignore[attr-defined]
+    container = event.container_id
     return {
         "version": VERSION,
         **ref,

@@ -58,9 +58,12 @@ def _concerned(event: Event, organization: int, row: TrackingEvent) -> list[Ship
     if facts is None:
         # written before the log kept facts: the row's own shipment (the organization is in
         # the event's audience, so one of its parties), status unknown
-        shipment = row.shipment_id  # type: ignore[attr-defined]
-        unknown = {"customer": organization, "carrier": None, "before": None, "after": ""}
-        return [] if shipment is None else [{"id": shipment, **unknown}]  # type: ignore[list-item]
+        shipment = row.shipment_id
+        if shipment is None:
+            return []
+        return [
+            {"id": shipment, "customer": organization, "carrier": None, "before": None, "after": ""}
+        ]
     return [fact for fact in facts if organization in (fact["customer"], fact["carrier"])]
 
 

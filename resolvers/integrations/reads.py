@@ -83,7 +83,7 @@ async def read(
         await retention.check(after.seq, window)
     kept_since = clock.now() - window  # rows older than that are the pruner's, read or not
     wanted = frozenset(types) if types else None
-    topic = organization_topic(organization)
+    topic = organization_topic(organization).name
     start = after or Position(0)
     found: list[FeedEvent] = []
     mark = start.seq - 1  # the cursor's own row may hold events after its part

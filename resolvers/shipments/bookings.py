@@ -54,7 +54,7 @@ def _vehicles(specs: Sequence[VehicleSpec]) -> list[VehicleSpec]:
     first_at: dict[str, int] = {}
     clean = []
     for index, spec in enumerate(specs):
-        path = ["input", "vehicles", index]
+        path: list[str | int] = ["input", "vehicles", index]
         vin = checks.vin(spec.vin, [*path, "vin"])
         if vin in first_at:
             raise invalid([*path, "vin"], f"is listed twice (vehicle {first_at[vin]} has it)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import Subquery
 
@@ -94,7 +95,7 @@ async def record_tracking_event(
     occurred_at = _when(occurred_at, classifier)
     location = checks.optional_place(location, ["input", "location"])
     description = checks.optional_text(description, ["input", "description"], limit=2000)
-    details = {
+    details: dict[str, Any] = {
         "event": event,
         "classifier": classifier,
         "occurred_at": occurred_at,

@@ -25,8 +25,10 @@ from schema.node import node_fetcher
 if TYPE_CHECKING:
     from schema.support.types import SupportGroup
 
-OrganizationKind = strawberry.enum(OrganizationKindEnum, name="OrganizationKind")
-Role = strawberry.enum(RoleEnum, name="Role")
+OrganizationKind = OrganizationKindEnum
+strawberry.enum(OrganizationKind, name="OrganizationKind")
+Role = RoleEnum
+strawberry.enum(Role, name="Role")
 
 
 @strawberry.type

@@ -22,7 +22,8 @@ from schema.disputes.types import Dispute
 from schema.shipments.types import Shipment
 from schema.support.types import SupportThread
 
-StaffAlertKind = strawberry.enum(StaffAlertKindEnum, name="StaffAlertKind")
+StaffAlertKind = StaffAlertKindEnum
+strawberry.enum(StaffAlertKind, name="StaffAlertKind")
 
 
 @strawberry.type

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 
@@ -106,7 +107,7 @@ class CustomsEstimate:
         return cls(**_figures(quote))
 
 
-def _figures(quote: Quote) -> dict[str, object]:
+def _figures(quote: Quote) -> dict[str, Any]:
     return {
         "lines": [
             QuoteLine(label=line.label, amount=Money(amount=line.amount, currency=quote.currency))

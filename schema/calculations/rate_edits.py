@@ -178,7 +178,7 @@ async def edited(
         done = await edit()
         return {name: kind.from_model(done.row), "change": RateChange.from_model(done.change)}
 
-    return await run_payload(payload, action)  # type: ignore[type-var]
+    return await run_payload(payload, action)
 
 
 def rate_key(global_id: str) -> tuple[RateTable, int]:

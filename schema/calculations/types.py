@@ -19,16 +19,21 @@ from schema.context import Info
 from schema.ids import to_global_id
 from schema.node import node_fetcher
 
-VehicleClass = strawberry.enum(tables.VehicleClass, name="VehicleClass")
-ExtraService = strawberry.enum(tables.ExtraService, name="ExtraService")
-ContainerMode = strawberry.enum(
-    tables.ContainerMode,
+VehicleClass = tables.VehicleClass
+strawberry.enum(VehicleClass, name="VehicleClass")
+ExtraService = tables.ExtraService
+strawberry.enum(ExtraService, name="ExtraService")
+ContainerMode = tables.ContainerMode
+strawberry.enum(
+    ContainerMode,
     name="ContainerMode",
     description="CONSOLIDATED: a shared container, priced per vehicle; EXCLUSIVE: a whole "
     "container, priced per container",
 )
-RateTable = strawberry.enum(tables.RateTable, name="RateTable")
-RateChangeAction = strawberry.enum(tables.RateChangeAction, name="RateChangeAction")
+RateTable = tables.RateTable
+strawberry.enum(RateTable, name="RateTable")
+RateChangeAction = tables.RateChangeAction
+strawberry.enum(RateChangeAction, name="RateChangeAction")
 
 DEMO = "Sample figure seeded for the demo routes: not a price to sell at"
 

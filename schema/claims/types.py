@@ -14,7 +14,7 @@ from models.shipments.tables import TrackingEvent as TrackingEventRow
 from resolvers.claims import reads, writes
 from resolvers.documents.reads import documents_of, page_of
 from schema.accounts.types import User
-from schema.base import Money, MoneyInput, Node, UserError, run_payload
+from schema.base import Money, MoneyInput, Node, PageInfo, UserError, edges, page_info, run_payload
 from schema.context import Info
 from schema.convert import amount, money
 from schema.documents.types import DocumentConnection, user_of
@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from schema.shipments.tracking import TrackingEvent
     from schema.shipments.types import Shipment
 
-ClaimStatus = strawberry.enum(rules.ClaimStatus, name="ClaimStatus")
+ClaimStatus = rules.ClaimStatus
+strawberry.enum(ClaimStatus, name="ClaimStatus")
 
 
 @strawberry.type(description="One step of a claim: who moved it, when, to which status, why")
@@ -117,6 +118,19 @@ class InsuranceClaim(Node):
         return [ClaimChange.from_model(row) for row in rows]
 
 
+@strawberry.type
+class InsuranceClaimEdge:
+    node: InsuranceClaim
+    cursor: str
+
+
+@strawberry.type
+class InsuranceClaimConnection:
+    edges: list[InsuranceClaimEdge]
+    page_info: PageInfo
+    total_count: int
+
+
 @strawberry.input
 class OpenInsuranceClaimInput:
     shipment_id: strawberry.ID
@@ -141,6 +155,23 @@ class ClaimsQuery:
     @strawberry.field
     async def insurance_claim(self, info: Info, id: strawberry.ID) -> InsuranceClaim | None:
         return await _claim_node(info, decode_id(id, "InsuranceClaim", ["id"]))
+
+    @strawberry.field(description="The claims the viewer may see, newest first")
+    async def insurance_claims(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        status: list[ClaimStatus] | None = None,
+    ) -> InsuranceClaimConnection:
+        page = await reads.claim_page(
+            info.context.require_viewer(), first=first, after=after, statuses=status or ()
+        )
+        return InsuranceClaimConnection(
+            edges=edges(page, InsuranceClaimEdge, InsuranceClaim.from_model),
+            page_info=page_info(page),
+            total_count=page.total,
+        )
 
 
 def _claim(row: ClaimRow) -> dict[str, object]:

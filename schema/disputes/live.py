@@ -25,8 +25,9 @@ from schema.disputes.types import (
 from schema.ids import decode_id
 from subscriptions.streams import Caller, Opened, Stream, register, subscribe
 
-DisputeUpdateKind = strawberry.enum(
-    DisputeUpdateKindEnum, name="DisputeUpdateKind", description="What one dispute update records"
+DisputeUpdateKind = DisputeUpdateKindEnum
+strawberry.enum(
+    DisputeUpdateKind, name="DisputeUpdateKind", description="What one dispute update records"
 )
 
 

@@ -24,12 +24,14 @@ from schema.node import node_fetcher
 if TYPE_CHECKING:
     from schema.shipments.types import Shipment
 
-CancellationReason = strawberry.enum(tables.CancellationReason, name="CancellationReason")
-DisputeStatus = strawberry.enum(tables.DisputeStatus, name="DisputeStatus")
-DisputeOutcome = strawberry.enum(tables.DisputeOutcome, name="DisputeOutcome")
-RefundKind = strawberry.enum(
-    tables.RefundKind, name="RefundKind", description="Why a deposit went back"
-)
+CancellationReason = tables.CancellationReason
+strawberry.enum(CancellationReason, name="CancellationReason")
+DisputeStatus = tables.DisputeStatus
+strawberry.enum(DisputeStatus, name="DisputeStatus")
+DisputeOutcome = tables.DisputeOutcome
+strawberry.enum(DisputeOutcome, name="DisputeOutcome")
+RefundKind = tables.RefundKind
+strawberry.enum(RefundKind, name="RefundKind", description="Why a deposit went back")
 
 
 @strawberry.type

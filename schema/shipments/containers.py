@@ -26,8 +26,10 @@ from schema.node import node_fetcher
 from schema.shipments.tracking import TrackingEventConnection
 from schema.shipments.types import Shipment
 
-ContainerType = strawberry.enum(ContainerTypeEnum, name="ContainerType")
-LoadingStatus = strawberry.enum(LoadingStatusEnum, name="LoadingStatus")
+ContainerType = ContainerTypeEnum
+strawberry.enum(ContainerType, name="ContainerType")
+LoadingStatus = LoadingStatusEnum
+strawberry.enum(LoadingStatus, name="LoadingStatus")
 
 
 @strawberry.type(

@@ -25,12 +25,14 @@ from schema.shipments.types import Shipment, ShipmentStatus
 if TYPE_CHECKING:
     from schema.shipments.containers import Container, PublicLoading
 
-TrackingEventType = strawberry.enum(
-    TrackingEventTypeEnum,
+TrackingEventType = TrackingEventTypeEnum
+strawberry.enum(
+    TrackingEventType,
     name="TrackingEventType",
     description="DCSA Track & Trace names where DCSA has one",
 )
-EventClassifier = strawberry.enum(EventClassifierEnum, name="EventClassifier")
+EventClassifier = EventClassifierEnum
+strawberry.enum(EventClassifier, name="EventClassifier")
 
 
 def _cursor(row: tables.TrackingEvent) -> str:

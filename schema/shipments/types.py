@@ -43,7 +43,8 @@ if TYPE_CHECKING:
     from schema.shipments.containers import Container
     from schema.shipments.tracking import TrackingEventConnection
 
-ShipmentStatus = strawberry.enum(ShipmentStatusEnum, name="ShipmentStatus")
+ShipmentStatus = ShipmentStatusEnum
+strawberry.enum(ShipmentStatus, name="ShipmentStatus")
 
 
 @strawberry.type

@@ -20,10 +20,10 @@ from schema.context import Info
 from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 
-SupportShift = strawberry.enum(
-    SupportShiftEnum, name="SupportShift", description="DAY 10:00-18:00, NIGHT 16:00-02:00"
-)
-GroupMoveStatus = strawberry.enum(MoveStatusEnum, name="GroupMoveStatus")
+SupportShift = SupportShiftEnum
+strawberry.enum(SupportShift, name="SupportShift", description="DAY 10:00-18:00, NIGHT 16:00-02:00")
+GroupMoveStatus = MoveStatusEnum
+strawberry.enum(GroupMoveStatus, name="GroupMoveStatus")
 
 
 @strawberry.type

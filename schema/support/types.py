@@ -32,11 +32,16 @@ from schema.support.groups import SupportGroup, group_of, user_of
 
 __all__ = ["SupportGroup"]  # Organization.supportGroup finds it here
 
-ThreadCategory = strawberry.enum(ThreadCategoryEnum, name="ThreadCategory")
-ThreadTopic = strawberry.enum(ThreadTopicEnum, name="ThreadTopic")
-ThreadStatus = strawberry.enum(ThreadStatusEnum, name="ThreadStatus")
-SlaKind = strawberry.enum(SlaKindEnum, name="SlaKind")
-SlaTimerStatus = strawberry.enum(SlaTimerStatusEnum, name="SlaTimerStatus")
+ThreadCategory = ThreadCategoryEnum
+strawberry.enum(ThreadCategory, name="ThreadCategory")
+ThreadTopic = ThreadTopicEnum
+strawberry.enum(ThreadTopic, name="ThreadTopic")
+ThreadStatus = ThreadStatusEnum
+strawberry.enum(ThreadStatus, name="ThreadStatus")
+SlaKind = SlaKindEnum
+strawberry.enum(SlaKind, name="SlaKind")
+SlaTimerStatus = SlaTimerStatusEnum
+strawberry.enum(SlaTimerStatus, name="SlaTimerStatus")
 
 
 def coverage(context: Context) -> Coverage:
