@@ -23,9 +23,10 @@ from api.db import tortoise_config
 from api.files import file_routes
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
-from api.metrics import metrics, time_gc_pauses
+from api.metrics import QUERY_COST, metrics, time_gc_pauses
 from api.middleware import BodyLimit, RequestContext
 from api.ratelimit import RateLimits
+from api.reports import report_routes
 from api.settings import Settings, get_settings
 from api.track import track_routes
 from resolvers.disputes.fraud import escalate_lapsed_fraud_reviews
@@ -33,6 +34,7 @@ from resolvers.documents import storage
 from resolvers.documents.links import PREFIX as FILES
 from resolvers.documents.storage import Storage
 from resolvers.integrations.retention import prune
+from resolvers.integrations.worker import delivering
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
 from schema import assemble
@@ -50,7 +52,12 @@ async def healthz(_: Request) -> JSONResponse:
 async def readyz(request: Request) -> JSONResponse:
     checks = {"database": await _database_ready(), "bus": await request.app.state.bus.ready()}
     ready = all(checks.values())
-    body = {"status": "ready" if ready else "not ready", "checks": checks}
+    # Degraded rate limits still serve (per process): reported, not a reason to take traffic off.
+    body = {
+        "status": "ready" if ready else "not ready",
+        "checks": checks,
+        "rate_limits": request.app.state.limits.mode,
+    }
     return JSONResponse(body, status_code=200 if ready else 503)
 
 
@@ -130,6 +137,8 @@ def create_app(
             max_aliases=settings.max_aliases,
             max_tokens=settings.max_tokens,
             introspection=settings.introspection_enabled,
+            max_cost=settings.max_query_cost,
+            observe_cost=QUERY_COST.observe,
         ),
         settings=settings,
         limits=limits,
@@ -174,6 +183,7 @@ def create_app(
                     lambda: prune(settings.event_retention),
                 )
             )
+            app.state.deliverer = await stack.enter_async_context(delivering(settings))
             if manage_database:
                 freeze_startup_objects()
             yield
@@ -187,6 +197,7 @@ def create_app(
             Route("/metrics", metrics),
             *track_routes(),
             *file_routes(),
+            *report_routes(),
         ],
         middleware=[
             Middleware(RequestContext),

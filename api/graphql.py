@@ -6,8 +6,10 @@ from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
+from cross_web.content_type import parse_content_type
+from graphql import GraphQLError, OperationType, get_operation_ast
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -22,8 +24,12 @@ from api.settings import Settings
 from api.websocket import graphql_socket
 from resolvers.accounts.users import viewer_for_token
 from schema.context import Context
+from schema.parsing import parsed
 
 GRAPHQL_RESPONSE_JSON = "application/graphql-response+json"
+USE_THE_SOCKET = (
+    "subscriptions are served over the WebSocket at /graphql (graphql-transport-ws), not over HTTP"
+)
 
 
 class CargoliveGraphQL(GraphQL[Context, None]):
@@ -41,7 +47,12 @@ class CargoliveGraphQL(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
-            await super().__call__(scope, receive, send)
+            try:
+                response = await self.run(Request(scope, receive))
+            except HTTPException as error:
+                # A client's mistake: a GraphQL error body with the status, never a traceback.
+                response = bad_request(error.status_code, error.reason)
+            await response(scope, receive, send)
             return
         websocket = WebSocket(scope, receive, send)
         if not origin_allowed(
@@ -51,6 +62,29 @@ class CargoliveGraphQL(GraphQL[Context, None]):
             return
         context = await self.get_context(websocket, None)
         await graphql_socket(websocket, self.schema, self.settings, context)
+
+    async def parse_http_body(self, request: Any) -> Any:
+        if request.method == "POST":
+            _, parameters = parse_content_type(request.content_type or "")
+            charset = parameters.get("charset", "utf-8").lower()
+            if charset not in {"utf-8", "utf8"}:
+                raise HTTPException(400, f"the body must be JSON in UTF-8, not {charset}")
+            if not (await request.get_body()).lstrip().startswith((b"{", b"[")):
+                raise HTTPException(400, "the body must be a JSON object")
+        data = await super().parse_http_body(request)
+        if not isinstance(data, list) and isinstance(data.query, str):
+            refuse_subscriptions(data.query, data.operation_name, self.settings.max_tokens)
+        return data
+
+    def decode_json(self, data: str | bytes) -> object:
+        # orjson: strict UTF-8 and a nesting limit, each failing as a JSONDecodeError (400)
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        value = super().parse_json(data)
+        if not isinstance(value, dict | list | None):
+            raise HTTPException(400, "the body must be a JSON object")
+        return value
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -83,7 +117,11 @@ class CargoliveGraphQL(GraphQL[Context, None]):
         return response
 
     def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+        body = orjson.dumps(data)
+        if len(body) > self.settings.max_response_bytes:
+            # The backstop behind the cost limit: nothing this large goes out.
+            return orjson.dumps({"data": None, "errors": [response_too_large(len(body))]})
+        return body
 
     def create_response(self, response_data: Any, sub_response: Response) -> Response:
         response = super().create_response(response_data, sub_response)
@@ -104,3 +142,31 @@ class CargoliveGraphQL(GraphQL[Context, None]):
         )
         context.rejected_token = token is not None and viewer is None
         return context
+
+
+def refuse_subscriptions(query: str, operation_name: Any, max_tokens: int) -> None:
+    """A subscription over HTTP would run as a query and fail inside: refused before, with 400.
+    Only a document that says "subscription" is looked at, parsed as ParseOnce parses it."""
+    if "subscription" not in query:
+        return
+    try:
+        document = parsed(query, max_tokens)
+    except GraphQLError:  # strawberry parses it again and reports the syntax error
+        return
+    name = operation_name if isinstance(operation_name, str) else None
+    operation = get_operation_ast(document, name)
+    if operation is not None and operation.operation is OperationType.SUBSCRIPTION:
+        raise HTTPException(400, USE_THE_SOCKET)
+
+
+def bad_request(status: int, reason: str) -> Response:
+    code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
+    body = {"errors": [{"message": reason, "extensions": {"code": code}}]}
+    return JSONResponse(body, status_code=status)
+
+
+def response_too_large(size: int) -> dict[str, Any]:
+    return {
+        "message": f"the response ({size} bytes) is over this server's limit: ask for less",
+        "extensions": {"code": "RESPONSE_TOO_LARGE", "size": size},
+    }

@@ -36,6 +36,16 @@ LATENCY = Histogram(
 GRAPHQL_ERRORS = Counter(
     "cargolive_graphql_errors_total", "GraphQL errors returned, by code", ["code"]
 )
+QUERY_COST = Histogram(
+    "cargolive_graphql_query_cost",
+    "Objects an operation may return, as costed before it runs (schema/cost.py)",
+    buckets=(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 100_000),
+)
+RATE_LIMITS_DEGRADED = Gauge(
+    "cargolive_rate_limits_degraded",
+    "1 while Redis fails and rate limits are counted per process instead of shared",
+    multiprocess_mode="livemax",
+)
 OPEN_SOCKETS = Gauge(
     "cargolive_open_websockets", "WebSocket connections open now", multiprocess_mode="livesum"
 )

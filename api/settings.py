@@ -15,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DATABASE_SCHEMES = {"sqlite", "postgres", "postgresql", "asyncpg"}
 BROADCAST_SCHEMES = {"memory", "redis", "rediss"}
 STORAGE_SCHEMES = {"file", "s3", "s3a", "gs", "az", "abfs", "abfss", "memory"}
+# 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h: about three days of retries
+RETRY_SCHEDULE = (5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400)
 
 
 class SettingsError(Exception):
@@ -48,6 +50,12 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(12, ge=2, le=50)
     max_aliases: int = Field(30, ge=1, le=1000)
     max_tokens: int = Field(2000, ge=100, le=100_000)
+    # The most objects one operation may return (schema/cost.py), counted before it runs: the
+    # tracking page's queries cost under 300, the heaviest test's 23,002, and three nested
+    # pages of 100 (issue 14) over a million.
+    max_query_cost: int = Field(50_000, ge=100, le=10_000_000)
+    # The backstop behind the cost limit: a larger HTTP response is replaced by an error.
+    max_response_bytes: int = Field(16 * 1_048_576, ge=65_536, le=1_073_741_824)
     max_subscriptions_per_connection: int = Field(20, ge=1, le=1000)
     connection_init_timeout_seconds: float = Field(5.0, gt=0, le=60)
     # A subscriber this many frames behind is closed (1013) and resumes from its cursor.
@@ -63,6 +71,24 @@ class Settings(BaseSettings):
     # often each process prunes older ones; 0 turns pruning off in this process.
     event_retention_days: float = Field(30, gt=0, le=3650)
     event_prune_seconds: float = Field(300, ge=0, le=86_400)
+    # Webhooks and e-mail reports (docs in README): how long each retry waits, in seconds, and
+    # when the last one fails the endpoint is disabled; timeouts per attempt; how long a process
+    # holds an endpoint it delivers (a crashed process's endpoints move on after this); how
+    # often each process looks for due endpoints (0: this process delivers nothing).
+    webhook_retry_schedule: Annotated[list[float], NoDecode] = list(RETRY_SCHEDULE)
+    webhook_connect_timeout_seconds: float = Field(5.0, gt=0, le=60)
+    webhook_timeout_seconds: float = Field(15.0, gt=0, le=120)
+    delivery_lease_seconds: float = Field(60.0, ge=1, le=3600)
+    delivery_poll_seconds: float = Field(0.25, ge=0, le=3600)
+    delivery_concurrency: int = Field(100, ge=1, le=10_000)
+    public_url: str = "http://localhost:8000"
+    smtp_host: str | None = None
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_sender: str = "Cargolive <reports@cargolive.test>"
+    mail_folder: str = "mail"
     demo_data: bool = True
     # Documents: where their bytes go (None: a folder next to the SQLite file), and size caps.
     storage_url: str | None = None
@@ -123,6 +149,25 @@ class Settings(BaseSettings):
             if origin != "*" and (parts.scheme not in {"http", "https"} or not parts.netloc):
                 raise ValueError(f"{origin!r} is not an origin such as https://app.example.com")
         return origins
+
+    @field_validator("webhook_retry_schedule", mode="before")
+    @classmethod
+    def _schedule(cls, value: object) -> object:
+        delays = _csv(value)
+        if isinstance(delays, list) and not delays:
+            raise ValueError("give at least one delay in seconds, e.g. 5,300,1800")
+        for delay in delays if isinstance(delays, list) else []:
+            if float(delay) < 0:
+                raise ValueError(f"{delay} is not a delay: each one is 0 seconds or more")
+        return delays
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in {"http", "https"} or not parts.netloc:
+            raise ValueError(f"{value!r} is not a base URL such as https://cargolive.example.com")
+        return value.rstrip("/")
 
     @field_validator("holidays", mode="before")
     @classmethod

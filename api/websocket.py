@@ -27,7 +27,7 @@ from graphql import (
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
 from api.auth import bearer
-from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, count_errors
+from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, QUERY_COST, count_errors
 from api.outbox import Outbox
 from api.settings import Settings
 from api.token_watch import TokenWatch, watch
@@ -35,6 +35,7 @@ from models import clock
 from models.viewer import Viewer
 from resolvers.accounts.users import viewer_for_token
 from resolvers.integrations import retention
+from schema.budget import costs_for, too_costly
 from schema.context import Context
 from schema.errors import public_errors
 from schema.rendering import checked_document, prepare
@@ -208,9 +209,12 @@ class Connection:
         payload = message.get("payload")
         if payload is not None and not isinstance(payload, dict):
             raise Closing(4400, "Invalid message: connection_init payload must be an object")
-        if payload and ("authorization" in payload or "Authorization" in payload):
-            value = payload.get("authorization", payload.get("Authorization"))
-            token = bearer(value)
+        # Header names are case-insensitive, and so is this key: AUTHORIZATION is not anonymous.
+        given = [value for key, value in (payload or {}).items() if key.lower() == "authorization"]
+        if len(given) > 1:
+            raise Closing(4400, "Invalid message: authorization given more than once")
+        if given:
+            token = bearer(given[0])
             self.context.viewer = await viewer_for_token(token) if token else None
             if self.context.viewer is None:
                 raise Closing(4403, "Forbidden: invalid, expired or revoked token")
@@ -293,6 +297,11 @@ class Connection:
             )
             await self.send({"id": operation_id, "type": "next", "payload": _payload(result)})
             await self.send({"id": operation_id, "type": "complete"})
+            return
+        cost = costs_for(self.schema).of(query, document, name, variables)
+        QUERY_COST.observe(cost)
+        if cost > self.settings.max_query_cost:
+            await self._error(operation_id, [too_costly(cost, self.settings.max_query_cost)])
             return
         ACTIVE_SUBSCRIPTIONS.inc()
         try:

@@ -12,4 +12,5 @@ MODEL_MODULES = [
     "models.calculations.tables",
     "models.documents.tables",
     "models.claims.tables",
+    "models.integrations.tables",
 ]

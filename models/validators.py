@@ -12,6 +12,42 @@ from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 
 from models.iso import COUNTRIES, CURRENCY_MINOR_UNITS, NON_MONEY_CURRENCIES
 
+# Keys of rows: ids are 32-bit integers (PostgreSQL's integer), the event log's seq 64-bit.
+MAX_KEY = 2**31 - 1
+MAX_SEQ = 2**63 - 1
+
+
+def key(value: str, limit: int = MAX_KEY) -> int:
+    """A row's key as written in an id or a cursor: ASCII digits only (str.isdigit and int
+    take ١ for 1), within the column's range."""
+    if not (value.isascii() and value.isdigit()) or len(value) > 19:
+        raise ValueError("is not a key")
+    number = int(value)
+    if not 0 <= number <= limit:
+        raise ValueError("is not a key")
+    return number
+
+
+# Text: characters that no one types. C0 and C1 controls but tab and line breaks (PostgreSQL
+# refuses NUL in text outright), and the invisible ones that make a blank look filled.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_INVISIBLE = (
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u3164\ufeff\uffa0"
+)
+_BLANK = re.compile(f"[\\s{_INVISIBLE}]*")
+
+
+def control_character(value: str) -> str | None:
+    """The first control character of `value` as U+XXXX, or None."""
+    found = _CONTROL.search(value)
+    return None if found is None else f"U+{ord(found[0]):04X}"
+
+
+def blank(value: str) -> bool:
+    """True for text made only of white space and invisible characters (zero-width ones)."""
+    return _BLANK.fullmatch(value) is not None
+
 
 def _upper(value: str) -> str:
     # str.upper turns some non-ASCII letters into ASCII ones (ß → SS, ı → I): leave those to fail.
@@ -129,6 +165,20 @@ def minor_units(currency: str) -> int:
     return CURRENCY_MINOR_UNITS[_currency_code(currency)]
 
 
+# One ceiling for every amount (10^12 major units): far above any deposit, rate or refund, and
+# inside the numeric(18, 3) columns.
+MAX_MONEY = Decimal(10) ** 12
+_DECIMAL = re.compile(r"-?[0-9]{1,30}(\.[0-9]{1,30})?")
+
+
+def decimal_text(value: object) -> Decimal:
+    """A decimal as a client writes it: ASCII digits and one point (no ١٠, no 1_000, no 1e9)."""
+    text = str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+    if not isinstance(text, str) or not _DECIMAL.fullmatch(text):
+        raise ValueError("must be a decimal number written with the digits 0-9, like 1250.50")
+    return Decimal(text)
+
+
 # 28 significant digits, the decimal module's default, whatever the caller's context says.
 _MONEY = Context(prec=28, rounding=ROUND_HALF_UP, traps=[InvalidOperation])
 
@@ -154,6 +204,8 @@ def money(amount: Decimal, currency: str) -> tuple[Decimal, str]:
     _require_finite(amount)
     if amount < 0:
         raise ValueError("must not be negative")
+    if amount > MAX_MONEY:
+        raise ValueError(f"must be at most {MAX_MONEY:,f}")
     exact = _to_minor_unit(amount, code)
     if exact != amount:
         places = CURRENCY_MINOR_UNITS[code]

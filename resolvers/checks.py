@@ -50,16 +50,21 @@ class Amount:
 
 
 def text(value: str, field: Path, *, limit: int) -> str:
-    """A required text: stripped, 1 to `limit` characters."""
+    """A required text: stripped, 1 to `limit` characters, something visible among them."""
     value = value.strip()
     if not value or len(value) > limit:
         raise invalid(field, f"must be 1 to {limit} characters")
+    if validators.blank(value):
+        raise invalid(field, "must not be made only of invisible characters")
+    if (character := validators.control_character(value)) is not None:
+        raise invalid(field, f"must not contain the control character {character}")
     return value
 
 
 def optional_text(value: str | None, field: Path, *, limit: int) -> str | None:
-    """An optional text: stripped, None when blank, at most `limit` characters."""
-    if value is None or not value.strip():
+    """An optional text: stripped, None when blank (invisible characters only), at most `limit`
+    characters."""
+    if value is None or validators.blank(value):
         return None
     return text(value, field, limit=limit)
 
@@ -101,11 +106,23 @@ def money(value: Amount | None, field: Path) -> Amount | None:
     return Amount(amount=amount, currency=currency)
 
 
+EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.UTC)
+PLANNING_YEARS = 5
+
+
 def moment(value: dt.datetime, field: Path) -> dt.datetime:
-    """A point in time: an offset is required, since a bare wall time is ambiguous."""
+    """A point in time: an offset is required, since a bare wall time is ambiguous; from 1900
+    to 5 years ahead (a pickup, an ETA or an event further out is a typo)."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise invalid(field, "must include a UTC offset, like 2026-05-01T09:00:00Z")
-    return value.astimezone(dt.UTC)
+    try:
+        value = value.astimezone(dt.UTC)
+    except OverflowError:
+        raise invalid(field, "is out of range") from None
+    latest = clock.now() + dt.timedelta(days=365 * PLANNING_YEARS + 1)
+    if not EARLIEST <= value <= latest:
+        raise invalid(field, f"must be between 1900 and {PLANNING_YEARS} years from now")
+    return value
 
 
 def not_past(value: dt.datetime, field: Path) -> dt.datetime:

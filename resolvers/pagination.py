@@ -13,6 +13,8 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from models.validators import MAX_KEY, MAX_SEQ
+from models.validators import key as row_key
 from resolvers.errors import invalid
 
 M = TypeVar("M", bound=Model)
@@ -27,16 +29,17 @@ def encode_cursor(key: int) -> str:
 
 def seq_after(cursor: str | None) -> int | None:
     """The seq a stream replays after (None: live from now on)."""
-    return None if cursor is None else decode_cursor(cursor)
+    return None if cursor is None else decode_cursor(cursor, limit=MAX_SEQ)
 
 
-def decode_cursor(cursor: str, field: str = "after") -> int:
+def decode_cursor(cursor: str, field: str = "after", *, limit: int = MAX_KEY) -> int:
+    """The key in a cursor; `limit=MAX_SEQ` for cursors over the event log's seq."""
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
         prefix, _, key = text.partition(":")
         if prefix != "k":
             raise ValueError(text)
-        return int(key)
+        return row_key(key, limit)
     except (binascii.Error, UnicodeDecodeError, ValueError):
         raise invalid([field], "is not a cursor this list gave out") from None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
@@ -9,6 +11,7 @@ from strawberry.schema.config import StrawberryConfig
 from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.live import AlertsSubscription
 from schema.base import Node
+from schema.budget import cost_limit
 from schema.calculations.quotes import CalculationsMutation, CalculationsQuery
 from schema.claims.live import ClaimsSubscription
 from schema.claims.types import ClaimsMutation, ClaimsQuery
@@ -21,9 +24,12 @@ from schema.documents.requests import DocumentsMutation
 from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.live import IntegrationsSubscription
+from schema.integrations.reports import ReportsMutation, ReportsQuery
 from schema.integrations.types import FeedQuery
+from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
+from schema.scalars import OVERRIDES, InputGuard
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
@@ -32,6 +38,9 @@ from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
 from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
 from schema.support.live import SupportSubscription
 from schema.support.types import SupportMutation, SupportQuery
+
+# What one operation may return, in objects (schema/cost.py); api/settings.py says why this much.
+DEFAULT_MAX_COST = 50_000
 
 
 @strawberry.type
@@ -47,6 +56,8 @@ class Query(
     DocumentsQuery,
     ClaimsQuery,
     FeedQuery,
+    WebhooksQuery,
+    ReportsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -66,6 +77,8 @@ class Mutation(
     SupportGroupsMutation,
     DocumentsMutation,
     ClaimsMutation,
+    WebhooksMutation,
+    ReportsMutation,
 ):
     pass
 
@@ -89,6 +102,8 @@ def assemble(
     max_aliases: int = 30,
     max_tokens: int = 2000,
     introspection: bool = True,
+    max_cost: int = DEFAULT_MAX_COST,
+    observe_cost: Callable[[int], None] | None = None,
 ) -> strawberry.Schema:
     """The schema with these limits (the settings' own in the app)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
@@ -99,6 +114,8 @@ def assemble(
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ParseOnce,
         ValidationCache,
+        InputGuard,
+        cost_limit(max_cost, observe_cost),
         ErrorPolicy,
     ]
     return strawberry.Schema(
@@ -107,6 +124,7 @@ def assemble(
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=True),
+        scalar_overrides=OVERRIDES,
     )
 
 

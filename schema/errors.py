@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from graphql.error import GraphQLError, GraphQLFormattedError
 from strawberry.extensions import MaskErrors
 
 from resolvers.errors import DomainError, Unauthenticated
+from schema.scalars import InputRefused
 
 log = logging.getLogger("cargolive.errors")
 MASKED = "Unexpected error: it was logged with this request's id."
@@ -19,6 +21,8 @@ def _coded(error: GraphQLError) -> GraphQLError:
         extensions = {"code": original.code.value, "field": original.field, **original.extensions}
     elif isinstance(original, Unauthenticated):
         extensions = {"code": "UNAUTHENTICATED"}
+    elif _refused_input(error):
+        extensions = {"code": "INVALID_INPUT", **_variable_field(error.message)}
     else:
         return error
     return GraphQLError(
@@ -30,6 +34,29 @@ def _coded(error: GraphQLError) -> GraphQLError:
         original_error=original,
         extensions=extensions,
     )
+
+
+# graphql-core's words for a variable's bad value: "Variable '$input' has invalid value at
+# .deposit.amount: …" (execution/values.py, print_path_list).
+_VARIABLE_PATH = re.compile(r"Variable '\$(\w+)' has invalid value(?: at ((?:\.\w+|\[\d+\])+))?:")
+
+
+def _variable_field(message: str) -> dict[str, list[str]]:
+    """{"field": the variable's path, as UserError.field} when the message names one."""
+    found = _VARIABLE_PATH.match(message)
+    if found is None:
+        return {}
+    steps = re.findall(r"\.(\w+)|\[(\d+)\]", found[2] or "")
+    return {"field": [found[1], *(name or index for name, index in steps)]}
+
+
+def _refused_input(error: BaseException | None) -> bool:
+    """A strict scalar's refusal (schema/scalars.py), however deep graphql-core wrapped it."""
+    while error is not None:
+        if isinstance(error, InputRefused):
+            return True
+        error = getattr(error, "original_error", None)
+    return False
 
 
 def is_unexpected(error: GraphQLError) -> bool:

@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from models.ids import parse_global_id, to_global_id
+import base64
+import binascii
+
+from models.ids import to_global_id
+from models.validators import key as row_key
 from resolvers.errors import invalid
 
 __all__ = ["decode_id", "parse_global_id", "to_global_id"]
+
+
+def parse_global_id(global_id: str) -> tuple[str, int] | None:
+    try:
+        text = base64.urlsafe_b64decode(global_id + "=" * (-len(global_id) % 4)).decode()
+        type_name, _, key = text.partition(":")
+        if not type_name.isidentifier():
+            return None
+        return type_name, row_key(key)
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
 
 
 def decode_id(global_id: str, type_name: str, field: list[str | int]) -> int:

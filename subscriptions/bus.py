@@ -29,6 +29,7 @@ PENDING_LIMIT = 10_000
 SUPERVISE_SECONDS = 1.0
 _current: Bus | None = None
 _reconnect_callbacks: list[Callable[[], Awaitable[None]]] = []
+_commit_listeners: list[Callable[[], None]] = []
 
 
 def channel(topic: str) -> str:
@@ -43,10 +44,19 @@ def on_reconnect(callback: Callable[[], Awaitable[None]]) -> None:
     _reconnect_callbacks.append(callback)
 
 
+def on_commit(listener: Callable[[], None]) -> Callable[[], None]:
+    """Calls `listener` whenever this process commits events (the delivery worker wakes up);
+    returns the function that stops it."""
+    _commit_listeners.append(listener)
+    return lambda: _commit_listeners.remove(listener)
+
+
 def announce(notices: Iterable[Notice]) -> None:
     """Hands committed events to this process's bus without waiting (no bus: the relay tells)."""
     if _current is not None:
         _current.announce(notices)
+    for listener in _commit_listeners:
+        listener()
 
 
 class Bus:

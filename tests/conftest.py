@@ -20,6 +20,7 @@ from api.app import create_app
 from api.settings import Settings, load_settings
 from models.enums import Role
 from tests.factories import Factory, Party
+from tests.processes import RedisServer
 from tests.servers import running
 
 TMP = Path(tempfile.mkdtemp(prefix="cargolive-tests-"))
@@ -30,6 +31,9 @@ os.environ.setdefault("CARGOLIVE_STORAGE_URL", (TMP / "files").as_uri())
 # Tests raise SLA alerts by calling the check; a background round would also raise them for the
 # past timers clock.travel makes, and put its queries into the counted ones.
 os.environ.setdefault("CARGOLIVE_SLA_CHECK_SECONDS", "0")
+# Tests that deliver webhooks or mail run their own worker; elsewhere its polls would only add
+# queries to the counted ones.
+os.environ.setdefault("CARGOLIVE_DELIVERY_POLL_SECONDS", "0")
 
 
 def postgres() -> bool:
@@ -110,6 +114,22 @@ async def server(app) -> AsyncIterator[str]:
     """The app behind a real uvicorn on a free port, in this test's event loop."""
     async with running(app) as address:
         yield address
+
+
+@pytest.fixture
+async def http(server: str) -> AsyncIterator[httpx2.AsyncClient]:
+    """A client of the app behind real uvicorn (real HTTP, real sockets)."""
+    async with httpx2.AsyncClient(base_url=f"http://{server}", timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+async def redis_server() -> AsyncIterator[RedisServer]:
+    """A redis-server of the test's own, to stop and start (tests/processes.py)."""
+    server = RedisServer()
+    await server.start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import httpx2
 
 from api.settings import load_settings
 from models.accounts.tables import Organization, User
-from models.ids import parse_global_id
 from resolvers.demo import seed
+from schema.ids import parse_global_id
 from tests.factories import Factory, Party
 from tests.graphql import gql
 

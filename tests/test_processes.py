@@ -20,7 +20,7 @@ from models.shipments.tables import (
 from resolvers.shipments.events import shipment_topic
 from subscriptions.log import Audience, recording
 from tests import ws
-from tests.processes import RedisServer, service
+from tests.processes import service
 from tests.shipping import gid
 
 RECORD = """
@@ -33,14 +33,6 @@ subscription ($id: ID!, $after: String) {
   shipmentTracking(shipmentId: $id, after: $after) { cursor description }
 }
 """
-
-
-@pytest.fixture
-async def redis_server():
-    server = RedisServer()
-    await server.start()
-    yield server
-    await server.stop()
 
 
 @pytest.fixture

@@ -35,7 +35,19 @@ DOMAINS = {
 # What each layer keeps outside its domains: the conventions every domain shares.
 SHARED = {
     "resolvers": {"access", "checks", "demo", "errors", "loaders", "pagination", "steps"},
-    "schema": {"base", "context", "convert", "errors", "ids", "node", "parsing", "rendering"},
+    "schema": {
+        "base",
+        "budget",
+        "context",
+        "convert",
+        "cost",
+        "errors",
+        "ids",
+        "node",
+        "parsing",
+        "rendering",
+        "scalars",
+    },
     "models": {"calendar", "clock", "enums", "events", "ids", "iso", "sql", "validators", "viewer"},
 }
 # The modules every domain has in a layer: its tables; its GraphQL types; who sees what, and

@@ -1,8 +1,20 @@
-"""Dealer and carrier systems: what their organization feed is made of."""
+"""The kinds of event an organization follows (its feed), and where they are pushed: webhook
+URLs and e-mail status reports.
+
+Both are endpoints of one durable delivery: `cursor` is the event-log position delivered up to
+(never an in-memory queue), the lease says which process delivers the endpoint now, and every
+delivery, with its attempts, is a `webhook_delivery` row.
+"""
 
 from __future__ import annotations
 
 from enum import Enum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from models.accounts.tables import Organization
+from models.shipments.tables import Shipment
 
 
 class EventType(str, Enum):
@@ -18,3 +30,85 @@ class EventType(str, Enum):
     SUPPORT_MESSAGE_POSTED = "SUPPORT_MESSAGE_POSTED"
     DOCUMENT_UPDATED = "DOCUMENT_UPDATED"
     INSURANCE_CLAIM_UPDATED = "INSURANCE_CLAIM_UPDATED"
+
+
+class EndpointKind(str, Enum):
+    WEBHOOK = "WEBHOOK"
+    EMAIL = "EMAIL"
+
+
+class ReportCadence(str, Enum):
+    MILESTONE = "MILESTONE"  # one mail per milestone
+    DAILY_DIGEST = "DAILY_DIGEST"  # one mail a day at a local hour, when anything happened
+
+
+class DeliveryStatus(str, Enum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class WebhookEndpoint(Model):
+    id = fields.IntField(primary_key=True)
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="webhook_endpoints", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(EndpointKind, max_length=8, default=EndpointKind.WEBHOOK)
+    url = fields.CharField(max_length=2048, default="")
+    event_types = fields.JSONField(default=list)  # empty: every type
+    enabled = fields.BooleanField(default=True)
+    disabled_reason = fields.TextField(null=True)
+    secret = fields.CharField(max_length=80, default="")
+    previous_secret = fields.CharField(max_length=80, null=True)
+    previous_secret_until = fields.DatetimeField(null=True)
+    # Delivery state: the log position delivered up to, when the head event is due again, and
+    # which process holds the endpoint (a lease that expires when that process dies).
+    cursor = fields.BigIntField(default=0)
+    next_attempt_at = fields.DatetimeField(null=True)
+    failing_since = fields.DatetimeField(null=True)
+    lease_owner = fields.CharField(max_length=64, null=True)
+    lease_until = fields.DatetimeField(null=True)
+    # E-mail status reports: the address, one shipment or all (null), and the cadence.
+    email = fields.CharField(max_length=254, null=True)
+    shipment: fields.ForeignKeyNullableRelation[Shipment] = fields.ForeignKeyField(
+        "models.Shipment", related_name="report_subscriptions", null=True, on_delete=fields.CASCADE
+    )
+    cadence = fields.CharEnumField(ReportCadence, max_length=16, null=True)
+    digest_hour = fields.IntField(null=True)
+    timezone = fields.CharField(max_length=64, null=True)
+    created_by_id = fields.IntField(null=True)
+    created_at = fields.DatetimeField()
+    updated_at = fields.DatetimeField()
+
+    organization_id: int
+    shipment_id: int | None
+
+    class Meta:
+        table = "webhook_endpoint"
+        indexes = (("enabled", "next_attempt_at"),)
+
+
+class WebhookDelivery(Model):
+    """One event to one endpoint: its attempts so far and how the last one went."""
+
+    id = fields.BigIntField(primary_key=True)
+    endpoint: fields.ForeignKeyRelation[WebhookEndpoint] = fields.ForeignKeyField(
+        "models.WebhookEndpoint", related_name="deliveries", on_delete=fields.CASCADE
+    )
+    seq = fields.BigIntField()  # the event's position in the log (its cursor)
+    event_type = fields.CharField(max_length=40)
+    status = fields.CharEnumField(DeliveryStatus, max_length=10)
+    attempts = fields.IntField(default=0)
+    created_at = fields.DatetimeField()
+    last_attempt_at = fields.DatetimeField(null=True)
+    next_attempt_at = fields.DatetimeField(null=True)
+    response_status = fields.IntField(null=True)
+    response_body = fields.TextField(null=True)  # at most 1 KB of the receiver's answer
+    error = fields.TextField(null=True)  # why there was no answer (timeout, refused address)
+    duration_ms = fields.IntField(null=True)
+
+    endpoint_id: int
+
+    class Meta:
+        table = "webhook_delivery"
+        indexes = (("endpoint_id", "seq"),)

@@ -1,4 +1,8 @@
-"""Who reads an organization feed, and which of its events' subjects a viewer may see now."""
+"""Who may see what of integrations: an organization's webhook endpoints are its own; report
+subscriptions are seen by the organization, its account manager and admins; the organization
+feed is read by DEALER and CARRIER organizations, and its events' subjects are shown as each
+domain's visibility allows now. Anything else answers NOT_FOUND, exactly like what does not
+exist."""
 
 from __future__ import annotations
 
@@ -7,13 +11,35 @@ from typing import Any
 
 from tortoise.queryset import QuerySet
 
+from models.enums import Role
+from models.integrations.tables import EndpointKind, WebhookEndpoint
+from models.support.tables import DealerDesk
 from models.viewer import Viewer
 from resolvers.claims.access import visible_claims
 from resolvers.disputes.access import visible_disputes
 from resolvers.documents.access import visible_documents
-from resolvers.errors import forbidden
+from resolvers.errors import forbidden, not_found
 from resolvers.shipments.access import visible_containers, visible_shipments
 from resolvers.support.access import visible_threads
+
+
+async def own_endpoint(viewer: Viewer, endpoint_id: int, field: str = "id") -> WebhookEndpoint:
+    endpoint = await WebhookEndpoint.get_or_none(
+        id=endpoint_id, organization_id=viewer.organization_id, kind=EndpointKind.WEBHOOK
+    )
+    if endpoint is None:
+        raise not_found([field], "webhook endpoint")
+    return endpoint
+
+
+def visible_subscriptions(viewer: Viewer) -> QuerySet[WebhookEndpoint]:
+    subscriptions = WebhookEndpoint.filter(kind=EndpointKind.EMAIL)
+    if viewer.is_admin:
+        return subscriptions
+    if viewer.role is Role.ACCOUNT_MANAGER:
+        managed = DealerDesk.filter(account_manager_id=viewer.user_id).values("organization_id")
+        return subscriptions.filter(organization_id__in=managed)
+    return subscriptions.filter(organization_id=viewer.organization_id)
 
 
 def feed_organization(viewer: Viewer) -> int:

@@ -1,4 +1,5 @@
-"""The organization feed: every change that concerns a DEALER or CARRIER organization, read
+"""Lists of integrations (webhook endpoints, their deliveries, report subscriptions), and the
+organization feed: every change that concerns a DEALER or CARRIER organization, read
 from the event log in its order (seq, then the row's part), resumable from a cursor.
 
 A reader of the log like the live streams: the GraphQL query and subscription use it, and so
@@ -17,12 +18,14 @@ import orjson
 
 from models import clock
 from models.events import Event
-from models.integrations.tables import EventType
+from models.integrations.tables import EndpointKind, EventType, WebhookDelivery, WebhookEndpoint
 from models.viewer import Viewer
+from resolvers.access import signed_in
 from resolvers.integrations import access, retention
+from resolvers.integrations.access import visible_subscriptions
 from resolvers.integrations.cursor import Position
 from resolvers.integrations.expand import EXPANDERS, Item
-from resolvers.pagination import page_size
+from resolvers.pagination import Page, keyset_page, page_size
 from subscriptions.log import organization_topic
 from subscriptions.reader import read_topic
 
@@ -111,3 +114,26 @@ async def page(
     size = page_size(first)
     position = Position.parse(after) if after is not None else None
     return await read(organization, after=position, types=types, limit=size, window=window)
+
+
+async def list_endpoints(*, viewer: Viewer | None) -> list[WebhookEndpoint]:
+    viewer = signed_in(viewer)
+    return list(
+        await WebhookEndpoint.filter(
+            organization_id=viewer.organization_id, kind=EndpointKind.WEBHOOK
+        ).order_by("id")
+    )
+
+
+async def list_subscriptions(*, viewer: Viewer | None) -> list[WebhookEndpoint]:
+    viewer = signed_in(viewer)
+    return list(await visible_subscriptions(viewer).order_by("id"))
+
+
+async def deliveries(
+    *, viewer: Viewer | None, endpoint: WebhookEndpoint, first: int | None, after: str | None
+) -> Page[WebhookDelivery]:
+    signed_in(viewer)
+    return await keyset_page(
+        WebhookDelivery.filter(endpoint_id=endpoint.id), first=first, after=after
+    )

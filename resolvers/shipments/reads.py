@@ -17,6 +17,7 @@ from models import sql, validators
 from models.events import Event
 from models.shipments.containers import Container, LoadingChange, LoadingStatus
 from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, Vehicle
+from models.validators import MAX_SEQ
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
 from resolvers.pagination import (
@@ -163,7 +164,7 @@ async def events_page(
 ) -> SeqPage[TrackingEvent]:
     """The tracking events of a topic (`shipment:7`, `container:3`), oldest first by seq."""
     size = page_size(first)
-    start = decode_cursor(after) if after is not None else 0
+    start = decode_cursor(after, limit=MAX_SEQ) if after is not None else 0
 
     async def batch(topics: Sequence[str]) -> list[SeqPage[TrackingEvent]]:
         return await _pages(topics, size, start)

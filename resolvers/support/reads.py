@@ -23,6 +23,7 @@ from models.support.tables import (
     ThreadRating,
     ThreadStatus,
 )
+from models.validators import MAX_SEQ
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
 from resolvers.pagination import (
@@ -135,7 +136,7 @@ async def messages_page(
 ) -> SeqPage[SupportMessage]:
     """A page of a visible thread's messages; a dealer's pages and totals skip internal notes."""
     size = page_size(first)
-    start = decode_cursor(after) if after is not None else 0
+    start = decode_cursor(after, limit=MAX_SEQ) if after is not None else 0
     public_only = not viewer.is_staff
 
     async def batch(keys: Sequence[int]) -> list[SeqPage[SupportMessage]]:

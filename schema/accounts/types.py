@@ -12,7 +12,7 @@ from models.enums import ErrorCode
 from models.enums import OrganizationKind as OrganizationKindEnum
 from models.enums import Role as RoleEnum
 from models.support.tables import SupportGroup as SupportGroupRow
-from resolvers.accounts import reads
+from resolvers.accounts import access, reads
 from resolvers.accounts import users as accounts
 from resolvers.disputes import reads as dispute_reads
 from resolvers.errors import DomainError
@@ -29,14 +29,14 @@ OrganizationKind = OrganizationKindEnum
 strawberry.enum(OrganizationKind, name="OrganizationKind")
 Role = RoleEnum
 strawberry.enum(Role, name="Role")
+# A customer's standing is for its members and the staff (resolvers.accounts.access.sees_internals).
+HIDDEN = "Outside a customer's own members and the staff (a carrier's view of it): "
 
 
 @strawberry.type
 class Organization(Node):
     name: str
     kind: OrganizationKind
-    blocked: bool
-    penalty_points: int
     _row: strawberry.Private[tables.Organization]
 
     @classmethod
@@ -45,32 +45,47 @@ class Organization(Node):
             id=strawberry.ID(to_global_id("Organization", row.pk)),
             name=row.name,
             kind=row.kind,
-            blocked=row.blocked,
-            penalty_points=row.penalty_points,
             _row=row,
         )
 
+    def _internal(self, info: Info) -> bool:
+        return access.sees_internals(info.context.viewer, self._row)
+
+    @strawberry.field(description=f"{HIDDEN}false")
+    def blocked(self, info: Info) -> bool:
+        return self._row.blocked if self._internal(info) else False
+
+    @strawberry.field(description=f"{HIDDEN}0")
+    def penalty_points(self, info: Info) -> int:
+        return self._row.penalty_points if self._internal(info) else 0
+
     @strawberry.field(
         description="Customers: cancelled at their request / accepted, over their last 100 "
-        "accepted shipments, 0..1"
+        f"accepted shipments, 0..1. {HIDDEN}0"
     )
     async def cancellation_rate(self, info: Info) -> float:
+        if not self._internal(info):
+            return 0.0
         return float(await dispute_reads.rates_of(info.context.loaders).load(self._row.id))
 
-    @strawberry.field(description="The group that serves a dealer organization")
+    @strawberry.field(description=f"The group that serves a dealer organization. {HIDDEN}null")
     async def support_group(
         self, info: Info
     ) -> Annotated[SupportGroup, strawberry.lazy("schema.support.types")] | None:
         from schema.support.types import SupportGroup
 
+        if not self._internal(info):
+            return None
         desk = await support_reads.desk_of(info.context.loaders).load(self._row.id)
         if desk is None or desk.group_id is None:
             return None
         row = await info.context.loaders.load(SupportGroupRow, desk.group_id)
         return SupportGroup.from_model(row) if row else None
 
-    @strawberry.field(description="A dealer organization's ACCOUNT_MANAGER")
+    @strawberry.field(description=f"A dealer organization's ACCOUNT_MANAGER. {HIDDEN}null")
     async def account_manager(self, info: Info) -> User | None:
+        if not self._internal(info):
+            return None
         desk = await support_reads.desk_of(info.context.loaders).load(self._row.id)
         if desk is None or desk.account_manager_id is None:
             return None

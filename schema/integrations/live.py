@@ -15,7 +15,6 @@ from typing import Any
 import strawberry
 
 from models.events import Event
-from models.integrations.tables import EventType as EventTypeEnum
 from resolvers.integrations import access
 from resolvers.integrations import reads as feed
 from resolvers.integrations.cursor import Position
@@ -26,7 +25,7 @@ from subscriptions.log import organization_topic
 from subscriptions.streams import Caller, Opened, Parts, Stream, register, subscribe
 
 
-def _loader(organization: int, wanted: frozenset[EventTypeEnum] | None) -> Any:
+def _loader(organization: int, wanted: frozenset[EventType] | None) -> Any:
     async def load(event: Event) -> Parts | None:
         parts = [
             (found.position.part, OrganizationEvent.from_feed(found))
@@ -43,7 +42,7 @@ async def _open(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
     organization = access.feed_organization(viewer)
     after = arguments.get("after")
     position = Position.parse(after) if after is not None else None
-    types: Collection[EventTypeEnum] | None = arguments.get("types")
+    types: Collection[EventType] | None = arguments.get("types")
     wanted = frozenset(types) if types else None
     opened = Opened.of(
         viewer, organization_topic(organization), after=position.seq if position else None
@@ -83,7 +82,7 @@ class IntegrationsSubscription:
         self,
         info: Info,
         after: str | None = None,
-        types: list[EventType] | None = None,  # type: ignore[valid-type]
+        types: list[EventType] | None = None,
     ) -> AsyncGenerator[OrganizationEvent, None]:
         arguments = {"after": after, "types": types}
         async for event in subscribe(ORGANIZATION_EVENTS, info.context, arguments):

@@ -8,7 +8,7 @@ from typing import Any
 
 import strawberry
 
-from models.integrations.tables import EventType as EventTypeEnum
+from models.integrations.tables import EventType
 from models.viewer import Viewer
 from resolvers.integrations import access
 from resolvers.integrations import reads as feed
@@ -22,8 +22,8 @@ from schema.shipments.containers import Container
 from schema.shipments.types import Shipment
 from schema.support.types import SupportThread
 
-EventType = strawberry.enum(
-    EventTypeEnum,
+strawberry.enum(
+    EventType,
     name="EventType",
     description="The kinds of change an organization's systems can follow; the `data` of each "
     "is written down in docs/events/<TYPE>.v1.json",
@@ -56,7 +56,7 @@ def _subject_loader(info: Info, viewer: Viewer) -> Any:
 )
 class OrganizationEvent:
     cursor: str
-    type: EventType  # type: ignore[valid-type]
+    type: EventType
     occurred_at: dt.datetime = strawberry.field(
         description="When the change was recorded (a tracking event's own time is in `data`)"
     )
@@ -125,7 +125,7 @@ class FeedQuery:
         info: Info,
         first: int | None = None,
         after: str | None = None,
-        types: list[EventType] | None = None,  # type: ignore[valid-type]
+        types: list[EventType] | None = None,
     ) -> OrganizationEventConnection:
         page = await feed.page(
             info.context.require_viewer(),

@@ -34,7 +34,7 @@ async def organization_topics(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0007_documents_claims')]
+    dependencies = [('models', '0008_webhooks')]
 
     initial = False
 

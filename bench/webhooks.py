@@ -1,0 +1,205 @@
+"""Webhook delivery bench: commit -> receiver 2xx for 100 endpoints at 200 events/s, and how
+many deliveries/s one Cargolive process sustains draining a backlog, to a local receiver.
+
+    python -m bench.webhooks --database postgres://postgres@127.0.0.1:5432/DB [--seconds 20]
+
+The database is emptied and migrated. 10 dealer organizations with 10 endpoints each; every
+event concerns one organization, so each event is 10 deliveries (200 events/s: 2,000/s).
+Events are written by this process through the same use case as the API's (recordTrackingEvent);
+one `cargolive serve` process delivers (pinned to CPU 0), the receiver runs pinned to CPU 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import os
+import tempfile
+import time
+
+import httpx
+
+from api import db
+from api.settings import load_settings
+from bench.processes import cargolive_command, reference_command, server
+from models import clock
+from models.accounts.tables import Organization, User
+from models.enums import OrganizationKind, Role
+from models.integrations.tables import EndpointKind, WebhookEndpoint
+from models.shipments.tables import EventClassifier, Shipment, ShipmentStatus, TrackingEventType
+from models.viewer import Viewer
+from resolvers.integrations.signing import new_secret
+from resolvers.shipments.tracking import record_tracking_event
+from subscriptions.reader import latest_seq
+
+ORGS = 10
+PER_ORG = 10
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))] if ordered else float("nan")
+
+
+async def _empty(database: str) -> None:
+    if database.startswith("postgres"):
+        import asyncpg
+
+        connection = await asyncpg.connect(database)
+        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        await connection.close()
+
+
+async def setup(receiver: str) -> list[int]:
+    """Organizations, one shipment each, 10 endpoints each; the shipments' ids."""
+    now = clock.now()
+    shipments = []
+    for number in range(ORGS):
+        org = await Organization.create(name=f"Bench dealer {number}", kind=OrganizationKind.DEALER)
+        shipment = await Shipment.create(
+            waybill=f"BENCH{number:04d}",
+            status=ShipmentStatus.IN_TRANSIT,
+            customer_id=org.id,
+            origin_name="Port Newark",
+            origin_unlocode="USNYC",
+            origin_country="US",
+            destination_name="Poti",
+            destination_unlocode="GEPTI",
+            destination_country="GE",
+            created_at=now,
+            updated_at=now,
+        )
+        shipments.append(shipment.id)
+        for slot in range(PER_ORG):
+            await WebhookEndpoint.create(
+                organization_id=org.id,
+                kind=EndpointKind.WEBHOOK,
+                url=f"{receiver}/hook/{number}-{slot}",
+                secret=new_secret(),
+                cursor=await latest_seq(),
+                created_at=now,
+                updated_at=now,
+            )
+    return shipments
+
+
+STAFF: list[Viewer] = []
+
+
+async def staff() -> Viewer:
+    platform = await Organization.create(name="Bench platform", kind=OrganizationKind.PLATFORM)
+    user = await User.create(
+        email="bench@cargolive.test",
+        name="Bench",
+        password_hash="-",
+        role=Role.ADMIN,
+        organization=platform,
+    )
+    return Viewer(user.id, platform.id, OrganizationKind.PLATFORM, Role.ADMIN)
+
+
+async def record(shipment_id: int) -> None:
+    await record_tracking_event(
+        viewer=STAFF[0],
+        event=TrackingEventType.ARRIVED,
+        classifier=EventClassifier.ESTIMATED,
+        shipment_id=shipment_id,
+    )
+
+
+async def paced(shipments: list[int], rate: float, seconds: float) -> int:
+    """Records events at `rate` per second for `seconds`, round robin over the shipments."""
+    order = itertools.cycle(shipments)
+    started = time.monotonic()
+    sent = 0
+    pending: set[asyncio.Task[None]] = set()
+    while (elapsed := time.monotonic() - started) < seconds:
+        due = int(elapsed * rate) - sent
+        for _ in range(due):
+            task = asyncio.create_task(record(next(order)))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+            sent += 1
+        await asyncio.sleep(0.005)
+    await asyncio.gather(*pending)
+    return sent
+
+
+async def stats(client: httpx.AsyncClient, receiver: str) -> dict:
+    return (await client.get(f"{receiver}/stats")).json()
+
+
+async def wait_for(client: httpx.AsyncClient, receiver: str, count: int, limit: float) -> dict:
+    deadline = time.monotonic() + limit
+    while True:
+        found = await stats(client, receiver)
+        if found["unique"] >= count or time.monotonic() > deadline:
+            return found
+        await asyncio.sleep(0.2)
+
+
+async def main(database: str, seconds: float, rate: float, backlog: int) -> None:
+    environment = {
+        "DATABASE_URL": database,
+        "BROADCAST_URL": "memory://",
+        "CARGOLIVE_DEMO_DATA": "false",
+        "CARGOLIVE_LOG_LEVEL": "WARNING",
+        "CARGOLIVE_DELIVERY_POLL_SECONDS": "0.02",
+        "CARGOLIVE_DELIVERY_CONCURRENCY": str(ORGS * PER_ORG),
+        "CARGOLIVE_PICKUP_CHECK_SECONDS": "0",
+        "CARGOLIVE_SLA_CHECK_SECONDS": "0",
+    }
+    settings = load_settings(database_url=database, broadcast_url="memory://")
+    await _empty(database)
+    await db.migrate(settings)
+    await db.init(settings)
+    load_before = os.getloadavg()
+    async with (
+        server("hook-receiver", reference_command("bench.hook_receiver"), cpus={1}) as receiving,
+        httpx.AsyncClient(timeout=10) as client,
+    ):
+        receiver = f"http://{receiving.host}:{receiving.port}"
+        shipments = await setup(receiver)
+        STAFF.append(await staff())
+        async with server("cargolive", cargolive_command(), env=environment, cpus={0}):
+            sent = await paced(shipments, rate, seconds)
+            found = await wait_for(client, receiver, sent * PER_ORG, 60)
+        live = found
+        await client.post(f"{receiver}/stats/reset")
+        # Backlog: events written while no process delivers, then one process drains them.
+        for number in range(backlog):
+            await record(shipments[number % len(shipments)])
+        started = time.monotonic()
+        async with server("cargolive", cargolive_command(), env=environment, cpus={0}):
+            ready = time.monotonic()
+            drained = await wait_for(client, receiver, backlog * PER_ORG, 300)
+    load_after = os.getloadavg()
+    latencies = [value * 1000 for value in live["latencies"]]
+    span = drained["last"] - drained["first"]
+    print(f"database: {database.split('://')[0]}, {ORGS * PER_ORG} endpoints")
+    print(
+        f"live: {sent} events in {seconds:g} s ({sent / seconds:.0f}/s), "
+        f"{live['unique']} of {sent * PER_ORG} deliveries arrived, {live['duplicates']} repeats; "
+        f"commit -> 2xx p50 {percentile(latencies, 0.5):.0f} ms, "
+        f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies, default=0):.0f} ms"
+    )
+    print(
+        f"backlog: {drained['unique']} of {backlog * PER_ORG} deliveries in {span:.1f} s "
+        f"(first to last arrival): {drained['unique'] / span if span else 0:.0f} deliveries/s; "
+        f"process start to ready {ready - started:.1f} s"
+    )
+    print(f"load average before {load_before}, after {load_after}, cpus {os.cpu_count()}")
+    await db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--database", default=f"sqlite://{tempfile.mkdtemp(prefix='bench-hooks-')}/bench.sqlite3"
+    )
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--rate", type=float, default=200)
+    parser.add_argument("--backlog", type=int, default=2000)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.database, arguments.seconds, arguments.rate, arguments.backlog))

@@ -1,0 +1,203 @@
+"""The durable state of deliveries: what each attempt records, and the lease every write checks.
+
+Every write here is conditional on the process still holding the endpoint's lease and on the
+cursor it started from (`WHERE lease_owner = me AND cursor = c`): a process whose lease ran out,
+or whose endpoint was replayed or deleted meanwhile, writes nothing and stops, so one endpoint
+is only ever moved forward by one process at a time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from models import clock
+from models.alerts.tables import StaffAlertKind
+from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from resolvers.alerts.events import raise_staff_alert
+from subscriptions.log import recording
+
+RESPONSE_BYTES = 1024
+JITTER = 0.25  # each wait is its scheduled delay, up to a quarter more or less
+
+
+class LostLease(Exception):
+    """Another process holds the endpoint now, or it was replayed, disabled or deleted."""
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    ok: bool
+    duration_ms: int
+    status: int | None = None
+    body: str | None = None
+    error: str | None = None
+
+    def summary(self) -> str:
+        return f"HTTP {self.status}" if self.status is not None else (self.error or "no answer")
+
+
+def retry_delay(attempts: int, schedule: Sequence[float]) -> float | None:
+    """Seconds before attempt `attempts + 1`, or None when the schedule is used up."""
+    if attempts > len(schedule):
+        return None
+    return schedule[attempts - 1] * random.uniform(1 - JITTER, 1 + JITTER)
+
+
+async def _move(
+    endpoint: WebhookEndpoint, owner: str, connection: BaseDBAsyncClient, **changes: object
+) -> None:
+    moved = (
+        await WebhookEndpoint.filter(
+            id=endpoint.id, lease_owner=owner, cursor=endpoint.cursor, enabled=True
+        )
+        .using_db(connection)
+        .update(**changes, updated_at=clock.now())
+    )
+    if not moved:
+        raise LostLease(endpoint.id)
+    for name, value in changes.items():
+        setattr(endpoint, name, value)
+
+
+async def _pending(endpoint: WebhookEndpoint) -> WebhookDelivery | None:
+    """The head delivery that failed before (its attempts go on counting), if any."""
+    if endpoint.failing_since is None:  # no attempt failed since the last success: no row
+        return None
+    return (
+        await WebhookDelivery.filter(endpoint_id=endpoint.id, status=DeliveryStatus.PENDING)
+        .order_by("-id")
+        .first()
+    )
+
+
+def _attempt_fields(outcome: Outcome, at: dt.datetime) -> dict[str, object]:
+    return {
+        "last_attempt_at": at,
+        "response_status": outcome.status,
+        "response_body": outcome.body[:RESPONSE_BYTES] if outcome.body is not None else None,
+        "error": outcome.error,
+        "duration_ms": outcome.duration_ms,
+    }
+
+
+async def _write_delivery(
+    connection: BaseDBAsyncClient,
+    endpoint: WebhookEndpoint,
+    pending: WebhookDelivery | None,
+    *,
+    seq: int,
+    event_type: str,
+    fields: dict[str, object],
+) -> None:
+    if pending is None:
+        await WebhookDelivery.create(
+            endpoint_id=endpoint.id,
+            seq=seq,
+            event_type=event_type,
+            created_at=fields["last_attempt_at"],
+            using_db=connection,
+            **fields,
+        )
+    else:  # a digest's head moves on while it waits; a webhook's stays the same event
+        await (
+            WebhookDelivery.filter(id=pending.id)
+            .using_db(connection)
+            .update(seq=seq, event_type=event_type, **fields)
+        )
+
+
+async def record_success(
+    endpoint: WebhookEndpoint,
+    owner: str,
+    *,
+    seq: int,
+    event_type: str,
+    outcome: Outcome,
+    lease_until: dt.datetime,
+    next_attempt_at: dt.datetime | None = None,
+) -> None:
+    """The delivery succeeded: its row, and the endpoint's cursor past it, in one transaction."""
+    now = clock.now()
+    pending = await _pending(endpoint)
+    fields = _attempt_fields(outcome, now) | {
+        "status": DeliveryStatus.SUCCEEDED,
+        "attempts": (pending.attempts if pending else 0) + 1,
+        "next_attempt_at": None,
+    }
+    async with in_transaction() as connection:
+        await _move(
+            endpoint,
+            owner,
+            connection,
+            cursor=seq,
+            failing_since=None,
+            next_attempt_at=next_attempt_at,
+            lease_until=lease_until,
+        )
+        await _write_delivery(
+            connection, endpoint, pending, seq=seq, event_type=event_type, fields=fields
+        )
+
+
+async def record_failure(
+    endpoint: WebhookEndpoint,
+    owner: str,
+    *,
+    seq: int,
+    event_type: str,
+    outcome: Outcome,
+    schedule: Sequence[float],
+) -> None:
+    """The delivery failed: the next attempt per the schedule, or, once the schedule is used
+    up, the endpoint disabled with its reason and a notice to staff. The lease is given up."""
+    now = clock.now()
+    pending = await _pending(endpoint)
+    attempts = (pending.attempts if pending else 0) + 1
+    delay = retry_delay(attempts, schedule)
+    due = None if delay is None else now + dt.timedelta(seconds=delay)
+    status = DeliveryStatus.PENDING if due is not None else DeliveryStatus.FAILED
+    fields = _attempt_fields(outcome, now) | {
+        "status": status,
+        "attempts": attempts,
+        "next_attempt_at": due,
+    }
+    since = endpoint.failing_since or now
+    changes: dict[str, object] = {"failing_since": since, "next_attempt_at": due}
+    changes |= {"lease_owner": None, "lease_until": None}
+    if due is None:
+        reason = (
+            f"disabled after {attempts} failed attempts since {since.isoformat(timespec='seconds')}"
+            f" to deliver event {seq}; the last one: {outcome.summary()}"
+        )
+        changes |= {"enabled": False, "disabled_reason": reason}
+    async with recording() as log:
+        await _move(endpoint, owner, log.connection, **changes)
+        await _write_delivery(
+            log.connection, endpoint, pending, seq=seq, event_type=event_type, fields=fields
+        )
+        if due is None:
+            await raise_staff_alert(
+                log,
+                kind=StaffAlertKind.WEBHOOK_DISABLED,
+                message=f"Endpoint {endpoint.id} ({endpoint.url or endpoint.email}) of "
+                f"organization {endpoint.organization_id} was {reason}",
+                occurred_at=now,
+            )
+
+
+async def advance(endpoint: WebhookEndpoint, owner: str, position: int, **changes: object) -> None:
+    """Moves the cursor over events this endpoint does not take (other types, other orgs)."""
+    async with in_transaction() as connection:
+        await _move(endpoint, owner, connection, cursor=position, **changes)
+
+
+async def release(endpoint_id: int, owner: str) -> None:
+    await WebhookEndpoint.filter(id=endpoint_id, lease_owner=owner).update(
+        lease_owner=None, lease_until=None
+    )

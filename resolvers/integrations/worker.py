@@ -1,0 +1,50 @@
+"""The delivery worker of one process, built from the settings, for the app's lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from models.integrations.tables import EndpointKind
+from resolvers.integrations.addresses import delivery_client
+from resolvers.integrations.deliveries import Deliverer, Sink
+from resolvers.integrations.mail_sink import MailSink, transport_for
+from resolvers.integrations.webhook_sink import WebhookSink
+from subscriptions import bus
+
+
+@asynccontextmanager
+async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer | None]:
+    """Runs this process's deliveries while the block runs (none when polling is off)."""
+    if settings.delivery_poll_seconds <= 0:
+        yield None
+        return
+    client = delivery_client(
+        production=settings.production,
+        connections=settings.delivery_concurrency,
+        connect_timeout=settings.webhook_connect_timeout_seconds,
+        timeout=settings.webhook_timeout_seconds,
+    )
+    sinks: dict[EndpointKind, Sink] = {
+        EndpointKind.WEBHOOK: WebhookSink(client, total_timeout=settings.webhook_timeout_seconds),
+        EndpointKind.EMAIL: MailSink(
+            transport_for(settings), sender=settings.mail_sender, base_url=settings.public_url
+        ),
+    }
+    deliverer = Deliverer(
+        sinks,
+        schedule=list(settings.webhook_retry_schedule),
+        lease=settings.delivery_lease_seconds,
+        poll=settings.delivery_poll_seconds,
+        concurrency=settings.delivery_concurrency,
+        **overrides,
+    )
+    stop_listening = bus.on_commit(deliverer.wake)
+    await deliverer.start()
+    try:
+        yield deliverer
+    finally:
+        stop_listening()
+        await deliverer.stop()
+        await client.aclose()

@@ -1,0 +1,199 @@
+"""Deliveries over real HTTP to a receiver that verifies with the standardwebhooks library:
+every event of the organization exactly once by webhook-id, in log order, through failures."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from models.alerts.tables import StaffAlert, StaffAlertKind
+from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from resolvers.accounts.users import viewer_for_token
+from resolvers.integrations import webhooks
+from resolvers.integrations.signing import webhook_id
+from resolvers.integrations.worker import delivering
+from resolvers.pagination import encode_cursor
+from tests.conftest import settings_with
+from tests.graphql import gql
+from tests.processes import free_port
+from tests.webhooks import ENDPOINTS, Receiver, receiving, record_events
+
+FAST = {"delivery_poll_seconds": 0.05, "delivery_lease_seconds": 5}
+
+
+def fast(schedule: str = "0.2,0.2,0.2,0.2,0.2,0.2,0.2,0.2,0.2,0.2", **more: object):
+    return settings_with(**FAST, webhook_retry_schedule=schedule, **more)
+
+
+async def until(check, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(int(seconds / 0.05)):
+        if await check():
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"not reached within {seconds} s")
+
+
+async def endpoint_for(party, url: str, **extra):  # type: ignore[no-untyped-def]
+    viewer = await viewer_for_token(party.token)
+    return await webhooks.create_endpoint(
+        viewer=viewer, url=url, event_types=extra.get("types"), production=False
+    )
+
+
+async def failed_attempts(endpoint_id: int, at_least: int) -> bool:
+    row = await WebhookDelivery.filter(
+        endpoint_id=endpoint_id, status=DeliveryStatus.PENDING
+    ).first()
+    return row is not None and row.attempts >= at_least
+
+
+@pytest.fixture
+async def shipment(make, dealer):
+    return await make.shipment(customer=dealer.organization_id)
+
+
+async def test_every_event_once_in_order_through_500s_and_a_receiver_down(
+    make, dealer, other_dealer, dispatcher, shipment
+):
+    port = free_port()
+    receiver = Receiver(secrets=[])
+    others = await make.shipment(customer=other_dealer.organization_id)
+    async with receiving(receiver, port):
+        endpoint, secret = await endpoint_for(dealer, receiver.url)
+        receiver.secrets = [secret]
+        async with delivering(fast()):
+            seqs = await record_events(dispatcher, shipment.id, 5)
+            await record_events(dispatcher, others.id, 3)  # another organization's
+            await receiver.wait_for(5)
+            receiver.status = 500
+            seqs += await record_events(dispatcher, shipment.id, 5)
+            await until(lambda: failed_attempts(endpoint.id, 2))
+            receiver.status = 200
+            await receiver.wait_for(10)
+    async with delivering(fast()):
+        seqs += await record_events(dispatcher, shipment.id, 5)  # the receiver is down
+        await until(lambda: failed_attempts(endpoint.id, 2))
+        async with receiving(receiver, port):
+            await receiver.wait_for(15)
+    assert receiver.rejected == 0
+    assert receiver.unique_ids() == [webhook_id(endpoint.id, seq) for seq in seqs]
+    first = receiver.received[0][1]
+    assert first["type"] == "TRACKING_EVENT_RECORDED"
+    assert first["data"]["shipments"][0]["waybill"] == shipment.waybill
+    assert set(first) == {"type", "timestamp", "data"}
+    row = await WebhookEndpoint.get(id=endpoint.id)
+    assert row.cursor >= seqs[-1] and row.failing_since is None
+    retried = await WebhookDelivery.filter(endpoint_id=endpoint.id, attempts__gt=1).count()
+    assert retried >= 2
+    assert await WebhookDelivery.filter(status=DeliveryStatus.PENDING).count() == 0
+
+
+async def test_rotation_signs_with_both_secrets_during_the_overlap(dealer, dispatcher, shipment):
+    old_only, new_only = Receiver(secrets=[]), Receiver(secrets=[])
+    async with receiving(old_only), receiving(new_only):
+        endpoint, old = await endpoint_for(dealer, old_only.url)
+        viewer = await viewer_for_token(dealer.token)
+        _, new = await webhooks.rotate_secret(viewer=viewer, endpoint_id=endpoint.id)
+        old_only.secrets, new_only.secrets = [old], [new]
+        async with delivering(fast()):
+            await record_events(dispatcher, shipment.id, 2)
+            await old_only.wait_for(2)
+            await WebhookEndpoint.filter(id=endpoint.id).update(url=new_only.url)
+            await record_events(dispatcher, shipment.id, 2)
+            await new_only.wait_for(2)
+    assert old_only.rejected == 0 and new_only.rejected == 0
+    signatures = old_only.received  # both verified with the one secret each receiver knows
+    assert len(signatures) == 2
+
+
+async def test_failing_past_the_window_disables_then_re_enabling_catches_up(
+    client, dealer, dispatcher, shipment
+):
+    receiver = Receiver(secrets=[], status=500)
+    async with receiving(receiver):
+        endpoint, secret = await endpoint_for(dealer, receiver.url)
+        receiver.secrets = [secret]
+        async with delivering(fast("0.05,0.05")):
+            seqs = await record_events(dispatcher, shipment.id, 3)
+
+            async def disabled() -> bool:
+                return not (await WebhookEndpoint.get(id=endpoint.id)).enabled
+
+            await until(disabled)
+            listed = (await gql(client, ENDPOINTS, {"first": 5}, token=dealer.token))["data"]
+            (shown,) = listed["webhookEndpoints"]
+            assert shown["enabled"] is False
+            assert "disabled after 3 failed attempts" in shown["disabledReason"]
+            assert "HTTP 500" in shown["disabledReason"]
+            (delivery,) = [edge["node"] for edge in shown["deliveries"]["edges"]]
+            assert delivery["status"] == "FAILED" and delivery["attempts"] == 3
+            assert delivery["responseStatus"] == 500
+            assert delivery["eventCursor"] == encode_cursor(seqs[0])
+            alert = await StaffAlert.get(kind=StaffAlertKind.WEBHOOK_DISABLED)
+            assert f"Endpoint {endpoint.id}" in alert.message
+            await asyncio.sleep(0.3)  # nothing more is attempted while disabled
+            assert await WebhookDelivery.filter(endpoint_id=endpoint.id).count() == 1
+            receiver.status = 200
+            viewer = await viewer_for_token(dealer.token)
+            await webhooks.update_endpoint(
+                viewer=viewer,
+                endpoint_id=endpoint.id,
+                url=None,
+                event_types=None,
+                enabled=True,
+                production=False,
+            )
+            seqs += await record_events(dispatcher, shipment.id, 2)
+            await receiver.wait_for(5)
+    assert receiver.unique_ids() == [webhook_id(endpoint.id, seq) for seq in seqs]
+    assert (await WebhookEndpoint.get(id=endpoint.id)).disabled_reason is None
+
+
+async def test_replay_delivers_again_from_a_cursor(dealer, dispatcher, shipment):
+    receiver = Receiver(secrets=[])
+    async with receiving(receiver):
+        endpoint, secret = await endpoint_for(dealer, receiver.url)
+        receiver.secrets = [secret]
+        async with delivering(fast()):
+            seqs = await record_events(dispatcher, shipment.id, 4)
+            await receiver.wait_for(4)
+            viewer = await viewer_for_token(dealer.token)
+            await webhooks.replay(
+                viewer=viewer, endpoint_id=endpoint.id, after=encode_cursor(seqs[1])
+            )
+            await until(lambda: asyncio.sleep(0, len(receiver.received) >= 6))
+    ids = [webhook_id(endpoint.id, seq) for seq in seqs]
+    assert [webhook_id for webhook_id, _ in receiver.received] == ids + ids[2:]
+
+
+async def test_only_the_chosen_types_are_sent(dealer, dispatcher, shipment):
+    receiver = Receiver(secrets=[])
+    async with receiving(receiver):
+        endpoint, secret = await endpoint_for(
+            dealer, receiver.url, types=["CONTAINER_LOADING_CHANGED"]
+        )
+        receiver.secrets = [secret]
+        async with delivering(fast()) as deliverer:
+            await record_events(dispatcher, shipment.id, 3)
+            await until(
+                lambda: WebhookEndpoint.filter(id=endpoint.id, cursor__gt=endpoint.cursor).exists()
+            )
+            assert deliverer is not None
+            await deliverer.idle()
+    assert receiver.received == []
+
+
+async def test_production_refuses_at_delivery_an_address_that_turned_private(
+    dealer, dispatcher, shipment
+):
+    receiver = Receiver(secrets=[])
+    async with receiving(receiver):
+        endpoint, _ = await endpoint_for(dealer, receiver.url.replace("http:", "https:"))
+        async with delivering(fast("30", env="production")):
+            await record_events(dispatcher, shipment.id, 1)
+            await until(lambda: WebhookDelivery.filter(endpoint_id=endpoint.id).exists())
+    (delivery,) = await WebhookDelivery.filter(endpoint_id=endpoint.id)
+    assert delivery.status is DeliveryStatus.PENDING and delivery.response_status is None
+    assert delivery.error is not None and "not a public address" in delivery.error
+    assert receiver.received == [] and receiver.rejected == 0
