@@ -19,6 +19,8 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
+from api import access_watch
+from api.access_watch import AccessWatch
 from api.db import tortoise_config
 from api.files import file_routes
 from api.graphql import CargoliveGraphQL
@@ -159,6 +161,10 @@ def create_app(
             await fanout.start()
             hub.install(fanout)
             stack.push_async_callback(fanout.stop)
+            decisions = AccessWatch()
+            await decisions.start(fanout)
+            access_watch.install(decisions)
+            stack.callback(decisions.stop, fanout)
             await stack.enter_async_context(
                 background("late-pickups", settings.pickup_check_seconds, raise_late_pickups)
             )

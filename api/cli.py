@@ -94,6 +94,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
         workers=args.workers,
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # uvicorn would buffer 16 MiB messages: it closes larger ones itself (1009)
+        ws_max_size=settings.socket_max_message_bytes,
         proxy_headers=True,
         log_config=None,
         access_log=False,

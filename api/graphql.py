@@ -141,6 +141,7 @@ class CargoliveGraphQL(GraphQL[Context, None]):
             viewer=viewer, settings=self.settings, request=request, response=response, allow=allow
         )
         context.rejected_token = token is not None and viewer is None
+        context.token = token if viewer is not None else None
         return context
 
 

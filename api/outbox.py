@@ -57,11 +57,20 @@ async def _finish(coroutine: Coroutine[Any, Any, None], awaited: Any) -> None:
 
 
 class Outbox:
-    """Frames in order to one socket; `on_overflow` runs once `limit` frames wait."""
+    """Frames in order to one socket; `on_overflow` runs once `limit` frames, or frames of
+    `max_chars` characters in all, wait (a few large frames pin as much memory as many)."""
 
-    def __init__(self, send: Send, limit: int, on_overflow: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        send: Send,
+        limit: int,
+        on_overflow: Callable[[], None],
+        max_chars: int | None = None,
+    ) -> None:
         self._send = send
         self._limit = limit
+        self._max_chars = max_chars
+        self._chars = 0
         self._on_overflow = on_overflow
         self._backlog: collections.deque[str] = collections.deque()
         self._writing: asyncio.Task[None] | None = None
@@ -79,14 +88,20 @@ class Outbox:
             return
         if self._writing is None and not self._backlog:
             self._write(frame)
-        elif len(self._backlog) < self._limit:
+        elif self._room_for(frame):
             self._backlog.append(frame)
+            self._chars += len(frame)
         else:
             self._on_overflow()
 
+    def _room_for(self, frame: str) -> bool:
+        if len(self._backlog) >= self._limit:
+            return False
+        return self._max_chars is None or self._chars + len(frame) <= self._max_chars
+
     async def put(self, frame: str) -> None:
         """Pushes `frame` once the backlog has room (a replay waits instead of overflowing)."""
-        while not self.closed and len(self._backlog) >= self._limit:
+        while not self.closed and self._backlog and not self._room_for(frame):
             await self._progress()
         self.push(frame)
 
@@ -99,6 +114,7 @@ class Outbox:
         """Drops what waits and stops a write in progress."""
         self.closed = True
         self._backlog.clear()
+        self._chars = 0
         if self._writing is not None:
             self._writing.cancel()
         self._wake()
@@ -118,7 +134,7 @@ class Outbox:
                 if self._waiters:
                     self._wake()
                 return
-            frame = self._backlog.popleft()
+            frame = self._take()
 
     def _written(self, task: asyncio.Task[None]) -> None:
         self._writing = None
@@ -127,8 +143,13 @@ class Outbox:
         elif (error := task.exception()) is not None:
             self._fail(error)
         elif self._backlog and not self.closed:
-            self._write(self._backlog.popleft())
+            self._write(self._take())
         self._wake()
+
+    def _take(self) -> str:
+        frame = self._backlog.popleft()
+        self._chars -= len(frame)
+        return frame
 
     def _fail(self, error: BaseException) -> None:
         """A socket that cannot be written to is gone: its reader sees the disconnect."""

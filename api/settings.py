@@ -60,6 +60,10 @@ class Settings(BaseSettings):
     connection_init_timeout_seconds: float = Field(5.0, gt=0, le=60)
     # A subscriber this many frames behind is closed (1013) and resumes from its cursor.
     socket_outbox_frames: int = Field(512, ge=1, le=100_000)
+    # ... or this many bytes of frames (a few large frames pin as much memory as many small).
+    socket_outbox_bytes: int = Field(4 * 1_048_576, ge=65_536, le=1_073_741_824)
+    # A larger message from a client closes its socket with 1009 (uvicorn's own cap is 16 MiB).
+    socket_max_message_bytes: int = Field(65_536, ge=1024, le=16 * 1_048_576)
     token_recheck_seconds: float = Field(15.0, gt=0, le=3600)
     introspection: bool | None = None
     fraud_reminders_required: int = Field(3, ge=1, le=20)

@@ -26,30 +26,23 @@ from graphql import (
 )
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
-from api.auth import bearer
+from api import access_watch
 from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, QUERY_COST, count_errors
 from api.outbox import Outbox
 from api.settings import Settings
-from api.token_watch import TokenWatch, watch
-from models import clock
-from models.viewer import Viewer
-from resolvers.accounts.users import viewer_for_token
+from api.sign_in import Closing, SignedIn
+from resolvers.errors import DomainError, Unauthenticated
 from resolvers.integrations import retention
 from schema.budget import costs_for, too_costly
 from schema.context import Context
 from schema.errors import public_errors
 from schema.rendering import checked_document, prepare
-from subscriptions.streams import Follower, follow
+from subscriptions.streams import Follower, Opened, Opener, follow
 
 PROTOCOL = "graphql-transport-ws"
+# Each frame repeats its operation id: a client-chosen megabyte id made every frame a megabyte.
+MAX_OPERATION_ID = 128
 log = logging.getLogger("cargolive.ws")
-
-
-class Closing(Exception):
-    def __init__(self, code: int, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 def frame_prefix(operation_id: str) -> str:
@@ -81,9 +74,39 @@ class Operation(Follower[str]):
         self.connection = connection
         self.id = operation_id
         self.prefix = frame_prefix(operation_id)
+        self.reopen: tuple[Opener, dict[str, Any], Opened] | None = None
+        self.ended = False  # access lost: nothing more goes out
+
+    def offer(self, seq: int, payload: str) -> None:
+        if not self.ended:
+            super().offer(seq, payload)
 
     def deliver(self, payload: str) -> None:
         self.connection.outbox.push(next_frame(self.prefix, payload))
+
+    async def recheck(self, context: Context) -> None:
+        """Opens the stream again as the viewer is now: ends it when that fails or sees less."""
+        if self.reopen is None or self.ended:
+            return
+        opener, arguments, opened = self.reopen
+        try:
+            again = await opener(context, arguments)
+        except (DomainError, Unauthenticated) as error:
+            code = error.code.value if isinstance(error, DomainError) else "UNAUTHENTICATED"
+            self.end(code, f"access to this stream ended: {error}")
+            return
+        if again.scope != opened.scope:
+            self.end("FORBIDDEN", "access to this stream changed: subscribe again")
+
+    def end(self, code: str, message: str) -> None:
+        """An `error` frame naming the reason, then nothing: the operation is over."""
+        self.ended = True
+        error = {"message": message, "extensions": {"code": code}}
+        frame = {"id": self.id, "type": "error", "payload": [error]}
+        self.connection.outbox.push(orjson.dumps(frame).decode())
+        task = self.connection.operations.get(self.id)
+        if task is not None:
+            task.cancel()
 
     async def replay(self, payload: str) -> None:
         await self.connection.outbox.put(next_frame(self.prefix, payload))
@@ -92,13 +115,18 @@ class Operation(Follower[str]):
         self.connection.overflow()
 
 
-class Connection:
+class Connection(SignedIn):
     def __init__(self, websocket: WebSocket, schema: Any, settings: Settings, context: Context):
         self.ws = websocket
         self.schema = schema
         self.settings = settings
         self.context = context
-        self.outbox = Outbox(self._send_text, settings.socket_outbox_frames, self.overflow)
+        self.outbox = Outbox(
+            self._send_text,
+            settings.socket_outbox_frames,
+            self.overflow,
+            max_chars=settings.socket_outbox_bytes,
+        )
         self.operations: dict[str, asyncio.Task[None]] = {}
         self.acknowledged = False
         self.initialised = False
@@ -106,6 +134,7 @@ class Connection:
         self._tasks: list[asyncio.Task[None]] = []
         self._timers: list[asyncio.TimerHandle] = []
         self._watched_token: int | None = None
+        self.live: dict[str, Operation] = {}  # running subscriptions, by id
 
     # -- sending
 
@@ -144,6 +173,8 @@ class Connection:
                 timer.cancel()
             if self._watched_token is not None:
                 self._token_watch().discard(self._watched_token, self._token_dead)
+            if (decisions := access_watch.current()) is not None:
+                decisions.sockets.discard(self)
             for task in [*self._tasks, *self.operations.values()]:
                 task.cancel()
             for task in [*self._tasks, *self.operations.values()]:
@@ -165,14 +196,20 @@ class Connection:
             self.close(4408, "Connection initialisation timeout")
 
     async def _read_forever(self) -> None:
+        limit = self.settings.socket_max_message_bytes
         try:
             while self.closing is None:
-                text = await self.ws.receive_text()
+                message = await self.ws.receive()
+                if message["type"] == "websocket.disconnect":
+                    return
+                text = message.get("text")
+                if text is None:
+                    raise Closing(4400, "Invalid message: frames must be text")
+                if len(text) > limit // 4 and len(text.encode()) > limit:
+                    raise Closing(1009, f"Message too big: the limit is {limit} bytes")
                 await self._handle(text)
         except WebSocketDisconnect:
             return
-        except KeyError:  # a binary frame
-            self.close(4400, "Invalid message: frames must be text")
         except Closing as closing:
             self.close(closing.code, closing.reason)
 
@@ -202,45 +239,6 @@ class Connection:
         else:
             raise Closing(4400, f"Invalid message: unknown type {kind!r}")
 
-    async def _connection_init(self, message: dict[str, Any]) -> None:
-        if self.initialised:
-            raise Closing(4429, "Too many initialisation requests")
-        self.initialised = True
-        payload = message.get("payload")
-        if payload is not None and not isinstance(payload, dict):
-            raise Closing(4400, "Invalid message: connection_init payload must be an object")
-        # Header names are case-insensitive, and so is this key: AUTHORIZATION is not anonymous.
-        given = [value for key, value in (payload or {}).items() if key.lower() == "authorization"]
-        if len(given) > 1:
-            raise Closing(4400, "Invalid message: authorization given more than once")
-        if given:
-            token = bearer(given[0])
-            self.context.viewer = await viewer_for_token(token) if token else None
-            if self.context.viewer is None:
-                raise Closing(4403, "Forbidden: invalid, expired or revoked token")
-        elif self.context.rejected_token:
-            raise Closing(4403, "Forbidden: invalid, expired or revoked token")
-        if self.context.viewer is not None and self.context.viewer.token_id is not None:
-            self._watch_token(self.context.viewer)
-        self.acknowledged = True
-        await self.send({"type": "connection_ack"})
-
-    def _watch_token(self, viewer: Viewer) -> None:
-        """Closes the socket (4403) once its token expires or is revoked."""
-        assert viewer.token_id is not None
-        self._watched_token = viewer.token_id
-        self._token_watch().add(viewer.token_id, self._token_dead)
-        if viewer.expires_at is not None:
-            left = (viewer.expires_at - clock.now()).total_seconds()
-            loop = asyncio.get_running_loop()
-            self._timers.append(loop.call_later(max(0.0, left), self._token_dead))
-
-    def _token_watch(self) -> TokenWatch:
-        return watch(self.settings.token_recheck_seconds)
-
-    def _token_dead(self) -> None:
-        self.close(4403, "Forbidden: the token expired or was revoked")
-
     # -- operations
 
     async def _subscribe(self, message: dict[str, Any]) -> None:
@@ -250,6 +248,8 @@ class Connection:
         payload = message.get("payload")
         if not isinstance(operation_id, str) or not operation_id or not isinstance(payload, dict):
             raise Closing(4400, "Invalid message: subscribe needs an id and a payload")
+        if len(operation_id) > MAX_OPERATION_ID:
+            raise Closing(4400, f"Invalid message: an id has at most {MAX_OPERATION_ID} characters")
         query = payload.get("query")
         variables = payload.get("variables") or {}
         if not isinstance(query, str) or not isinstance(variables, dict):
@@ -289,6 +289,10 @@ class Connection:
             await self._error(operation_id, ["the document has no such operation"])
             return
         if operation.operation is not OperationType.SUBSCRIPTION:
+            # The viewer as it is now (blocked, revoked). A subscription's is kept current by
+            # access rows (api/access_watch.py), which also end it when access is lost later.
+            if self.context.token is not None and await self._current_viewer() is None:
+                return  # the token is gone: the socket closes with 4403
             result = await self.schema.execute(
                 query,
                 variable_values=variables,
@@ -360,7 +364,14 @@ class Connection:
         if prepared.opened.after is not None:  # events after it may have left the log
             await retention.check(prepared.opened.after, self.settings.event_retention)
         subscriber = Operation(self, operation_id)
-        await follow(prepared.stream, prepared.opened, prepared.key, prepared.render, subscriber)
+        subscriber.reopen = (prepared.stream.open, prepared.arguments, prepared.opened)
+        self.live[operation_id] = subscriber
+        try:
+            await follow(
+                prepared.stream, prepared.opened, prepared.key, prepared.render, subscriber
+            )
+        finally:
+            self.live.pop(operation_id, None)
 
 
 def _payload(result: ExecutionResult) -> dict[str, Any]:

@@ -4,6 +4,7 @@ MODEL_MODULES = [
     "models.accounts.tables",
     "models.shipments.tables",
     "models.shipments.containers",
+    "models.shipments.reassignments",
     "models.events",
     "models.disputes.tables",
     "models.support.tables",

@@ -23,6 +23,14 @@ class EventKind(str, Enum):
     STAFF_ALERT = "STAFF_ALERT"  # subject: staff_alert.id
     DOCUMENT = "DOCUMENT"  # subject: document_change.id
     INSURANCE_CLAIM = "INSURANCE_CLAIM"  # subject: claim_change.id
+    # What someone may see or do changed (topic ACCESS_TOPIC; nobody's stream shows them):
+    ACCESS_USER = "ACCESS_USER"  # subject: user.id (a token revoked, its groups changed)
+    ACCESS_ORG = "ACCESS_ORG"  # subject: organization.id (blocked)
+    ACCESS_STAFF = "ACCESS_STAFF"  # subject: 0; every staff socket checks again
+
+
+ACCESS_TOPIC = "access"
+ACCESS_KINDS = frozenset({EventKind.ACCESS_USER, EventKind.ACCESS_ORG, EventKind.ACCESS_STAFF})
 
 
 class ShipmentFact(TypedDict):

@@ -73,10 +73,38 @@ def _vin_check_digit(vin: str) -> str:
     return "X" if remainder == 10 else str(remainder)
 
 
-def vin(value: str) -> str:
+# One range per concept (issue 15): a model year is 1886 (the Benz Patent-Motorwagen) to next
+# year (model years run a year ahead of the calendar), in bookings and customs estimates alike.
+FIRST_MODEL_YEAR = 1886
+# The 17-character VIN with its rules is the standard from the 1981 model year (ISO 3779, 49 CFR
+# 565): older vehicles carry the maker's own serial, 5 to 17 letters and digits, no check digit.
+STANDARD_VIN_FROM = 1981
+OLD_VIN_LENGTHS = range(5, 18)
+
+
+def model_year(year: int, this_year: int) -> int:
+    if not FIRST_MODEL_YEAR <= year <= this_year + 1:
+        raise ValueError(f"must be {FIRST_MODEL_YEAR} to {this_year + 1}")
+    return year
+
+
+def vin(value: str, year: int | None = None) -> str:
+    """A VIN as of its model year: before 1981 the maker's serial, else the 17-character VIN.
+
+    Without a year the standard rules apply."""
     number = _upper(value)
+    if year is not None and year < STANDARD_VIN_FROM:
+        if len(number) not in OLD_VIN_LENGTHS or not re.fullmatch("[A-Z0-9]+", number):
+            raise ValueError(
+                f"of a {year} vehicle must be {OLD_VIN_LENGTHS.start} to"
+                f" {OLD_VIN_LENGTHS.stop - 1} letters A–Z and digits 0–9"
+            )
+        return number
     if len(number) != 17:
-        raise ValueError("must be 17 characters")
+        raise ValueError(
+            f"must be 17 characters (vehicles from {STANDARD_VIN_FROM} on;"
+            f" {OLD_VIN_LENGTHS.start} to {OLD_VIN_LENGTHS.stop - 1} before)"
+        )
     if any(ch in "IOQ" for ch in number):
         raise ValueError("must not contain I, O or Q")
     if not all(ch in _VIN_VALUES for ch in number):

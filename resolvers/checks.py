@@ -139,11 +139,18 @@ def not_future(value: dt.datetime, field: Path) -> dt.datetime:
     return value
 
 
-def vin(value: str, field: Path) -> str:
+def vin(value: str, field: Path, year: int | None = None) -> str:
     try:
-        return validators.vin(value)
+        return validators.vin(value, year)
     except ValueError as error:
         raise DomainError(ErrorCode.INVALID_VIN, f"VIN {error}", field) from None
+
+
+def model_year(year: int, field: Path) -> int:
+    try:
+        return validators.model_year(year, clock.now().year)
+    except ValueError as error:
+        raise invalid(field, str(error)) from None
 
 
 def container_number(value: str, field: Path) -> str:

@@ -17,6 +17,7 @@ from resolvers.claims.demo import seed_claims
 from resolvers.disputes.demo import seed_disputes
 from resolvers.documents.demo import seed_documents
 from resolvers.shipments.demo import cast_of, seed_shipments
+from resolvers.shipments.demo_blocked import seed_blocked_carrier
 from resolvers.support.demo import seed_support
 
 DEMO_PASSWORD = "demo"
@@ -26,6 +27,7 @@ ORGANIZATIONS = [
     ("Caspian Auto Import", OrganizationKind.DEALER),
     ("Atlas Freight", OrganizationKind.CARRIER),
     ("Baltic Haulage", OrganizationKind.CARRIER),
+    ("Danube Trucking", OrganizationKind.CARRIER),  # blocked: resolvers/shipments/demo_blocked.py
 ]
 USERS = [
     ("admin@cargolive.test", "Ada Admin", Role.ADMIN, "Cargolive"),
@@ -40,6 +42,7 @@ USERS = [
     ("dealer2@cargolive.test", "Dina Dealer", Role.DEALER, "Caspian Auto Import"),
     ("carrier@cargolive.test", "Carl Carrier", Role.CARRIER, "Atlas Freight"),
     ("carrier2@cargolive.test", "Cora Carrier", Role.CARRIER, "Baltic Haulage"),
+    ("carrier3@cargolive.test", "Dora Danube", Role.CARRIER, "Danube Trucking"),
 ]
 
 
@@ -76,7 +79,8 @@ async def seed(
             )
         await seed_rates()
         cast = cast_of(users, organizations)
-        await seed_shipments(cast)
+        await seed_shipments(cast, zone=zone)
+        await seed_blocked_carrier(users, organizations)
         await seed_disputes(cast, zone=zone, holidays=holidays)
         await seed_support(users, organizations, zone=zone, holidays=holidays)
         await seed_documents(files_url)

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from schema.accounts.blocking import BlockingMutation
 from schema.accounts.types import AccountsMutation, AccountsQuery
 from schema.alerts.live import AlertsSubscription
 from schema.base import Node
@@ -33,6 +34,8 @@ from schema.scalars import OVERRIDES, InputGuard
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
+from schema.shipments.pickups import PickupsMutation
+from schema.shipments.reassignments import ReassignmentsMutation
 from schema.shipments.tracking import TrackingMutation, TrackingQuery
 from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
 from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
@@ -67,10 +70,13 @@ class Query(
 @strawberry.type
 class Mutation(
     AccountsMutation,
+    BlockingMutation,
     ShipmentsMutation,
     AmendmentsMutation,
     TrackingMutation,
     ContainersMutation,
+    PickupsMutation,
+    ReassignmentsMutation,
     CancellationsMutation,
     CalculationsMutation,
     SupportMutation,

@@ -24,6 +24,8 @@ class Context:
     allow: Callable[[str], Awaitable[bool]] | None = None
     connection_params: dict[str, Any] | None = None
     rejected_token: bool = False
+    # The bearer token the viewer came from: a socket looks its viewer up again with it.
+    token: str | None = None
 
     def require_viewer(self) -> Viewer:
         return signed_in(self.viewer)

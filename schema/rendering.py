@@ -45,6 +45,7 @@ class Prepared:
     opened: Opened
     key: Hashable
     render: Callable[[Event], Awaitable[str | Parts | None]]
+    arguments: dict[str, Any]  # the field's, to open the stream again when access changes
 
 
 @functools.lru_cache(maxsize=256)
@@ -114,7 +115,7 @@ async def prepare(
             return Parts([(part, await render_root(one)) for part, one in root])
         return await render_root(root)
 
-    return Prepared(stream, opened, key, render)
+    return Prepared(stream, opened, key, render, arguments)
 
 
 def json_text(payload: dict[str, Any]) -> str:

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from models.events import Event, EventKind
+from models.events import ACCESS_TOPIC, Event, EventKind
 from subscriptions import bus as bus_module
 from subscriptions.reader import latest_seq, read_topic, topics_after
 
@@ -79,6 +79,9 @@ class Hub:
         self._relay: asyncio.Task[None] | None = None
         self._relay_seq = 0
         self._retired: set[asyncio.Task[None]] = set()  # tasks of closed topics, winding down
+        # Awaited before a topic's events are offered: access decisions below them apply first
+        # (api/access_watch.py).
+        self.gate: Callable[[int], Awaitable[None]] | None = None
 
     async def start(self) -> None:
         self._relay_seq = await latest_seq()
@@ -202,6 +205,8 @@ class Hub:
     async def _dispatch(self, topic: Topic) -> None:
         while True:
             events = await read_topic(topic.name, after=topic.last_seq, limit=500)
+            if events and self.gate is not None and topic.name != ACCESS_TOPIC:
+                await self.gate(events[-1].seq)
             for event in events:
                 for group in list(topic.groups.values()):
                     if not group.accepts(event):

@@ -16,10 +16,17 @@ from tests.servers import running
 @asynccontextmanager
 async def served(**overrides: object) -> AsyncIterator[httpx2.AsyncClient]:
     """A client of an app with these settings, over real HTTP (the test owns the database)."""
-    app = create_app(settings_with(**overrides), manage_database=False)
-    async with app.router.lifespan_context(app), running(app) as address:
+    async with served_socket(**overrides) as address:
         async with httpx2.AsyncClient(base_url=f"http://{address}", timeout=30) as client:
             yield client
+
+
+@asynccontextmanager
+async def served_socket(**overrides: object) -> AsyncIterator[str]:
+    """The host:port of an app with these settings, for sockets (the test owns the database)."""
+    app = create_app(settings_with(**overrides), manage_database=False)
+    async with app.router.lifespan_context(app), running(app) as address:
+        yield address
 
 
 async def post_raw(

@@ -103,6 +103,18 @@ async def app(database: Settings):
 
 
 @pytest.fixture
+async def rome_client(database) -> AsyncIterator[httpx2.AsyncClient]:
+    """The API of a deployment in Europe/Rome (its working days and alerts in that zone)."""
+    app = create_app(
+        settings_with(timezone="Europe/Rome", pickup_check_seconds=0), manage_database=False
+    )
+    async with app.router.lifespan_context(app):
+        transport = httpx2.ASGITransport(app=app)
+        async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:
+            yield http
+
+
+@pytest.fixture
 async def client(app) -> AsyncIterator[httpx2.AsyncClient]:
     transport = httpx2.ASGITransport(app=app)
     async with httpx2.AsyncClient(transport=transport, base_url="http://test") as http:

@@ -60,8 +60,8 @@ mutation ($id: ID!) {
 )
 SCHEDULE_PICKUP = (
     """
-mutation ($id: ID!, $at: DateTime!) {
-  schedulePickup(id: $id, at: $at) {
+mutation ($id: ID!, $at: DateTime!, $reason: String) {
+  schedulePickup(id: $id, at: $at, reason: $reason) {
     shipment { ...ShipmentFields }
     errors { field message code }
   }

@@ -303,8 +303,8 @@ async def test_georgian_excise_follows_the_age_band(
     [
         ({"country": "FR"}, ["input", "country"]),
         ({"country": "Georgia"}, ["input", "country"]),
-        ({"year": age(-1)}, ["input", "year"]),  # next year: in the future
-        ({"year": 1949}, ["input", "year"]),
+        ({"year": age(-2)}, ["input", "year"]),  # after next year's models
+        ({"year": 1885}, ["input", "year"]),  # before the first car
         ({"engineVolumeCc": 0}, ["input", "engineVolumeCc"]),
         (
             {"vehicleValue": {"amount": "100", "currency": "USD"}},
@@ -441,3 +441,14 @@ async def test_only_an_admin_reads_the_audit(client, rates, dealer_token, admin_
     seen = await gql(client, RATE_CHANGES, token=dealer_token)
 
     assert seen["data"]["rateChanges"] == {"totalCount": 0, "edges": []}
+
+
+@pytest.mark.parametrize("year", [1886, age(-1)])  # the first car, and next year's models
+async def test_an_estimate_takes_every_model_year_a_booking_takes(
+    client, rates, dealer_token, year
+):
+    variables = {"input": customs_input("NL", "20000.00", "EUR", year=year)}
+
+    _, total = figures(await gql(client, CUSTOMS_ESTIMATE, variables, token=dealer_token))
+
+    assert total == "6620.00"

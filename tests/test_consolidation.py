@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from models.enums import Role
+from models.enums import OrganizationKind, Role
 from models.shipments.containers import Container, LoadingStatus
 from models.shipments.tables import Shipment, ShipmentStatus
 from resolvers.shipments import containers as container_use_cases
@@ -26,6 +26,13 @@ L = LoadingStatus
 S = ShipmentStatus
 
 
+async def accepted(make, *, customer: int, status: ShipmentStatus = S.ACCEPTED, **fields):
+    """A shipment a carrier took: only those join containers (a booking has no carrier yet)."""
+    if "carrier" not in fields:
+        fields["carrier"] = (await make.organization(OrganizationKind.CARRIER)).id
+    return await make.shipment(customer=customer, status=status, **fields)
+
+
 # Consolidating.
 
 
@@ -41,8 +48,8 @@ async def test_shipments_of_several_dealers_share_a_container(
     client, make, dealer, other_dealer, warehouse
 ):
     container = await make.container(capacity=4)
-    mine = await make.shipment(customer=dealer.organization_id, vehicles=2, status=S.AT_WAREHOUSE)
-    theirs = await make.shipment(customer=other_dealer.organization_id, vehicles=2)
+    mine = await accepted(make, customer=dealer.organization_id, vehicles=2, status=S.AT_WAREHOUSE)
+    theirs = await accepted(make, customer=other_dealer.organization_id, vehicles=2)
 
     first = await _assign(client, warehouse, mine, container)
     second = await _assign(client, warehouse, theirs, container)
@@ -56,8 +63,8 @@ async def test_shipments_of_several_dealers_share_a_container(
 
 async def test_a_shipment_that_does_not_fit_is_refused(client, make, dealer, warehouse):
     container = await make.container(capacity=4)
-    await make.shipment(customer=dealer.organization_id, vehicles=3, container=container)
-    bigger = await make.shipment(customer=dealer.organization_id, vehicles=2)
+    await accepted(make, customer=dealer.organization_id, vehicles=3, container=container)
+    bigger = await accepted(make, customer=dealer.organization_id, vehicles=2)
 
     result = await _assign(client, warehouse, bigger, container)
 
@@ -72,7 +79,7 @@ async def test_no_shipment_joins_once_the_container_is_stuffed(
     client, make, dealer, warehouse, status
 ):
     container = await make.container(status=status)
-    shipment = await make.shipment(customer=dealer.organization_id)
+    shipment = await accepted(make, customer=dealer.organization_id)
 
     result = await _assign(client, warehouse, shipment, container)
 
@@ -84,7 +91,7 @@ async def test_no_shipment_joins_once_the_container_is_stuffed(
 @pytest.mark.parametrize("status", [S.LOADED, S.IN_TRANSIT, S.DELIVERED, S.CANCELLED])
 async def test_a_loaded_or_finished_shipment_does_not_join(client, make, dealer, warehouse, status):
     container = await make.container()
-    shipment = await make.shipment(customer=dealer.organization_id, status=status)
+    shipment = await accepted(make, customer=dealer.organization_id, status=status)
 
     result = await _assign(client, warehouse, shipment, container)
 
@@ -93,7 +100,7 @@ async def test_a_loaded_or_finished_shipment_does_not_join(client, make, dealer,
 
 async def test_a_shipment_joins_one_container(client, make, dealer, warehouse):
     first, second = await make.container(), await make.container()
-    shipment = await make.shipment(customer=dealer.organization_id, container=first)
+    shipment = await accepted(make, customer=dealer.organization_id, container=first)
 
     result = await _assign(client, warehouse, shipment, second)
 
@@ -103,8 +110,8 @@ async def test_a_shipment_joins_one_container(client, make, dealer, warehouse):
 
 async def test_only_warehouse_and_dispatch_consolidate(client, make, dealer, carrier):
     container = await make.container()
-    shipment = await make.shipment(
-        customer=dealer.organization_id, carrier=carrier.organization_id, status=S.ACCEPTED
+    shipment = await accepted(
+        make, customer=dealer.organization_id, carrier=carrier.organization_id, status=S.ACCEPTED
     )
     # The dealer and the carrier see the shipment but not the (empty) container.
     for party in (dealer, carrier):
@@ -122,8 +129,8 @@ async def test_two_assignments_that_fit_alone_but_not_together_do_not_both_land(
     client, make, monkeypatch, dealer, other_dealer, warehouse, dispatcher
 ):
     container = await make.container(capacity=4)
-    one = await make.shipment(customer=dealer.organization_id, vehicles=3)
-    two = await make.shipment(customer=other_dealer.organization_id, vehicles=3)
+    one = await accepted(make, customer=dealer.organization_id, vehicles=3)
+    two = await accepted(make, customer=other_dealer.organization_id, vehicles=3)
     # Both have checked the room (3 of 4 free each) before either writes.
     read_together(monkeypatch, container_use_cases, "find_container")
 
@@ -139,14 +146,14 @@ async def test_a_later_shipment_does_not_get_the_containers_earlier_events(
     client, make, dealer, warehouse
 ):
     container = await make.container(status=L.PLANNED)
-    early = await make.shipment(customer=dealer.organization_id, container=container)
+    early = await accepted(make, customer=dealer.organization_id, container=container)
     await payload(
         client,
         RECORD_EVENT,
         {"input": {"containerId": gid("Container", container.id), "type": "DELAYED"}},
         warehouse,
     )
-    late = await make.shipment(customer=dealer.organization_id)
+    late = await accepted(make, customer=dealer.organization_id)
 
     await _assign(client, warehouse, late, container)
 
@@ -166,13 +173,15 @@ async def test_each_dealer_sees_the_shared_container_with_only_its_own_shipments
     client, make, dealer, other_dealer, carrier, other_carrier, warehouse
 ):
     container = await make.container(status=L.STUFFING)
-    mine = await make.shipment(
+    mine = await accepted(
+        make,
         customer=dealer.organization_id,
         container=container,
         carrier=carrier.organization_id,
         status=S.AT_WAREHOUSE,
     )
-    theirs = await make.shipment(
+    theirs = await accepted(
+        make,
         customer=other_dealer.organization_id,
         container=container,
         carrier=other_carrier.organization_id,
@@ -196,7 +205,7 @@ async def test_each_dealer_sees_the_shared_container_with_only_its_own_shipments
 async def test_containers_are_listed_with_filters(client, make, dealer, warehouse):
     stuffing = await make.container(status=L.STUFFING)
     empty = await make.container()
-    await make.shipment(customer=dealer.organization_id, container=stuffing)
+    await accepted(make, customer=dealer.organization_id, container=stuffing)
 
     async def numbers(party, filter=None) -> list[str]:
         found = await payload(client, CONTAINERS, {"filter": filter}, party)

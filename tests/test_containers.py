@@ -125,6 +125,7 @@ async def _load(client, party, container: Container, status: str, **extra) -> di
 
 async def test_loading_moves_forward_step_by_step(client, make, warehouse):
     container = await make.container()
+    await make.shipment(customer=(await make.organization()).id, container=container, vehicles=4)
     await _load(client, warehouse, container, "PLANNED")
     await _load(client, warehouse, container, "STUFFING", loadedVehicles=2)
     await _load(client, warehouse, container, "STUFFED", loadedVehicles=4)
@@ -179,6 +180,7 @@ async def test_loaded_vehicles_stay_within_the_capacity(client, make, warehouse,
 
 async def test_stuffed_records_who_confirmed_it_and_when(client, make, warehouse):
     container = await make.container(status=L.STUFFING)
+    await make.shipment(customer=(await make.organization()).id, container=container, vehicles=3)
 
     await _load(client, warehouse, container, "STUFFED", loadedVehicles=3)
 

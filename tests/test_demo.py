@@ -14,6 +14,17 @@ from tests.disputing import DISPUTE
 from tests.factories import Party
 from tests.shipping import CONTAINER, SHIPMENT_EVENTS, TRACK, gid, payload
 
+TIMELINE = "query ($id: ID!) { shipment(id: $id) { timeline { type late } } }"
+REASSIGNMENT = """query ($id: ID!) {
+  shipment(id: $id) {
+    carrier { name } vehicles { vin year }
+    carrierReassignment { status toCarrier { name } }
+  }
+}"""
+PICKUP = """query ($id: ID!) {
+  shipment(id: $id) { pickupScheduledAt pickupDesignatedAt pickupRescheduleReason }
+}"""
+
 
 async def _party(make, email: str) -> Party:
     user = await User.get(email=email)
@@ -58,10 +69,36 @@ async def test_one_container_is_being_stuffed_for_both_dealers_and_one_is_at_sea
     mine = next(s for s in sailing if s.customer_id == dealer.organization_id)
     events = await payload(client, SHIPMENT_EVENTS, {"id": gid("Shipment", mine.id)}, dealer)
     types = [edge["node"]["type"] for edge in events["events"]["edges"]]
-    assert types[-6:] == ["STUFFED", "SEALED", "GATED_IN", "LOADED", "DEPARTED", "ARRIVED"]
+    assert types[-7:] == [
+        "STUFFED",
+        "SEALED",
+        "GATED_IN",
+        "LOADED",
+        "DEPARTED",
+        "STUFFED",
+        "ARRIVED",
+    ]
+    # The tally sheet uploaded after departure is a late fact: in the log after DEPARTED, in the
+    # timeline where it happened.
+    timeline = await payload(client, TIMELINE, {"id": gid("Shipment", mine.id)}, dealer)
+    late = [(e["type"], e["late"]) for e in timeline["timeline"] if e["late"]]
+    assert late == [("STUFFED", True)]
+    order = [e["type"] for e in timeline["timeline"]]
+    assert order.index("STUFFED") < order.index("DEPARTED")
     tracked = await payload(client, TRACK, {"waybill": mine.waybill}, None)
     assert tracked["status"] == "IN_TRANSIT"
     assert tracked["eta"] is not None
+
+
+async def test_the_demo_has_a_carriers_reschedule_the_dealer_sees(client, make):
+    await seed_demo()
+    dealer = await _party(make, "dealer@cargolive.test")
+
+    moved = await Shipment.get(reference="BH-2229")
+    seen = await payload(client, PICKUP, {"id": gid("Shipment", moved.id)}, dealer)
+
+    assert "Savannah port gate" in seen["pickupRescheduleReason"]
+    assert seen["pickupDesignatedAt"] < seen["pickupScheduledAt"]
 
 
 async def test_the_overdue_demo_pickup_raises_its_alert(make):
@@ -97,3 +134,20 @@ async def test_the_demo_has_disputes_in_several_states_with_their_history(client
 async def seed_demo() -> None:
     settings = get_settings()
     await demo.seed(zone=settings.zone, holidays=settings.holidays, files_url=settings.files_url)
+
+
+async def test_the_demo_has_a_blocked_carriers_booking_awaiting_the_dealers_consent(client, make):
+    await seed_demo()
+    dealer2 = await _party(make, "dealer2@cargolive.test")
+
+    mustang = await Shipment.get(reference="CA-0931")
+    seen = await payload(client, REASSIGNMENT, {"id": gid("Shipment", mustang.id)}, dealer2)
+
+    assert seen["carrierReassignment"]["status"] == "PENDING"
+    assert seen["carrierReassignment"]["toCarrier"]["name"] == "Baltic Haulage"
+    assert seen["carrier"]["name"] == "Danube Trucking"
+    assert seen["vehicles"] == [{"vin": "7R02C179544", "year": 1967}]  # a classic car's serial
+    late = await StaffAlert.filter(kind=StaffAlertKind.STUFFING_CONFIRMED_LATE)
+    assert [alert.message.startswith("Stuffing of container MRKU7719303") for alert in late] == [
+        True
+    ]

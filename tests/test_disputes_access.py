@@ -115,7 +115,8 @@ async def test_a_shipment_lists_its_disputes_and_its_customers_record(
     )
 
     assert mine["disputes"] == [{"id": dispute["id"], "status": "NEGOTIATING"}]
-    assert mine["customer"] == {"penaltyPoints": 0, "cancellationRate": 0.25}  # 1 of 4
+    # 1 of 4 accepted, over at least 10 (models/disputes/rules.py: small samples)
+    assert mine["customer"] == {"penaltyPoints": 0, "cancellationRate": 0.1}
     assert theirs["errors"][0]["extensions"]["code"] == "NOT_FOUND"
 
 

@@ -154,3 +154,18 @@ async def test_a_cancelled_eager_task_lets_its_coroutine_clean_up():
     with pytest.raises(asyncio.CancelledError):
         await task
     assert cleaned == [True]
+
+
+async def test_the_backlog_is_bounded_in_bytes_as_well_as_frames():
+    socket = FakeSocket()
+    overflows: list[str] = []
+    outbox = Outbox(socket.send_text, 100, lambda: overflows.append("overflow"), max_chars=10)
+    socket.writable.clear()
+
+    outbox.push("written")  # taken by the paused socket
+    for frame in ["aaaa", "bbbb"]:
+        outbox.push(frame)
+    assert overflows == []
+    outbox.push("cccc")  # 12 characters would wait: over the bound, long before 100 frames
+
+    assert overflows == ["overflow"]

@@ -64,6 +64,23 @@ def test_money_is_decimal_rounded_half_up_to_the_minor_unit(
 
 def test_the_rate_is_exact_and_zero_without_history():
     assert penalties.rate(0, 0) == 0
-    assert penalties.rate(1, 3) == Fraction(1, 3)
+    assert penalties.rate(3, 30) == Fraction(1, 10)
+    assert penalties.rate(11, 100) == Fraction(11, 100)
+
+
+@pytest.mark.parametrize(
+    ("cancelled", "accepted", "expected"),
+    [
+        (1, 1, Fraction(1, 10)),
+        (1, 3, Fraction(1, 10)),
+        (9, 9, Fraction(9, 10)),
+        (5, 10, Fraction(1, 2)),
+    ],
+)
+def test_small_samples_count_over_at_least_ten_shipments(cancelled, accepted, expected):
+    assert penalties.rate(cancelled, accepted) == expected
+
+
+def test_a_bad_count_is_refused():
     with pytest.raises(ValueError, match="between 0 and accepted"):
         penalties.rate(4, 3)

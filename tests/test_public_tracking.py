@@ -46,7 +46,8 @@ DRIVES = {
 
 
 PUBLIC_TRACKING_FIELDS = {"waybill", "status", "origin", "destination", "eta", "events", "loading"}
-PUBLIC_EVENT_FIELDS = {"cursor", "type", "classifier", "occurredAt", "location"}
+# `late`: a milestone reported after later ones (a fact about the cargo, no name, no money).
+PUBLIC_EVENT_FIELDS = {"cursor", "type", "classifier", "occurredAt", "location", "late"}
 PUBLIC_LOADING_FIELDS = {"loadingStatus", "loadedVehicles", "vehicleCapacity"}
 LOADING = """
 query ($waybill: String!) {

@@ -62,8 +62,8 @@ def test_a_service_accident_is_resolved_within_two_working_days() -> None:
     ("category", "topic"),
     [
         (ThreadCategory.ACCOUNT, ThreadTopic.OTHER),
-        (ThreadCategory.COMPLAINT, ThreadTopic.CREDIT_LINE),
-        (ThreadCategory.SERVICE_ACCIDENT, ThreadTopic.PRICE_CHANGE),
+        (ThreadCategory.ACCOUNT, ThreadTopic.CREDIT_LINE),
+        (ThreadCategory.ACCOUNT, ThreadTopic.PRICE_CHANGE),
     ],
 )
 def test_account_threads_have_no_timers(category: ThreadCategory, topic: ThreadTopic) -> None:

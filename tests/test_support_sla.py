@@ -203,7 +203,9 @@ async def test_a_late_answer_is_breached_and_back_office_time_counts(client, des
     assert minute(first["dueAt"]) == rome(2025, 6, 10, 11, 3)
 
 
-async def test_resolving_completes_every_timer_and_reopening_restarts_none(client, desk):
+async def test_resolving_completes_every_timer_and_a_reopening_follow_up_is_owed_an_answer(
+    client, desk
+):
     thread = await opened_at(
         client, desk, rome(2025, 6, 10, 11, 0), category="SERVICE_ACCIDENT", topic="OTHER"
     )
@@ -214,12 +216,19 @@ async def test_resolving_completes_every_timer_and_reopening_restarts_none(clien
         reopened = await reload(client, desk.dealer, thread)
 
     assert reopened["status"] == "OPEN"
-    for state in (resolved["thread"], reopened):
-        assert {t["kind"]: t["status"] for t in state["slaTimers"]} == {
+    completed = [t for t in reopened["slaTimers"] if t["kind"] != "NEXT_RESPONSE"]
+    for state in (resolved["thread"]["slaTimers"], completed):
+        assert {t["kind"]: t["status"] for t in state} == {
             "FIRST_RESPONSE": "MET",
             "RESOLUTION": "MET",
         }
-        assert {minute(t["completedAt"]) for t in state["slaTimers"]} == {rome(2025, 6, 10, 11, 20)}
+        assert {minute(t["completedAt"]) for t in state} == {rome(2025, 6, 10, 11, 20)}
+    # The dealer's follow-up is owed an answer: a next response, with the first one's target.
+    follow_up = timers(reopened)["NEXT_RESPONSE"]
+    assert (follow_up["status"], minute(follow_up["dueAt"])) == (
+        "RUNNING",
+        rome(2025, 6, 10, 12, 30),
+    )
 
 
 async def test_closing_without_an_answer_stops_the_timer(client, desk):

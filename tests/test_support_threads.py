@@ -44,9 +44,9 @@ async def test_a_support_question_goes_to_the_dealers_group_queue(client, desk):
     ("category", "topic"),
     [
         ("ACCOUNT", "OTHER"),
-        ("FINANCE", "CREDIT_LINE"),
-        ("COMPLAINT", "PRICE_CHANGE"),
-        ("ENQUIRY", "WORKING_CONDITIONS"),
+        ("ACCOUNT", "CREDIT_LINE"),
+        ("ACCOUNT", "PRICE_CHANGE"),
+        ("ACCOUNT", "WORKING_CONDITIONS"),
     ],
 )
 async def test_account_matters_go_to_the_account_manager(client, desk, category, topic):

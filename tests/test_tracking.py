@@ -55,12 +55,13 @@ def _expected(status: ShipmentStatus, event: str) -> ShipmentStatus | None:
         return None if status in {S.DELIVERED, S.CANCELLED, S.ON_HOLD} else S.ON_HOLD
     if event == "HOLD_RELEASED":
         return S.AT_WAREHOUSE if status is S.ON_HOLD else None
+    # Milestones are facts: forward, skipping steps; behind, recorded without a change (late).
     target = DRIVES[event]
-    if target is status:
-        return status
-    if status in CHAIN[:-1] and CHAIN[CHAIN.index(status) + 1] is target:
-        return target
-    return None
+    if status in {S.BOOKED, S.CANCELLED}:  # no carrier took it yet / nothing happens any more
+        return None
+    if status is S.ON_HOLD:  # held at AT_WAREHOUSE: ahead of that waits for the release
+        return status if CHAIN.index(target) <= CHAIN.index(S.AT_WAREHOUSE) else None
+    return max(target, status, key=CHAIN.index)
 
 
 def _record(**input):

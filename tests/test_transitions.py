@@ -10,13 +10,16 @@ import pytest
 from models.shipments.containers import LoadingStatus
 from models.shipments.rules import (
     EVENT_BY_LOADING,
+    STATUS_BY_LOADING,
     Position,
     Refused,
     after_container_event,
     after_event,
     amendable,
     assignable,
+    is_late,
     loading_step,
+    milestone,
     needs_seal,
 )
 from models.shipments.tables import EventClassifier, ShipmentStatus, TrackingEventType
@@ -51,13 +54,13 @@ STATES = [*CHAIN, S.CANCELLED]
 
 
 def _expected_move(status: ShipmentStatus, event: TrackingEventType) -> ShipmentStatus | None:
-    """The status an ACTUAL `event` leads to from `status`; None when refused."""
+    """The status an ACTUAL `event` leads to from `status`; None when refused. Milestones are
+    facts: forward, skipping steps; behind or level, no change (late); never on a booking no
+    carrier took, nor on a cancelled shipment."""
+    if status in (S.BOOKED, S.CANCELLED):
+        return None
     target = DRIVING[event]
-    if target is status:
-        return status
-    if status in CHAIN and CHAIN.index(status) + 1 < len(CHAIN):
-        return target if CHAIN[CHAIN.index(status) + 1] is target else None
-    return None
+    return target if CHAIN.index(target) > CHAIN.index(status) else status
 
 
 def _outcome(move, *args) -> Position | str:
@@ -68,7 +71,7 @@ def _outcome(move, *args) -> Position | str:
 
 
 @pytest.mark.parametrize("status", STATES)
-def test_an_actual_event_moves_one_step_or_stays(status):
+def test_an_actual_event_moves_forward_skipping_steps_or_stays(status):
     wrong = []
     for event in DRIVING:
         expected = _expected_move(status, event)
@@ -111,27 +114,48 @@ def test_a_held_shipment_only_leaves_the_hold_by_its_release():
     held = Position(S.ON_HOLD, S.AT_WAREHOUSE)
     with pytest.raises(Refused):
         after_event(held, E.ON_HOLD, ACTUAL)
-    for event in DRIVING:
-        with pytest.raises(Refused):
-            after_event(held, event, ACTUAL)
+    for event, target in DRIVING.items():
+        if CHAIN.index(target) > CHAIN.index(S.AT_WAREHOUSE):
+            with pytest.raises(Refused):
+                after_event(held, event, ACTUAL)
+        else:  # a late fact is recorded on a held shipment too, without a change
+            assert after_event(held, event, ACTUAL) == held
+            assert is_late(held, event, ACTUAL) is (target is not S.AT_WAREHOUSE)
     assert after_event(held, E.DAMAGED, ACTUAL) == held
 
 
 @pytest.mark.parametrize("status", STATES)
-def test_a_container_event_moves_each_shipment_forward_only(status):
+def test_a_milestone_behind_the_state_is_late(status):
     for event, target in DRIVING.items():
-        moved = after_container_event(Position(status), event, ACTUAL)
-        if status is S.CANCELLED or CHAIN.index(target) <= CHAIN.index(status):
-            assert moved == Position(status), event
+        behind = status not in (S.BOOKED, S.CANCELLED) and CHAIN.index(target) < CHAIN.index(status)
+        assert is_late(Position(status), event, ACTUAL) is behind, event
+        assert is_late(Position(status), event, EventClassifier.ESTIMATED) is False
+
+
+@pytest.mark.parametrize("status", STATES)
+def test_a_container_event_moves_each_shipment_forward_only(status):
+    for target in set(DRIVING.values()):
+        moved = after_container_event(Position(status), target)
+        if status in (S.BOOKED, S.CANCELLED) or CHAIN.index(target) <= CHAIN.index(status):
+            assert moved == Position(status), target
         else:
-            assert moved == Position(target), event
+            assert moved == Position(target), target
 
 
 def test_a_container_event_moves_a_held_shipments_return_state_and_keeps_the_hold():
     held = Position(S.ON_HOLD, S.AT_WAREHOUSE)
-    assert after_container_event(held, E.DEPARTED, ACTUAL) == Position(S.ON_HOLD, S.IN_TRANSIT)
-    assert after_container_event(held, E.GATED_IN, ACTUAL) == held
-    assert after_container_event(held, E.DEPARTED, EventClassifier.PLANNED) == held
+    assert after_container_event(held, S.IN_TRANSIT) == Position(S.ON_HOLD, S.IN_TRANSIT)
+    assert after_container_event(held, S.AT_WAREHOUSE) == held
+    assert after_container_event(held, milestone(E.DEPARTED, EventClassifier.PLANNED)) == held
+
+
+def test_every_loading_step_from_stuffed_on_loads_the_cargo_at_least():
+    stuffed = LOADING.index(LoadingStatus.STUFFED)
+    assert set(STATUS_BY_LOADING) == set(LOADING[stuffed:])
+    ranks = [CHAIN.index(STATUS_BY_LOADING[step]) for step in LOADING[stuffed:]]
+    assert ranks == sorted(ranks) and ranks[0] == CHAIN.index(S.LOADED)
+    assert STATUS_BY_LOADING[LoadingStatus.SEALED] is S.LOADED
+    assert STATUS_BY_LOADING[LoadingStatus.DEPARTED] is S.IN_TRANSIT
 
 
 @pytest.mark.parametrize(
@@ -154,7 +178,9 @@ def test_a_destination_changes_only_before_arrival(position, expected):
 @pytest.mark.parametrize(
     ("position", "expected"),
     [
-        (Position(S.BOOKED), True),
+        (Position(S.BOOKED), False),
+        (Position(S.ON_HOLD, S.BOOKED), False),
+        (Position(S.ACCEPTED), True),
         (Position(S.AT_WAREHOUSE), True),
         (Position(S.LOADED), False),
         (Position(S.DELIVERED), False),
@@ -162,7 +188,7 @@ def test_a_destination_changes_only_before_arrival(position, expected):
         (Position(S.ON_HOLD, S.PICKED_UP), True),
     ],
 )
-def test_a_shipment_joins_a_container_until_it_is_loaded(position, expected):
+def test_a_shipment_joins_a_container_once_accepted_until_it_is_loaded(position, expected):
     assert assignable(position) is expected
 
 

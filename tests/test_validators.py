@@ -133,9 +133,9 @@ ACCEPTED = [
 ]
 
 REJECTED = [
-    (vin, "1HGCM82633A00435", "must be 17 characters"),
-    (vin, "1HGCM82633A0043521", "must be 17 characters"),
-    (vin, "", "must be 17 characters"),
+    (vin, "1HGCM82633A00435", "must be 17 characters (vehicles from 1981 on; 5 to 17 before)"),
+    (vin, "1HGCM82633A0043521", "must be 17 characters (vehicles from 1981 on; 5 to 17 before)"),
+    (vin, "", "must be 17 characters (vehicles from 1981 on; 5 to 17 before)"),
     (vin, "1HGCM82633AO04352", "must not contain I, O or Q"),
     (vin, "IHGCM82633A004352", "must not contain I, O or Q"),
     (vin, "1HGCM82633A00435q", "must not contain I, O or Q"),

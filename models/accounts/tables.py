@@ -55,3 +55,24 @@ class AccessToken(Model):
 
     class Meta:
         table = "access_token"
+
+
+class BlockChange(Model):
+    """The audit of an organization's blocking and unblocking: who, when and why."""
+
+    id = fields.IntField(primary_key=True)
+    organization: fields.ForeignKeyRelation[Organization] = fields.ForeignKeyField(
+        "models.Organization", related_name="block_changes", on_delete=fields.CASCADE
+    )
+    blocked = fields.BooleanField()
+    reason = fields.TextField()
+    changed_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="block_changes", null=True, on_delete=fields.RESTRICT
+    )
+    changed_at = fields.DatetimeField()
+
+    organization_id: int
+    changed_by_id: int | None
+
+    class Meta:
+        table = "block_change"

@@ -5,6 +5,23 @@ last 100 accepted shipments), so that band edges compare exactly: 10/100 is 10%,
 0.1000000001. The seed's table leaves 10.0-10.1% and the like open; **decision** (DOMAIN.md):
 each band includes its upper edge, so 10% pays nothing, 20% pays 20%, 50% pays 80%, and
 anything above 50% loses the whole deposit.
+
+**Decision on small samples** (DOMAIN.md leaves it to the project; issue 15): the seed allows
+"10 cancellations out of 100", a budget a customer earns by trading, not a share of whatever
+it has done so far. So the denominator is never below 10 (MIN_DENOMINATOR): a new customer's
+first cancellation is at most 1 of 10 = 10%, inside the allowance, where a bare ratio would
+make it 1 of 1 = 100%. A customer with fewer than 10 accepted shipments pays a penalty only
+once it has more cancellations than one per ten shipments would allow:
+
+| cancelled before, accepted (any below 10) | rate      | penalty |
+|-------------------------------------------|-----------|---------|
+| 0                                         | 0 of 10   | 0%      |
+| 1                                         | 1 of 10   | 0%      |
+| 2                                         | 2 of 10   | 20%     |
+| 3                                         | 3 of 10   | 40%     |
+| 4                                         | 4 of 10   | 60%     |
+
+From 10 accepted shipments on the rate is the plain ratio over the last 100 (WINDOW).
 """
 
 from __future__ import annotations
@@ -16,6 +33,7 @@ from fractions import Fraction
 from models.validators import round_money
 
 WINDOW = 100  # the last 100 accepted shipments
+MIN_DENOMINATOR = 10  # small samples: never a ratio over fewer than 10 shipments
 # (highest rate of the band, penalty percent on the deposit), in order; above the last: 100%.
 BANDS: tuple[tuple[Fraction, int], ...] = (
     (Fraction(10, 100), 0),
@@ -28,10 +46,10 @@ ABOVE_ALL = 100
 
 
 def rate(cancelled: int, accepted: int) -> Fraction:
-    """cancelled / accepted; 0 for a customer with no accepted shipment yet."""
+    """cancelled / accepted, over at least MIN_DENOMINATOR shipments (see the decision above)."""
     if not 0 <= cancelled <= accepted:
         raise ValueError(f"cancelled ({cancelled}) must lie between 0 and accepted ({accepted})")
-    return Fraction(cancelled, accepted) if accepted else Fraction(0)
+    return Fraction(cancelled, max(accepted, MIN_DENOMINATOR))
 
 
 def penalty_percent(cancellation_rate: Fraction) -> int:

@@ -1,27 +1,44 @@
 """Transition tables of shipments and containers: pure data and pure functions.
 
-Decisions taken here (DOMAIN.md leaves them open):
+Decisions taken here (DOMAIN.md leaves them open; issue 15 for the milestones):
 
-- On one shipment, an ACTUAL event may move it only to the next state of the chain, or leave
-  it where it is when the event maps to the state it is in already (ARRIVED, then DISCHARGED);
-  a jump or a step back is refused (INVALID_TRANSITION).
+- Milestones are facts: drivers, yards and terminals report late, out of order and with gaps
+  (DCSA). An ACTUAL milestone moves a shipment *forward* to its mapped state, skipping steps
+  (PICKED_UP on an ACCEPTED shipment whose pickup was never scheduled here, ARRIVED after a
+  missed DEPARTED scan). One that maps to the state the shipment is in changes nothing (ARRIVED,
+  then DISCHARGED); one that maps behind it is recorded as it is, `late`, without a status
+  change. Nothing ever moves backwards.
+- No milestone on a booking no carrier took (BOOKED, held or not): refused (INVALID_TRANSITION),
+  since nobody is carrying it; such a booking is cancelled at once
+  (resolvers/disputes/cancellations.py) and may not join a container either. A CANCELLED
+  shipment refuses every milestone; a DELIVERED one only records late facts. A held shipment
+  records late facts and refuses anything ahead of the state it returns to: release it first.
 - An event recorded on a container applies to every shipment in it and moves each one forward
   to the mapped state when that is ahead of it, never back: a shared container's milestones are
-  facts for all its cargo. A shipment already past that state, or terminal, stays where it is.
-  A held shipment stays ON_HOLD and the state it returns to moves forward instead, so that its
-  release puts it where its container is.
+  facts for all its cargo. A loading step stands for the state of the cargo inside
+  (STATUS_BY_LOADING: from STUFFED to LOADED on the vessel it is LOADED, DEPARTED is IN_TRANSIT,
+  ...), so a container going STUFFING -> SEALED loads its shipments as STUFFED would. A
+  shipment already past that state, or terminal, or never accepted, stays where it is; the
+  container's event is `late` when it is behind every live shipment inside. A held shipment
+  stays ON_HOLD and the state it returns to moves forward instead, so that its release puts it
+  where its container is.
+- Timelines (`Shipment.timeline`, `trackWaybill.events`, the tracking page) show events in
+  `occurredAt` order, ties in log order; every event keeps its log position as `cursor`, and
+  `events` connections page the log itself, so a stream resumes where it left off.
 - ON_HOLD and HOLD_RELEASED change the status as ACTUAL events only, and on a shipment only
   (the use case refuses them on a container: a hold is a decision about one shipment). From
   ON_HOLD the only move is HOLD_RELEASED (or a cancellation, which is not a tracking event).
 - PLANNED and ESTIMATED events never change the status; an ESTIMATED ARRIVED sets the ETA.
 - A destination change is refused from ARRIVED on ("not after ARRIVED": the cargo is at its
   destination port by then), and on a terminal shipment.
+- A shipment joins a container once a carrier has accepted it and until it is AT_WAREHOUSE.
 - A container's loading status moves forward along LOADING_ORDER and may skip steps (a late
   scan); the same or an earlier step is refused. Every step from SEALED on needs a seal number.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -60,6 +77,8 @@ STATUS_BY_EVENT: dict[TrackingEventType, ShipmentStatus] = {
     TrackingEventType.AVAILABLE_FOR_PICKUP: ShipmentStatus.RELEASED,
     TrackingEventType.DELIVERED: ShipmentStatus.DELIVERED,
 }
+# The last state in which a shipment may join a container.
+LOADED_BEFORE = ShipmentStatus.AT_WAREHOUSE
 HOLD_EVENTS = frozenset({TrackingEventType.ON_HOLD, TrackingEventType.HOLD_RELEASED})
 
 
@@ -83,6 +102,32 @@ def rank(status: ShipmentStatus) -> int:
     return LIFECYCLE.index(status) if status in LIFECYCLE else -1
 
 
+def milestone(event: TrackingEventType, classifier: EventClassifier) -> ShipmentStatus | None:
+    """The state an event stands for: ACTUAL milestones only (PLANNED and ESTIMATED are plans)."""
+    if classifier is not EventClassifier.ACTUAL:
+        return None
+    return STATUS_BY_EVENT.get(event)
+
+
+def unaccepted(position: Position) -> bool:
+    """A booking no carrier has taken yet (on hold or not): cancelled at once, no milestones."""
+    return position.effective is ShipmentStatus.BOOKED
+
+
+def is_late(position: Position, event: TrackingEventType, classifier: EventClassifier) -> bool:
+    """A milestone behind where the shipment is already: recorded, marked late, no change."""
+    target = milestone(event, classifier)
+    if target is None or unaccepted(position) or position.status is ShipmentStatus.CANCELLED:
+        return False
+    return rank(target) < rank(position.effective)
+
+
+def behind_all(positions: Iterable[Position], target: ShipmentStatus | None) -> bool:
+    """A container's milestone is late when every live shipment inside is past it already."""
+    live = [p for p in positions if p.status not in TERMINAL and not unaccepted(p)]
+    return target is not None and bool(live) and all(rank(target) < rank(p.effective) for p in live)
+
+
 def after_event(
     position: Position, event: TrackingEventType, classifier: EventClassifier
 ) -> Position:
@@ -98,24 +143,26 @@ def after_event(
         if status is not ShipmentStatus.ON_HOLD or position.before_hold is None:
             raise Refused(f"the shipment is {status.value}, not ON_HOLD")
         return Position(position.before_hold)
-    target = STATUS_BY_EVENT.get(event)
-    if target is None or target is status:
+    target = milestone(event, classifier)
+    if target is None:
         return position
+    if status is ShipmentStatus.CANCELLED:
+        raise Refused(f"the shipment is CANCELLED: {event.value} cannot be recorded on it")
+    if unaccepted(position):
+        raise Refused(f"no carrier has accepted the shipment: {event.value} cannot happen yet")
+    if rank(target) <= rank(position.effective):
+        return position  # the state it is in, or a late fact (is_late): no move backwards
     if status is ShipmentStatus.ON_HOLD:
         raise Refused(f"the shipment is ON_HOLD: release it before {event.value}")
-    if NEXT.get(status) is not target:
-        raise Refused(f"a {status.value} shipment cannot move to {target.value}")
     return Position(target)
 
 
-def after_container_event(
-    position: Position, event: TrackingEventType, classifier: EventClassifier
-) -> Position:
-    """Where an event recorded on the shipment's container takes it: forward, or nowhere."""
-    target = STATUS_BY_EVENT.get(event)
-    if classifier is not EventClassifier.ACTUAL or target is None:
+def after_container_event(position: Position, target: ShipmentStatus | None) -> Position:
+    """Where a milestone of the shipment's container (`target`: the state it stands for) takes
+    it: forward, skipping steps, or nowhere."""
+    if target is None or position.status in TERMINAL or unaccepted(position):
         return position
-    if position.status in TERMINAL or rank(target) <= rank(position.effective):
+    if rank(target) <= rank(position.effective):
         return position
     if position.status is ShipmentStatus.ON_HOLD:
         return Position(ShipmentStatus.ON_HOLD, target)
@@ -130,10 +177,10 @@ def amendable(position: Position) -> bool:
 
 
 def assignable(position: Position) -> bool:
-    """Whether the shipment may still join a container: not terminal, not loaded or later."""
+    """Whether the shipment may join a container: a carrier took it, and it is not loaded yet."""
     if position.status in TERMINAL:
         return False
-    return rank(position.effective) <= rank(ShipmentStatus.AT_WAREHOUSE)
+    return rank(ShipmentStatus.ACCEPTED) <= rank(position.effective) <= rank(LOADED_BEFORE)
 
 
 # Containers.
@@ -160,4 +207,14 @@ EVENT_BY_LOADING: dict[LoadingStatus, TrackingEventType] = {
     status: TrackingEventType(status.value)
     for status in LoadingStatus
     if status.value in TrackingEventType.__members__
+}
+
+# The state a container's loading step puts its cargo in: from STUFFED on every car inside is
+# loaded, whichever step the scan reports first (a container going STUFFING -> SEALED loads it).
+L = LoadingStatus
+STATUS_BY_LOADING: dict[LoadingStatus, ShipmentStatus] = {
+    **dict.fromkeys((L.STUFFED, L.SEALED, L.GATED_IN, L.LOADED), ShipmentStatus.LOADED),
+    L.DEPARTED: ShipmentStatus.IN_TRANSIT,
+    **dict.fromkeys((L.ARRIVED, L.DISCHARGED), ShipmentStatus.ARRIVED),
+    **dict.fromkeys((L.AVAILABLE_FOR_PICKUP, L.GATED_OUT, L.STRIPPED), ShipmentStatus.RELEASED),
 }

@@ -57,6 +57,7 @@ class TrackingEventType(str, Enum):
     CANCELLATION_RECEIVED = "CANCELLATION_RECEIVED"
     CANCELLATION_CONFIRMED = "CANCELLATION_CONFIRMED"
     CANCELLATION_DECLINED = "CANCELLATION_DECLINED"
+    CARRIER_REASSIGNED = "CARRIER_REASSIGNED"  # PLANNED when proposed, ACTUAL when consented
 
 
 class CancelledBy(str, Enum):
@@ -103,7 +104,12 @@ class Shipment(Model):
     requested_destination_unlocode = fields.CharField(max_length=5, null=True)
     requested_destination_country = fields.CharField(max_length=2, null=True)
     requested_destination_reason = fields.TextField(null=True)
-    pickup_scheduled_at = fields.DatetimeField(null=True)
+    pickup_scheduled_at = fields.DatetimeField(null=True)  # the carrier's plan, as it stands
+    # The pickup service level's reference (001 A): the time the customer designated, at
+    # booking, by its own schedulePickup or agreement, or through an accepted proposal.
+    pickup_designated_at = fields.DatetimeField(null=True)
+    # Why the carrier planned the pickup away from that time, until the customer agrees.
+    pickup_reschedule_reason = fields.TextField(null=True)
     picked_up_at = fields.DatetimeField(null=True)
     accepted_at = fields.DatetimeField(null=True)
     eta = fields.DatetimeField(null=True)
@@ -169,6 +175,8 @@ class TrackingEvent(Model):
         "models.User", related_name="recorded_events", null=True, on_delete=fields.RESTRICT
     )
     seq = fields.BigIntField(null=True, db_index=True)  # its row in the event log: the cursor
+    # An ACTUAL milestone behind where its shipment(s) already were: recorded, no status change.
+    late = fields.BooleanField(default=False, db_default=False)
 
     shipment_id: int | None
     container_id: int | None

@@ -2,14 +2,21 @@
 
 Decisions taken here (DOMAIN.md leaves them open):
 
-- Routing. A thread of category ACCOUNT, or of an ACCOUNT topic (WORKING_CONDITIONS,
-  PRICE_CHANGE, CREDIT_LINE) whatever its category, goes to the dealer's account manager as
-  assignee, with no group. Every other thread goes to the dealer's group queue, unassigned.
-  When the dealer has no account manager, an account thread goes to its group queue instead
-  (the manager "is also a part of the support group", 000); when it has no group, a support
-  thread goes to its account manager. A dealer with neither still reaches the desk: the thread
-  is unrouted (no group, no assignee) and every SUPPORT_AGENT and ACCOUNT_MANAGER sees it until
-  someone assigns it. Nothing a dealer writes is ever refused for want of a group.
+- Category and topic go together (TOPICS_BY_CATEGORY): each service category takes the topics
+  of its part of the seed's service list (FINANCE: vehicle payment, transfer verification,
+  invoice change; TRANSPORT: pickup, loading, destination; ...), ACCOUNT takes the account topics
+  (WORKING_CONDITIONS, PRICE_CHANGE, CREDIT_LINE), and COMPLAINT, SERVICE_ACCIDENT,
+  INSURANCE_CLAIM and ENQUIRY take any service topic, since a complaint or an accident may
+  concern any service. OTHER fits every category. Any other pair is INVALID_INPUT on the topic:
+  an accident about a credit line would get no timers and land with the account manager.
+- Routing. A thread of category ACCOUNT (so of an ACCOUNT topic) goes to the dealer's account
+  manager as assignee, with no group. Every other thread goes to the dealer's group queue,
+  unassigned. When the dealer has no account manager, an account thread goes to its group
+  queue instead (the manager "is also a part of the support group", 000); when it has no
+  group, a support thread goes to its account manager. A dealer with neither still reaches the
+  desk: the thread is unrouted (no group, no assignee) and every SUPPORT_AGENT and
+  ACCOUNT_MANAGER sees it until someone assigns it. Nothing a dealer writes is ever refused
+  for want of a group.
 - Statuses. NEW is only where a thread starts. CLOSED is final: no status change and no
   message, from anyone; a dealer with more to say opens a new thread. RESOLVED may be reopened
   (OPEN) or CLOSED. Setting the status a thread has already is INVALID_TRANSITION.
@@ -28,9 +35,25 @@ from models.support.tables import ThreadCategory, ThreadStatus, ThreadTopic
 
 T = ThreadStatus
 
-ACCOUNT_TOPICS = frozenset(
-    {ThreadTopic.WORKING_CONDITIONS, ThreadTopic.PRICE_CHANGE, ThreadTopic.CREDIT_LINE}
-)
+C = ThreadCategory
+P = ThreadTopic
+ACCOUNT_TOPICS = frozenset({P.WORKING_CONDITIONS, P.PRICE_CHANGE, P.CREDIT_LINE})
+SERVICE_TOPICS_BY_CATEGORY: dict[ThreadCategory, frozenset[ThreadTopic]] = {
+    C.FINANCE: frozenset({P.VEHICLE_PAYMENT, P.TRANSFER_VERIFICATION, P.INVOICE_CHANGE}),
+    C.DOCUMENTS: frozenset({P.DOCUMENT_REVIEW, P.LOST_DOCUMENT, P.RELEASE_REQUEST}),
+    C.AUCTIONS: frozenset({P.AUCTION_CONTACT, P.BID_PLACEMENT, P.RESALE}),
+    C.CALCULATIONS: frozenset({P.TRANSPORT_COST, P.CUSTOMS_COST, P.EXTRA_SERVICE_COST}),
+    C.TRANSPORT: frozenset({P.PICKUP_STATUS, P.LOADING_STATUS, P.DESTINATION_CHANGE}),
+    C.EXTRA_SERVICES: frozenset({P.AUTO_PARTS, P.PHOTO_VIDEO, P.EXTRA_PACKING}),
+}
+SERVICE_TOPICS = frozenset().union(*SERVICE_TOPICS_BY_CATEGORY.values())
+TOPICS_BY_CATEGORY: dict[ThreadCategory, frozenset[ThreadTopic]] = {
+    **{category: topics | {P.OTHER} for category, topics in SERVICE_TOPICS_BY_CATEGORY.items()},
+    **dict.fromkeys(
+        (C.COMPLAINT, C.SERVICE_ACCIDENT, C.INSURANCE_CLAIM, C.ENQUIRY), SERVICE_TOPICS | {P.OTHER}
+    ),
+    C.ACCOUNT: ACCOUNT_TOPICS | {P.OTHER},
+}
 
 TRANSITIONS: dict[ThreadStatus, frozenset[ThreadStatus]] = {
     T.NEW: frozenset({T.OPEN, T.WAITING_ON_DEALER, T.WAITING_ON_BACK_OFFICE, T.RESOLVED, T.CLOSED}),
@@ -44,6 +67,10 @@ FINAL = frozenset({T.CLOSED})
 DONE = frozenset({T.RESOLVED, T.CLOSED})  # the statuses that complete every SLA timer
 REOPENED_BY_DEALER = frozenset({T.WAITING_ON_DEALER, T.RESOLVED})
 DEALER_MAY_SET = frozenset({T.CLOSED})
+
+
+def topic_fits(category: ThreadCategory, topic: ThreadTopic) -> bool:
+    return topic in TOPICS_BY_CATEGORY[category]
 
 
 def for_account_manager(category: ThreadCategory, topic: ThreadTopic) -> bool:

@@ -24,6 +24,13 @@ after keeps it, so that the background check still raises what was crossed. A ti
 once more than its budget is used (completing exactly at `due_at` is MET).
 **Decision**: RESOLVED and CLOSED complete every timer still open, the first response included
 (resolving a thread answers the dealer); a reopened thread does not restart a completed timer.
+- NEXT_RESPONSE (issue 15: "a follow-up can wait forever" otherwise): a dealer's public message
+  on a thread with service levels, while no response timer is open (staff answered it, or
+  resolved the thread), starts the next-response timer with the first response's target; the
+  next public staff reply (or RESOLVED/CLOSED) meets it. One row per thread, restarted for each
+  round (its claims cleared), so each round may warn and breach once.
+- **Decision**: no SLA_WARNING for a timer already met: a warning is a call to act, and a met
+  timer needs none. A timer completed late still raises both alerts it crossed.
 """
 
 from __future__ import annotations
@@ -56,6 +63,10 @@ WARNING_PERCENT = 80
 class SlaKind(str, Enum):
     FIRST_RESPONSE = "FIRST_RESPONSE"
     RESOLUTION = "RESOLUTION"
+    NEXT_RESPONSE = "NEXT_RESPONSE"  # the dealer wrote again after an answer
+
+
+RESPONSES = (SlaKind.FIRST_RESPONSE, SlaKind.NEXT_RESPONSE)
 
 
 class SlaTimerStatus(str, Enum):
@@ -119,6 +130,21 @@ def _delta(us: int) -> dt.timedelta:
 
 def warning_us(timer: SlaTimer) -> int:
     return timer.budget_us * WARNING_PERCENT // 100
+
+
+def first_response_target(category: ThreadCategory, topic: ThreadTopic) -> dt.timedelta | None:
+    """The budget of a (first or next) response; None for threads without service levels."""
+    if for_account_manager(category, topic):
+        return None
+    return FIRST_RESPONSE_BY_CATEGORY.get(category)
+
+
+def restart(timer: SlaTimer, budget: dt.timedelta, at: dt.datetime, coverage: Coverage) -> None:
+    """A new round of a timer row: nothing used, nothing claimed, running from `at`."""
+    timer.budget_us, timer.used_us = _us(budget), 0
+    timer.running_since = timer.due_at = timer.warn_at = timer.breach_at = None
+    timer.completed_at = timer.warned_at = timer.breached_at = None
+    resume(timer, at, coverage)
 
 
 def new_timer(

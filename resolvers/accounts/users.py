@@ -22,7 +22,9 @@ from models.accounts.tables import AccessToken, Organization, User
 from models.enums import ROLES_BY_KIND, ErrorCode, OrganizationKind, Role
 from models.viewer import Viewer
 from resolvers.access import writer
+from resolvers.accounts.events import user_access_changed
 from resolvers.errors import DomainError, invalid, not_found
+from subscriptions.log import recording
 
 TOKEN_PREFIX = "clv_"
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -126,17 +128,25 @@ async def live_tokens(token_ids: Collection[int]) -> set[int]:
 
 
 async def revoke_token(token: str) -> bool:
-    updated = await AccessToken.filter(token_hash=token_digest(token), revoked_at=None).update(
-        revoked_at=clock.now()
-    )
-    return updated > 0
+    """Revokes a live token; its sockets close at once, on every process."""
+    live = AccessToken.filter(token_hash=token_digest(token), revoked_at=None)
+    async with recording() as log:
+        row = await live.first().values("id", "user_id")
+        if row is None:
+            return False
+        await AccessToken.filter(id=row["id"], revoked_at=None).update(revoked_at=clock.now())
+        await user_access_changed(log, row["user_id"])
+    return True
 
 
 async def revoke_user_tokens(email: str) -> int:
     user = await User.get_or_none(email=_normal_email(email))
     if user is None:
         raise not_found(["email"], "user")
-    return await AccessToken.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
+    async with recording() as log:
+        count = await AccessToken.filter(user=user, revoked_at=None).update(revoked_at=clock.now())
+        await user_access_changed(log, user.id)
+    return count
 
 
 def _name(value: str, field: list[str]) -> str:

@@ -29,6 +29,7 @@ from models.calculations.tables import (
 )
 from models.enums import ErrorCode
 from models.viewer import Viewer
+from resolvers import checks
 from resolvers.access import signed_in
 from resolvers.calculations.inputs import (
     Amount,
@@ -41,7 +42,6 @@ from resolvers.calculations.inputs import (
 )
 from resolvers.errors import DomainError, invalid
 
-FIRST_YEAR = 1950
 DEMO = " (DEMO RATE)"
 EXTRA_LABELS = {
     ExtraService.EXTRA_PACKING: "Extra packing and protection",
@@ -234,9 +234,8 @@ async def customs_estimate(
     signed_in(viewer)
     code = check_country(country, ["input", "country"])
     value = check_money(vehicle_value, ["input", "vehicleValue"])
+    year = checks.model_year(year, ["input", "year"])
     this_year = clock.now().year
-    if not FIRST_YEAR <= year <= this_year:
-        raise invalid(["input", "year"], f"must be between {FIRST_YEAR} and {this_year}")
     if engine_volume_cc is not None and engine_volume_cc <= 0:
         raise invalid(["input", "engineVolumeCc"], "must be more than 0")
 
@@ -264,7 +263,8 @@ async def customs_estimate(
         rule.demo,
     )
     lines = [duty]
-    excise = await _excise(code, currency, this_year - year, engine_volume_cc)
+    # Next year's model is new: age 0.
+    excise = await _excise(code, currency, max(this_year - year, 0), engine_volume_cc)
     if excise is not None:
         lines.append(excise)
     base = value.amount + sum((line.amount for line in lines), Decimal(0))

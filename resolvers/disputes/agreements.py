@@ -27,7 +27,7 @@ from models.disputes.tables import (
 )
 from models.enums import ErrorCode
 from models.shipments.rules import rank
-from models.shipments.tables import EventClassifier, Shipment, ShipmentStatus, TrackingEventType
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEventType
 from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
@@ -42,7 +42,8 @@ from resolvers.errors import (
     invalid_transition,
     not_found,
 )
-from resolvers.shipments.events import origin_of, position, record_on_shipment
+from resolvers.shipments.events import position, record_on_shipment
+from resolvers.shipments.pickups import designating, record_plan
 from subscriptions.log import recording
 
 TERMS_LIMIT = 4000
@@ -174,20 +175,11 @@ async def _agree(
             **changes,
         )
         if pickup is not None:
-            moved: dict[str, Any] = {"pickup_scheduled_at": pickup, "pickup_late_at": None}
+            moved: dict[str, Any] = {"pickup_scheduled_at": pickup, **designating(pickup)}
             if shipment.status is ShipmentStatus.ACCEPTED:
                 moved["status"] = ShipmentStatus.PICKUP_SCHEDULED
             elif shipment.status_before_hold is ShipmentStatus.ACCEPTED:
                 moved["status_before_hold"] = ShipmentStatus.PICKUP_SCHEDULED
-            await record_on_shipment(
-                log,
-                shipment,
-                event=TrackingEventType.PICKUP_SCHEDULED,
-                classifier=EventClassifier.PLANNED,
-                occurred_at=pickup,
-                location=origin_of(shipment),
-                description=f"Pickup moved: {agreed}",
-                recorded_by=viewer.user_id,
-                **moved,
-            )
+            moved_by = f"Pickup moved: {agreed}"
+            await record_plan(log, shipment, pickup, moved_by, viewer.user_id, **moved)
         await log_update(log, dispute, shipment, DisputeUpdateKind.AGREED, proposal=proposal)

@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo
 
 from models import clock
 from models.disputes.tables import OPEN, CancellationReason, Dispute, DisputeStatus, RefundKind
-from models.shipments.rules import TERMINAL
+from models.shipments.rules import TERMINAL, unaccepted
 from models.shipments.tables import CancelledBy, Shipment
 from models.viewer import Viewer
 from resolvers import checks
@@ -34,6 +34,7 @@ from resolvers.disputes.fraud import open_fraud_report
 from resolvers.disputes.refunds import cancel_shipment, whole, write_refund
 from resolvers.errors import conflict, forbidden, invalid, invalid_transition
 from resolvers.shipments.access import find_shipment
+from resolvers.shipments.events import position
 from subscriptions.log import recording
 
 TEXT_LIMIT = 4000
@@ -69,9 +70,14 @@ async def request_cancellation(
     if await Dispute.filter(shipment_id=shipment.id, status__in=list(OPEN)).exists():
         raise conflict("a cancellation of this shipment is being disputed already")
     said = f"{reason.value}: {explanation}"
-    if shipment.carrier_id is None:
+    if unaccepted(position(shipment)):
         await _cancel_booking(viewer, shipment, said)
         return Cancellation(shipment, None)
+    if shipment.carrier_id is None:  # not reachable through the API: milestones need a carrier
+        raise invalid_transition(
+            f"the shipment is {shipment.status.value} with no carrier to answer a cancellation:"
+            " ask support to reassign it"
+        )
     if side == "carrier":
         await _cancel_by_carrier(viewer, shipment, said)
         return Cancellation(shipment, None)

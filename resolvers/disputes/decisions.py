@@ -129,7 +129,7 @@ async def escalate_dispute(
             body=reason,
             kind=DisputeUpdateKind.ESCALATED,
         )
-        await alert_escalated(log, dispute, shipment, "by the customer")
+        await alert_escalated(log, dispute, shipment, "by the customer", zone=zone)
     return dispute
 
 

@@ -139,9 +139,12 @@ def escalation(at: dt.datetime, *, holidays: frozenset[dt.date], zone: ZoneInfo)
     }
 
 
-async def alert_escalated(log: Recorder, dispute: Dispute, shipment: Shipment, why: str) -> None:
+async def alert_escalated(
+    log: Recorder, dispute: Dispute, shipment: Shipment, why: str, *, zone: ZoneInfo
+) -> None:
+    """The alert states the due moment in the deployment's zone, and names the zone."""
     assert dispute.review_due_at is not None
-    due = dispute.review_due_at.strftime("%Y-%m-%d")
+    due = f"{dispute.review_due_at.astimezone(zone):%Y-%m-%d %H:%M} {zone.key}"
     await raise_staff_alert(
         log,
         kind=StaffAlertKind.DISPUTE_ESCALATED,

@@ -43,6 +43,8 @@ from models.shipments.rules import TERMINAL
 from models.shipments.tables import CancelledBy, Shipment
 from models.viewer import Viewer
 from resolvers.access import writer
+from resolvers.accounts.blocking import record_block_change
+from resolvers.accounts.events import organization_access_changed
 from resolvers.alerts.events import raise_staff_alert
 from resolvers.disputes.access import find_dispute
 from resolvers.disputes.events import (
@@ -99,7 +101,9 @@ async def open_fraud_report(
             dispute_id=dispute.id,
         )
         if late:
-            await alert_escalated(log, dispute, shipment, "fraud reported after the 7 days")
+            await alert_escalated(
+                log, dispute, shipment, "fraud reported after the 7 days", zone=zone
+            )
     return dispute
 
 
@@ -139,7 +143,9 @@ async def escalate_lapsed(
         await log_update(
             log, dispute, shipment, DisputeUpdateKind.DEADLINE_PASSED, occurred_at=deadline
         )
-        await alert_escalated(log, dispute, shipment, "the 7 days for a fraud refund passed")
+        await alert_escalated(
+            log, dispute, shipment, "the 7 days for a fraud refund passed", zone=zone
+        )
 
 
 async def escalate_lapsed_fraud_reviews(
@@ -233,5 +239,13 @@ async def refund_for_fraud(
         )
         await write_refund(shipment, whole(shipment), RefundKind.FRAUD, dispute)
         await Organization.filter(id=shipment.carrier_id).update(blocked=True)
+        await record_block_change(
+            shipment.carrier_id,
+            blocked=True,
+            reason=f"Fraud refund on {shipment.waybill}: {dispute.unanswered_reminders}"
+            " reminders went unanswered",
+            by=viewer.user_id,
+        )
+        await organization_access_changed(log, shipment.carrier_id)
         await log_update(log, dispute, shipment, DisputeUpdateKind.FRAUD_REFUNDED)
     return dispute

@@ -28,12 +28,12 @@ from models.accounts.tables import Organization
 from models.disputes import rules as penalties
 from models.disputes.rules import Split
 from models.disputes.tables import Dispute, Refund, RefundKind
-from models.shipments.rules import TERMINAL
+from models.shipments.rules import TERMINAL, unaccepted
 from models.shipments.tables import CancelledBy, Shipment, ShipmentStatus, TrackingEventType
 from models.viewer import Viewer
 from resolvers.errors import conflict, invalid_transition
 from resolvers.shipments.access import find_shipment
-from resolvers.shipments.events import record_on_shipment
+from resolvers.shipments.events import position, record_on_shipment
 from subscriptions.log import Recorder
 
 
@@ -94,7 +94,7 @@ async def customer_quote(shipment: Shipment) -> Quote:
     """The customer's rate now, and its deposit split by the penalty of that rate."""
     rate = await cancellation_rate(shipment.customer_id)
     # A booking no carrier took is cancelled at once, with no penalty.
-    percent = 0 if shipment.carrier_id is None else penalties.penalty_percent(rate)
+    percent = 0 if unaccepted(position(shipment)) else penalties.penalty_percent(rate)
     deposit = deposit_of(shipment)
     return Quote(rate, percent, penalties.split(*deposit, percent) if deposit else None)
 

@@ -14,13 +14,7 @@ from dataclasses import dataclass
 from models import clock
 from models.accounts.tables import Organization
 from models.enums import ErrorCode, OrganizationKind, Role
-from models.shipments.tables import (
-    EventClassifier,
-    Shipment,
-    ShipmentStatus,
-    TrackingEventType,
-    Vehicle,
-)
+from models.shipments.tables import Shipment, ShipmentStatus, TrackingEventType, Vehicle
 from models.validators import new_waybill
 from models.viewer import Viewer
 from resolvers import checks
@@ -28,13 +22,11 @@ from resolvers.access import writer
 from resolvers.checks import Amount, Place
 from resolvers.errors import DomainError, forbidden, invalid, invalid_transition, not_found
 from resolvers.shipments.access import find_shipment
-from resolvers.shipments.events import origin_of, record_on_shipment
+from resolvers.shipments.events import record_on_shipment
 from subscriptions.log import recording
 
 MAX_VEHICLES = 100
-FIRST_CAR_YEAR = 1886
 BOOKERS = (Role.DEALER, Role.DISPATCHER, Role.BACK_OFFICE)  # and ADMIN, as everywhere
-SCHEDULABLE = frozenset({ShipmentStatus.ACCEPTED, ShipmentStatus.PICKUP_SCHEDULED})
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +42,15 @@ class VehicleSpec:
 def _vehicles(specs: Sequence[VehicleSpec]) -> list[VehicleSpec]:
     if not 1 <= len(specs) <= MAX_VEHICLES:
         raise invalid(["input", "vehicles"], f"must list 1 to {MAX_VEHICLES} vehicles")
-    latest = clock.now().year + 1  # model years run a year ahead of the calendar
     first_at: dict[str, int] = {}
     clean = []
     for index, spec in enumerate(specs):
         path: list[str | int] = ["input", "vehicles", index]
-        vin = checks.vin(spec.vin, [*path, "vin"])
+        year = checks.model_year(spec.year, [*path, "year"])
+        vin = checks.vin(spec.vin, [*path, "vin"], year)
         if vin in first_at:
             raise invalid([*path, "vin"], f"is listed twice (vehicle {first_at[vin]} has it)")
         first_at[vin] = index
-        if not FIRST_CAR_YEAR <= spec.year <= latest:
-            raise invalid([*path, "year"], f"must be {FIRST_CAR_YEAR} to {latest}")
         clean.append(
             VehicleSpec(
                 vin=vin,
@@ -126,6 +116,7 @@ async def create_shipment(
             **Place.columns("origin", origin),
             **Place.columns("destination", destination),
             pickup_scheduled_at=pickup_scheduled_at,
+            pickup_designated_at=pickup_scheduled_at,
             deposit_amount=deposit.amount if deposit else None,
             deposit_currency=deposit.currency if deposit else None,
             price_amount=price.amount if price else None,
@@ -179,33 +170,5 @@ async def accept_shipment(*, viewer: Viewer | None, shipment_id: int) -> Shipmen
             status=ShipmentStatus.ACCEPTED,
             carrier_id=viewer.organization_id,
             accepted_at=now,
-        )
-    return shipment
-
-
-async def schedule_pickup(*, viewer: Viewer | None, shipment_id: int, at: dt.datetime) -> Shipment:
-    """The carrier (or dispatch) sets or moves the pickup; a moved pickup may be late again."""
-    viewer = writer(viewer)
-    shipment = await find_shipment(viewer, shipment_id, ["id"])
-    carries = viewer.role is Role.CARRIER and shipment.carrier_id == viewer.organization_id
-    if not (carries or viewer.has_role(Role.DISPATCHER)):
-        raise forbidden("only the shipment's carrier, a DISPATCHER or an ADMIN schedules a pickup")
-    at = checks.not_past(at, ["at"])
-    if shipment.status not in SCHEDULABLE:
-        raise invalid_transition(
-            f"a pickup is scheduled once the shipment is ACCEPTED; it is {shipment.status.value}"
-        )
-    async with recording() as log:
-        await record_on_shipment(
-            log,
-            shipment,
-            event=TrackingEventType.PICKUP_SCHEDULED,
-            classifier=EventClassifier.PLANNED,
-            occurred_at=at,
-            location=origin_of(shipment),
-            recorded_by=viewer.user_id,
-            status=ShipmentStatus.PICKUP_SCHEDULED,
-            pickup_scheduled_at=at,
-            pickup_late_at=None,
         )
     return shipment

@@ -1,4 +1,4 @@
-"""Containers: creating them, consolidating shipments into them, and their loading status."""
+"""Containers: creating them and consolidating shipments into them (loading: loading.py)."""
 
 from __future__ import annotations
 
@@ -12,19 +12,13 @@ from models.shipments.containers import (
     VEHICLES_PER_TYPE,
     Container,
     ContainerType,
-    LoadingChange,
-    LoadingStatus,
 )
 from models.shipments.rules import (
-    EVENT_BY_LOADING,
     JOINABLE,
-    Refused,
     assignable,
-    loading_step,
-    needs_seal,
-    reaches_stuffed,
+    unaccepted,
 )
-from models.shipments.tables import Shipment, Vehicle
+from models.shipments.tables import Shipment, ShipmentStatus, Vehicle
 from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
@@ -32,24 +26,10 @@ from resolvers.checks import Place
 from resolvers.errors import DomainError, conflict, forbidden, invalid, invalid_transition
 from resolvers.shipments.access import find_container, find_shipment
 from resolvers.shipments.events import (
-    log_loading_change,
     position,
-    record_on_container,
-    shipments_inside,
 )
-from subscriptions.log import recording
 
 LOADERS = (Role.WAREHOUSE, Role.DISPATCHER)  # and ADMIN
-AT_LOADING_PORT = frozenset({LoadingStatus.GATED_IN, LoadingStatus.LOADED, LoadingStatus.DEPARTED})
-AT_DISCHARGE_PORT = frozenset(
-    {
-        LoadingStatus.ARRIVED,
-        LoadingStatus.DISCHARGED,
-        LoadingStatus.AVAILABLE_FOR_PICKUP,
-        LoadingStatus.GATED_OUT,
-        LoadingStatus.STRIPPED,
-    }
-)
 
 
 def _duplicate(number: str) -> DomainError:
@@ -114,8 +94,17 @@ def _joinable(container: Container) -> None:
         )
 
 
+async def planned_vehicles(container_id: int) -> int:
+    """The places planned in the container: the vehicles of its shipments not cancelled."""
+    return (
+        await Vehicle.filter(shipment__container_id=container_id)
+        .exclude(shipment__status=ShipmentStatus.CANCELLED)
+        .count()
+    )
+
+
 async def _check_room(container: Container, vehicles: int) -> None:
-    planned = await Vehicle.filter(shipment__container_id=container.id).count()
+    planned = await planned_vehicles(container.id)
     if planned + vehicles > container.vehicle_capacity:
         raise DomainError(
             ErrorCode.LIMIT_EXCEEDED,
@@ -139,6 +128,11 @@ async def assign_to_container(
     container = await find_container(viewer, container_id, ["containerId"])
     if not viewer.has_role(*LOADERS):
         raise forbidden("only WAREHOUSE, DISPATCHER or ADMIN plan containers")
+    if unaccepted(position(shipment)):
+        raise invalid_transition(
+            "a shipment joins a container once a carrier has accepted it; no carrier has",
+            ["shipmentId"],
+        )
     if not assignable(position(shipment)):
         raise invalid_transition(
             f"a {shipment.status.value} shipment cannot join a container", ["shipmentId"]
@@ -162,81 +156,3 @@ async def assign_to_container(
         await Container.filter(id=locked.id).update(version=locked.version + 1, updated_at=now)
     await locked.refresh_from_db()
     return locked
-
-
-def _port(container: Container, status: LoadingStatus) -> Place | None:
-    """Where a loading step happens, as far as the container knows its ports."""
-    if status in AT_LOADING_PORT:
-        return Place.stored(container, "port_of_loading")
-    if status in AT_DISCHARGE_PORT:
-        return Place.stored(container, "port_of_discharge")
-    return None
-
-
-async def update_loading_status(
-    *,
-    viewer: Viewer | None,
-    container_id: int,
-    status: LoadingStatus,
-    loaded_vehicles: int | None = None,
-    seal_number: str | None = None,
-) -> Container:
-    """A step forward: a LoadingChange for the container's subscribers and, where a tracking
-    event has the step's name, that event on the container, applied to every shipment inside."""
-    viewer = writer(viewer)
-    container = await find_container(viewer, container_id, ["containerId"])
-    if not viewer.has_role(*LOADERS):
-        raise forbidden("only WAREHOUSE, DISPATCHER or ADMIN change a container's loading")
-    seal = checks.optional_text(seal_number, ["sealNumber"], limit=40) or container.seal_number
-    loaded = container.loaded_vehicles if loaded_vehicles is None else loaded_vehicles
-    if not 0 <= loaded <= container.vehicle_capacity:
-        raise invalid(["loadedVehicles"], f"must be 0 to {container.vehicle_capacity}")
-    if needs_seal(status) and seal is None:
-        raise invalid(["sealNumber"], f"{status.value} needs a seal number")
-    try:
-        loading_step(container.loading_status, status)
-    except Refused as refused:
-        raise invalid_transition(str(refused), ["status"]) from None
-
-    now = clock.now()
-    previous = container.loading_status
-    changes = {
-        "loading_status": status,
-        "loaded_vehicles": loaded,
-        "seal_number": seal,
-        "version": container.version + 1,
-        "updated_at": now,
-    }
-    if reaches_stuffed(status) and container.stuffed_confirmed_at is None:
-        # 001 B: the STUFFED change records who confirmed the loading and when.
-        changes |= {"stuffed_confirmed_by_id": viewer.user_id, "stuffed_confirmed_at": now}
-    async with recording() as log:
-        written = await Container.filter(
-            id=container.id, version=container.version, loading_status=previous
-        ).update(**changes)
-        if not written:
-            raise conflict("the container changed meanwhile: load it again and retry")
-        for name, value in changes.items():
-            setattr(container, name, value)
-        inside = await shipments_inside(container)
-        change = await LoadingChange.create(
-            container=container,
-            previous_status=previous,
-            status=status,
-            loaded_vehicles=loaded,
-            occurred_at=now,
-            recorded_by_id=viewer.user_id,
-        )
-        await log_loading_change(log, change, container, inside)
-        event = EVENT_BY_LOADING.get(status)
-        if event is not None:
-            await record_on_container(
-                log,
-                container,
-                event=event,
-                occurred_at=now,
-                location=_port(container, status),
-                recorded_by=viewer.user_id,
-                inside=inside,
-            )
-    return container

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from models import clock
 from models.accounts.tables import Organization, User
@@ -22,12 +23,13 @@ from models.viewer import Viewer
 from resolvers.checks import Amount, Place
 from resolvers.disputes import cancellations as disputes
 from resolvers.shipments import bookings as shipments
-from resolvers.shipments import containers, tracking
+from resolvers.shipments import containers, loading, pickups, tracking
 from resolvers.shipments.bookings import VehicleSpec
 
 S = ShipmentStatus
 E = TrackingEventType
 L = LoadingStatus
+UTC = ZoneInfo("UTC")
 YARDS = {
     "USNYC": Place("Copart Newark, NJ", "US", "USNYC"),
     "USSAV": Place("IAAI Savannah, GA", "US", "USSAV"),
@@ -167,8 +169,8 @@ async def _step(cast: Cast, story: Story, shipment: Shipment, status: ShipmentSt
     if status is S.ACCEPTED:
         await shipments.accept_shipment(viewer=carrier, shipment_id=shipment.id)
     elif status is S.PICKUP_SCHEDULED:
-        pickup = shipment.created_at + dt.timedelta(days=1)
-        await shipments.schedule_pickup(viewer=carrier, shipment_id=shipment.id, at=pickup)
+        pickup = shipment.pickup_designated_at or shipment.created_at + dt.timedelta(days=1)
+        await pickups.schedule_pickup(viewer=carrier, shipment_id=shipment.id, at=pickup)
     else:
         event, where = STEP_EVENTS[status]
         who = carrier if status in (S.PICKED_UP, S.DELIVERED) else cast.warehouse
@@ -214,15 +216,21 @@ async def _container(
         )
 
 
-async def _loading(cast: Cast, container: Container, steps: list[tuple]) -> None:
-    for status, hours_ago, loaded, seal in steps:
+async def _loading(
+    cast: Cast, container: Container, steps: list[tuple], zone: ZoneInfo = UTC
+) -> None:
+    """Each step (status, recorded hours ago, loaded, seal[, happened hours ago])."""
+    for status, hours_ago, loaded, seal, *happened in steps:
+        occurred_at = _ago(hours=happened[0]) if happened else None
         with clock.travel(_ago(hours=hours_ago)):
-            await containers.update_loading_status(
+            await loading.update_loading_status(
                 viewer=cast.warehouse,
                 container_id=container.id,
                 status=status,
                 loaded_vehicles=loaded,
                 seal_number=seal,
+                occurred_at=occurred_at,
+                zone=zone,
             )
 
 
@@ -238,7 +246,7 @@ async def _consolidate(
     return inside
 
 
-async def seed_shipments(cast: Cast) -> None:
+async def seed_shipments(cast: Cast, zone: ZoneInfo = UTC) -> None:
     for story in STORIES:
         shipment = await live(cast, story)
         if story.reference == "BH-2214":
@@ -249,6 +257,13 @@ async def seed_shipments(cast: Cast) -> None:
                     shipment_id=shipment.id,
                     description="Title documents missing: waiting for the dealer",
                 )
+        if story.reference == "BH-2229":  # the carrier moves the dealer's pickup, with a reason
+            await pickups.schedule_pickup(
+                viewer=cast.carriers[story.carrier or 0],
+                shipment_id=shipment.id,
+                at=shipment.created_at + dt.timedelta(days=2),
+                reason="Our car transporter is held at the Savannah port gate: next free slot",
+            )
         if story.reference == "BH-2198":
             with clock.travel(_ago(5)):
                 await disputes.request_cancellation(
@@ -287,13 +302,24 @@ async def seed_shipments(cast: Cast) -> None:
         savannah,
         [
             (L.PLANNED, 12 * 24 - 1, 0, None),
-            (L.STUFFING, 11 * 24, 1, None),
-            (L.STUFFED, 11 * 24 - 4, 3, None),
+            (L.STUFFING, 12 * 24 - 2, 1, None),
+            # stuffed one evening, confirmed only the next day: STUFFING_CONFIRMED_LATE (001 B)
+            (L.STUFFED, 11 * 24 - 4, 3, None, 12 * 24 - 3),
             (L.SEALED, 11 * 24 - 5, 3, "ML-4471902"),
             (L.GATED_IN, 10 * 24, 3, None),
             (L.LOADED, 9 * 24, 3, None),
             (L.DEPARTED, 8 * 24, 3, None),
         ],
+        zone,
+    )
+    tahoe = await Shipment.get(reference="BH-2182")
+    await tracking.record_tracking_event(  # a fact reported after later ones: kept, marked late
+        viewer=cast.warehouse,
+        event=E.STUFFED,
+        shipment_id=tahoe.id,
+        occurred_at=_ago(hours=11 * 24 - 4),
+        location=WAREHOUSES["USSAV"],
+        description="Tally sheet of the Tahoe's stuffing, uploaded after the vessel sailed",
     )
     eta = _ago(-12).replace(minute=0, second=0, microsecond=0)
     with clock.travel(_ago(8)):

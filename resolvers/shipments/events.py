@@ -13,7 +13,15 @@ from typing import Any
 from models import clock, sql
 from models.events import EventKind, Facts, ShipmentFact
 from models.shipments.containers import Container, LoadingChange
-from models.shipments.rules import TERMINAL, Position, after_container_event, after_event
+from models.shipments.rules import (
+    TERMINAL,
+    Position,
+    after_container_event,
+    after_event,
+    behind_all,
+    is_late,
+    milestone,
+)
 from models.shipments.tables import (
     EventClassifier,
     Shipment,
@@ -124,6 +132,7 @@ async def _create_event(
     location: Place | None,
     description: str | None,
     recorded_by: int | None,
+    late: bool,
 ) -> TrackingEvent:
     # hand-written (models/sql.py): the busiest write there is, and the ORM's INSERT cost more
     # to build than to run
@@ -140,6 +149,7 @@ async def _create_event(
             **Place.columns("location", location),
             "description": description,
             "recorded_by_id": recorded_by,
+            "late": late,
         },
     )
 
@@ -186,6 +196,7 @@ async def record_on_shipment(
     """
     occurred_at = occurred_at or clock.now()
     before = {shipment.id: shipment.status}
+    late = is_late(position(shipment), event, classifier)
     moved = after_event(position(shipment), event, classifier)
     changes |= _effects(shipment, moved, event, classifier, occurred_at)
     if changes:
@@ -199,6 +210,7 @@ async def record_on_shipment(
         location=location,
         description=description,
         recorded_by=recorded_by,
+        late=late,
     )
     return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment], before)
 
@@ -214,18 +226,22 @@ async def record_on_container(
     description: str | None = None,
     recorded_by: int | None = None,
     inside: list[Shipment] | None = None,
+    target: ShipmentStatus | None = None,
 ) -> TrackingEvent:
     """Records an event on a container: one row, in the topic of every shipment inside, each
-    moved forward when the event's status is ahead of it (models/shipments/rules.py).
+    moved forward when the state it stands for is ahead of it (models/shipments/rules.py).
 
-    `inside` is what `shipments_inside` returned in this transaction, when the caller has it.
+    `inside` is what `shipments_inside` returned in this transaction, when the caller has it;
+    `target` the state a loading step stands for, when it says more than the event's name.
     """
     occurred_at = occurred_at or clock.now()
     if inside is None:
         inside = await shipments_inside(container)
     before = {shipment.id: shipment.status for shipment in inside}
+    target = target or milestone(event, classifier)
+    late = behind_all([position(shipment) for shipment in inside], target)
     for shipment in inside:
-        moved = after_container_event(position(shipment), event, classifier)
+        moved = after_container_event(position(shipment), target)
         changes = _effects(shipment, moved, event, classifier, occurred_at)
         if changes:
             await update_shipment(shipment, **changes)
@@ -238,6 +254,7 @@ async def record_on_container(
         location=location,
         description=description,
         recorded_by=recorded_by,
+        late=late,
     )
     topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
     return await _log_tracking(log, row, topics, inside, before)

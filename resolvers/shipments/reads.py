@@ -16,6 +16,7 @@ from tortoise.queryset import QuerySet
 from models import sql, validators
 from models.events import Event
 from models.shipments.containers import Container, LoadingChange, LoadingStatus
+from models.shipments.reassignments import CarrierReassignment
 from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, Vehicle
 from models.validators import MAX_SEQ
 from models.viewer import Viewer
@@ -183,3 +184,36 @@ async def loading_change_of(event: Event) -> tuple[LoadingChange, Container] | N
     if change is None:
         return None
     return change, await Container.get(id=change.container_id)
+
+
+def timeline_of(loaders: Loaders) -> DataLoader[str, list[TrackingEvent]]:
+    """Every tracking event of a topic as a timeline shows them: by `occurredAt`, ties by seq
+    (facts arrive late and out of order; the log order of `events_page` is the cursors')."""
+
+    async def batch(topics: Sequence[str]) -> list[list[TrackingEvent]]:
+        connection, p = sql.default()
+        text = f"""
+            SELECT te.*, et.topic AS page_topic
+            FROM event_topic et JOIN tracking_event te ON te.seq = et.seq
+            WHERE et.topic IN ({", ".join(p(topic) for topic in topics)})
+            ORDER BY te.occurred_at, te.seq
+        """
+        rows = await connection.execute_query_dict(text, p.values)
+        by_topic: dict[str, list[TrackingEvent]] = {topic: [] for topic in topics}
+        for row in rows:
+            topic = row.pop("page_topic")
+            by_topic[topic].append(TrackingEvent._init_from_db(**row))
+        return [by_topic[topic] for topic in topics]
+
+    return loaders.get("timeline_of", batch)
+
+
+def reassignment_of(loaders: Loaders) -> DataLoader[int, CarrierReassignment | None]:
+    """A shipment's latest carrier reassignment (seeing the shipment is seeing it)."""
+
+    async def batch(ids: Sequence[int]) -> list[CarrierReassignment | None]:
+        rows = await CarrierReassignment.filter(shipment_id__in=list(ids)).order_by("id")
+        latest = {row.shipment_id: row for row in rows}
+        return [latest.get(key) for key in ids]
+
+    return loaders.get("reassignment_of", batch)

@@ -41,6 +41,7 @@ OWN_MUTATION = frozenset(
         TrackingEventType.CANCELLATION_RECEIVED,
         TrackingEventType.CANCELLATION_CONFIRMED,
         TrackingEventType.CANCELLATION_DECLINED,
+        TrackingEventType.CARRIER_REASSIGNED,
     }
 )
 
@@ -123,11 +124,13 @@ class PublicTracking:
 
 
 async def public_events(shipment_id: int) -> list[TrackingEvent]:
-    """The tracking events in the shipment's topic (its container's included), by seq: every
-    tracking event is public (resolvers/shipments/events.py), and the topic's rows outlive
-    the event log's retention (resolvers/integrations/retention.py)."""
+    """The tracking events in the shipment's topic (its container's included), as a timeline:
+    by occurredAt, ties by seq. Every tracking event is public (resolvers/shipments/events.py),
+    and the topic's rows outlive the event log's retention (resolvers/integrations/retention.py)."""
     in_topic = EventTopic.filter(topic=shipment_topic(shipment_id).name)
-    return await TrackingEvent.filter(seq__in=Subquery(in_topic.values("seq"))).order_by("seq")
+    return await TrackingEvent.filter(seq__in=Subquery(in_topic.values("seq"))).order_by(
+        "occurred_at", "seq"
+    )
 
 
 def normal_waybill(waybill: str) -> str:

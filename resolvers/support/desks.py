@@ -18,9 +18,11 @@ from models.support.tables import DealerDesk, GroupMove, MoveStatus
 from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
+from resolvers.accounts.events import staff_access_changed
 from resolvers.errors import conflict, forbidden, invalid, invalid_transition, not_found
 from resolvers.pagination import Page, keyset_page
 from resolvers.support.access import find_group, visible_moves
+from subscriptions.log import recording
 
 
 async def _dealer(organization_id: int) -> Organization:
@@ -63,7 +65,9 @@ async def set_account_manager(
         if user.role is not Role.ACCOUNT_MANAGER:
             raise invalid(["userId"], f"must be an ACCOUNT_MANAGER, not a {user.role.value}")
     desk = await desk_of(organization.id)
-    await DealerDesk.filter(id=desk.id).update(account_manager_id=user_id)
+    async with recording() as log:
+        await DealerDesk.filter(id=desk.id).update(account_manager_id=user_id)
+        await staff_access_changed(log)  # the old manager's streams of the dealer end
     return organization
 
 

@@ -19,9 +19,11 @@ from models.support.tables import MAX_GROUPS, SupportGroup, SupportGroupMember, 
 from models.viewer import Viewer
 from resolvers import checks
 from resolvers.access import writer
+from resolvers.accounts.events import user_access_changed
 from resolvers.checks import Path
 from resolvers.errors import DomainError, conflict, invalid, not_found
 from resolvers.support.access import find_group, visible_groups
+from subscriptions.log import recording
 
 MAX_MEMBERS = 100
 
@@ -95,7 +97,9 @@ async def add_group_member(
     )
     if not updated:
         try:
-            await SupportGroupMember.create(group_id=group.id, user_id=user.id, shift=shift)
+            async with recording() as log:
+                await SupportGroupMember.create(group_id=group.id, user_id=user.id, shift=shift)
+                await user_access_changed(log, user.id)
         except IntegrityError:  # added meanwhile by another request: set its shift
             await SupportGroupMember.filter(group_id=group.id, user_id=user.id).update(shift=shift)
     return group
@@ -106,9 +110,12 @@ async def remove_group_member(
 ) -> SupportGroup:
     viewer = writer(viewer, Role.ADMIN)
     group = await find_group(viewer, group_id, ["groupId"])
-    removed = await SupportGroupMember.filter(group_id=group.id, user_id=user_id).delete()
-    if not removed:
-        raise not_found(["userId"], "member of this group")
+    async with recording() as log:
+        removed = await SupportGroupMember.filter(group_id=group.id, user_id=user_id).delete()
+        if not removed:
+            raise not_found(["userId"], "member of this group")
+        # its open streams of the group's threads end before the group's next message
+        await user_access_changed(log, user_id)
     return group
 
 

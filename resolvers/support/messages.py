@@ -31,8 +31,9 @@ async def post_support_message(
     internal: bool = False,
     coverage: Coverage,
 ) -> SupportMessage:
-    """A dealer's reply reopens a thread waiting on it (or RESOLVED); the first public staff
-    reply meets the first-response timer. Nobody writes to a CLOSED thread."""
+    """A dealer's reply reopens a thread waiting on it (or RESOLVED) and, when no answer is owed
+    already, starts the next-response timer; a public staff reply meets the first- or
+    next-response timer. Nobody writes to a CLOSED thread."""
     viewer = writer(viewer)
     thread = await find_thread(viewer, thread_id, ["threadId"])
     if internal and not viewer.is_staff:
@@ -48,9 +49,11 @@ async def post_support_message(
     else:
         new = old if internal else after_staff_reply(old)
     answers = viewer.is_staff and not internal
+    follows_up = not viewer.is_staff
     now = clock.now()
     async with recording() as log:
-        if new is not old or (answers and await support_sla.first_response_open(thread.id)):
+        timers_move = (answers or follows_up) and await support_sla.timers_may_move(thread, answers)
+        if new is not old or timers_move:
             # The timers change too: a concurrent change of the thread loses with CONFLICT.
             await update_thread(thread, status=new)
         elif not internal:  # a note changes nothing a dealer sees, not even updatedAt
@@ -60,5 +63,7 @@ async def post_support_message(
         )
         await support_sla.after_status(thread.id, old, new, now, coverage)
         if answers:
-            await support_sla.first_response(thread.id, now, coverage)
+            await support_sla.responded(thread.id, now, coverage)
+        elif follows_up:
+            await support_sla.follow_up(thread, now, coverage)
     return message

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import F, Q
 from tortoise.queryset import QuerySet
 
 from models import clock
@@ -61,20 +62,44 @@ async def after_status(
         await timer.save(update_fields=list(SCHEDULE_FIELDS))
 
 
-async def first_response_open(thread_id: int) -> bool:
+async def response_open(thread_id: int) -> bool:
+    """Whether staff owe the dealer an answer: a first or next response timer is open."""
     return await SlaTimer.exists(
-        thread_id=thread_id, kind=SlaKind.FIRST_RESPONSE, completed_at=None
+        thread_id=thread_id, kind__in=list(sla.RESPONSES), completed_at=None
     )
 
 
-async def first_response(thread_id: int, at: dt.datetime, coverage: Coverage) -> None:
-    """The first public staff reply meets (or ends, late) the FIRST_RESPONSE timer."""
-    timer = await SlaTimer.get_or_none(
-        thread_id=thread_id, kind=SlaKind.FIRST_RESPONSE, completed_at=None
-    )
-    if timer is not None:
+async def responded(thread_id: int, at: dt.datetime, coverage: Coverage) -> None:
+    """A public staff reply meets (or ends, late) the open FIRST_ or NEXT_RESPONSE timer."""
+    for timer in await SlaTimer.filter(
+        thread_id=thread_id, kind__in=list(sla.RESPONSES), completed_at=None
+    ):
         sla.complete(timer, at, coverage)
         await timer.save(update_fields=list(SCHEDULE_FIELDS))
+
+
+async def timers_may_move(thread: SupportThread, answers: bool) -> bool:
+    """Whether a public message moves a response timer: staff answering one that is open, or
+    the dealer writing when none is (the thread is then written too, so that a concurrent
+    change of it loses with CONFLICT)."""
+    if answers:
+        return await response_open(thread.id)
+    if sla.first_response_target(thread.category, thread.topic) is None:
+        return False
+    return not await response_open(thread.id)
+
+
+async def follow_up(thread: SupportThread, at: dt.datetime, coverage: Coverage) -> None:
+    """A dealer's message while no response is owed starts the next-response round."""
+    budget = sla.first_response_target(thread.category, thread.topic)
+    if budget is None or await response_open(thread.id):
+        return
+    timer = await SlaTimer.get_or_none(thread_id=thread.id, kind=SlaKind.NEXT_RESPONSE)
+    if timer is None:
+        await sla.new_timer(thread.id, SlaKind.NEXT_RESPONSE, budget, at, coverage).save()
+        return
+    sla.restart(timer, budget, at, coverage)
+    await timer.save()
 
 
 # The background check.
@@ -86,8 +111,9 @@ class _Alarm:
     claim: str  # the column that records it was raised
 
     def due(self, now: dt.datetime) -> QuerySet[SlaTimer]:
-        if self.kind is StaffAlertKind.SLA_WARNING:
-            return SlaTimer.filter(warned_at=None, warn_at__lte=now)
+        if self.kind is StaffAlertKind.SLA_WARNING:  # a met timer needs no warning
+            open_or_late = Q(completed_at=None) | Q(used_us__gt=F("budget_us"))
+            return SlaTimer.filter(open_or_late, warned_at=None, warn_at__lte=now)
         return SlaTimer.filter(breached_at=None, breach_at__lt=now)
 
 
@@ -95,7 +121,11 @@ ALARMS = (
     _Alarm(StaffAlertKind.SLA_WARNING, "warned_at"),
     _Alarm(StaffAlertKind.SLA_BREACHED, "breached_at"),
 )
-KIND_NAMES = {SlaKind.FIRST_RESPONSE: "first response", SlaKind.RESOLUTION: "resolution"}
+KIND_NAMES = {
+    SlaKind.FIRST_RESPONSE: "first response",
+    SlaKind.RESOLUTION: "resolution",
+    SlaKind.NEXT_RESPONSE: "next response",
+}
 
 
 def _message(alarm: _Alarm, timer: SlaTimer, thread: SupportThread) -> str:

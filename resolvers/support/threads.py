@@ -14,7 +14,15 @@ from models import clock
 from models.accounts.tables import User
 from models.calendar import Coverage
 from models.enums import Role
-from models.support.rules import DEALER_MAY_SET, DONE, FINAL, may_move, route
+from models.support.rules import (
+    DEALER_MAY_SET,
+    DONE,
+    FINAL,
+    TOPICS_BY_CATEGORY,
+    may_move,
+    route,
+    topic_fits,
+)
 from models.support.tables import (
     DealerDesk,
     SupportMessage,
@@ -65,6 +73,11 @@ async def open_support_thread(
     if not viewer.is_dealer:
         raise forbidden("only a dealer opens a support thread")
     subject = checks.text(subject, ["input", "subject"], limit=200)
+    if not topic_fits(category, topic):
+        fitting = ", ".join(sorted(t.value for t in TOPICS_BY_CATEGORY[category]))
+        raise invalid(
+            ["input", "topic"], f"{topic.value} is not a {category.value} topic: one of {fitting}"
+        )
     body = body_text(body, ["input", "body"])
     if shipment_id is not None:
         await find_shipment(viewer, shipment_id, ["input", "shipmentId"])

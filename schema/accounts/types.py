@@ -12,7 +12,7 @@ from models.enums import ErrorCode
 from models.enums import OrganizationKind as OrganizationKindEnum
 from models.enums import Role as RoleEnum
 from models.support.tables import SupportGroup as SupportGroupRow
-from resolvers.accounts import access, reads
+from resolvers.accounts import access, blocking, reads
 from resolvers.accounts import users as accounts
 from resolvers.disputes import reads as dispute_reads
 from resolvers.errors import DomainError
@@ -23,6 +23,7 @@ from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 
 if TYPE_CHECKING:
+    from schema.accounts.blocking import BlockChange
     from schema.support.types import SupportGroup
 
 OrganizationKind = OrganizationKindEnum
@@ -67,6 +68,17 @@ class Organization(Node):
         if not self._internal(info):
             return 0.0
         return float(await dispute_reads.rates_of(info.context.loaders).load(self._row.id))
+
+    @strawberry.field(description="ADMIN: every blocking and unblocking, oldest first")
+    async def block_changes(
+        self, info: Info
+    ) -> list[Annotated[BlockChange, strawberry.lazy("schema.accounts.blocking")]] | None:
+        from schema.accounts.blocking import BlockChange
+
+        if info.context.require_viewer().role is not RoleEnum.ADMIN:
+            return None
+        rows = await blocking.block_changes_of(info.context.loaders).load(self._row.id)
+        return [BlockChange.from_model(row) for row in rows]
 
     @strawberry.field(description=f"The group that serves a dealer organization. {HIDDEN}null")
     async def support_group(

@@ -85,7 +85,7 @@ class CustomsEstimateInput:
         description="The customs value (add freight and insurance for a CIF value), in the "
         "currency of the country's customs"
     )
-    year: int = strawberry.field(description="Model year, 1950 to this year: sets the age")
+    year: int = strawberry.field(description="Model year, 1886 to next year: sets the age")
     engine_volume_cc: int | None = strawberry.field(
         default=None, description="Needed where the country levies excise per cc"
     )

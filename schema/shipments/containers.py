@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Annotated
+
 import strawberry
 
+from models.accounts.tables import User as UserRow
 from models.shipments import containers as tables
 from models.shipments.containers import ContainerType as ContainerTypeEnum
 from models.shipments.containers import LoadingStatus as LoadingStatusEnum
-from resolvers.shipments import containers, reads
+from resolvers.shipments import containers, loading, reads
 from resolvers.shipments.events import container_topic
+from schema.accounts.types import User
 from schema.base import (
     Location,
     LocationInput,
@@ -63,6 +68,9 @@ class Container(Node):
     bill_of_lading: str | None
     port_of_loading: Location | None
     port_of_discharge: Location | None
+    stuffing_confirmed_at: dt.datetime | None = strawberry.field(
+        description="When the warehouse confirmed the stuffing (001 B: the same day)"
+    )
     _row: strawberry.Private[tables.Container]
 
     @classmethod
@@ -80,8 +88,14 @@ class Container(Node):
             bill_of_lading=row.bill_of_lading,
             port_of_loading=location(row, "port_of_loading"),
             port_of_discharge=location(row, "port_of_discharge"),
+            stuffing_confirmed_at=row.stuffed_confirmed_at,
             _row=row,
         )
+
+    @strawberry.field(description="Who confirmed the stuffing (001 B: written confirmation)")
+    async def stuffing_confirmed_by(self, info: Info) -> User | None:
+        row = await info.context.loaders.load(UserRow, self._row.stuffed_confirmed_by_id)
+        return User.from_model(row) if row else None
 
     @strawberry.field(description="Only the shipments the viewer may see")
     async def shipments(self, info: Info) -> list[Shipment]:
@@ -217,14 +231,23 @@ class ContainersMutation:
         status: LoadingStatus,
         loaded_vehicles: int | None = None,
         seal_number: str | None = None,
+        occurred_at: Annotated[
+            dt.datetime | None,
+            strawberry.argument(
+                description="When the step happened (default: now); a stuffing confirmed on a "
+                "later day raises STUFFING_CONFIRMED_LATE"
+            ),
+        ] = None,
     ) -> ContainerPayload:
         async def action() -> dict[str, object]:
-            row = await containers.update_loading_status(
+            row = await loading.update_loading_status(
                 viewer=info.context.viewer,
                 container_id=decode_id(container_id, "Container", ["containerId"]),
                 status=status,
                 loaded_vehicles=loaded_vehicles,
                 seal_number=seal_number,
+                occurred_at=occurred_at,
+                zone=info.context.settings.zone,
             )
             return _container(row)
 

@@ -49,6 +49,10 @@ class TrackingEvent(Node):
     recorded_at: dt.datetime
     location: Location | None
     description: str | None
+    late: bool = strawberry.field(
+        description="An ACTUAL milestone behind where the shipment already was: recorded as a "
+        "fact, the status unchanged"
+    )
     _row: strawberry.Private[tables.TrackingEvent]
 
     @classmethod
@@ -62,6 +66,7 @@ class TrackingEvent(Node):
             recorded_at=row.recorded_at,
             location=location(row, "location"),
             description=row.description,
+            late=row.late,
             _row=row,
         )
 
@@ -136,6 +141,7 @@ class PublicTrackingEvent:
     classifier: EventClassifier
     occurred_at: dt.datetime
     location: Location | None
+    late: bool = strawberry.field(description="Reported after a later milestone")
 
     @classmethod
     def from_model(cls, row: tables.TrackingEvent) -> PublicTrackingEvent:
@@ -145,6 +151,7 @@ class PublicTrackingEvent:
             classifier=row.classifier,
             occurred_at=row.occurred_at,
             location=location(row, "location"),
+            late=row.late,
         )
 
 
@@ -155,7 +162,9 @@ class PublicTracking:
     origin: Location
     destination: Location
     eta: dt.datetime | None
-    events: list[PublicTrackingEvent]
+    events: list[PublicTrackingEvent] = strawberry.field(
+        description="In `occurredAt` order, ties in log order; each keeps its log `cursor`"
+    )
     _container_id: strawberry.Private[int | None]
 
     @strawberry.field(description="The loading of the container carrying it; null before one")

@@ -41,7 +41,8 @@ if TYPE_CHECKING:
     from schema.disputes.types import Dispute
     from schema.documents.types import DocumentConnection
     from schema.shipments.containers import Container
-    from schema.shipments.tracking import TrackingEventConnection
+    from schema.shipments.reassignments import CarrierReassignment
+    from schema.shipments.tracking import TrackingEvent, TrackingEventConnection
 
 ShipmentStatus = ShipmentStatusEnum
 strawberry.enum(ShipmentStatus, name="ShipmentStatus")
@@ -69,6 +70,19 @@ class Vehicle(Node):
         )
 
 
+@strawberry.type(description="A destination change the dealer asked for, waiting for staff")
+class DestinationChange:
+    destination: Location
+    reason: str
+
+    @classmethod
+    def pending_of(cls, row: tables.Shipment) -> DestinationChange | None:
+        destination = location(row, "requested_destination")
+        if destination is None or row.requested_destination_reason is None:
+            return None
+        return cls(destination=destination, reason=row.requested_destination_reason)
+
+
 @strawberry.type
 class Shipment(Node):
     waybill: str = strawberry.field(
@@ -78,7 +92,20 @@ class Shipment(Node):
     status: ShipmentStatus
     origin: Location
     destination: Location
-    pickup_scheduled_at: dt.datetime | None
+    pickup_scheduled_at: dt.datetime | None = strawberry.field(
+        description="When the pickup is planned, as things stand (the carrier may reschedule)"
+    )
+    pickup_designated_at: dt.datetime | None = strawberry.field(
+        description="The customer's pickup time: the service level's reference (pickup within "
+        "60 minutes of it). Moves only with the customer's agreement"
+    )
+    pickup_reschedule_reason: str | None = strawberry.field(
+        description="Why the carrier planned the pickup away from the customer's time; null "
+        "when the plan is the customer's time or the customer agreed"
+    )
+    pending_destination_change: DestinationChange | None = strawberry.field(
+        description="Asked for with requestDestinationChange and not decided yet"
+    )
     picked_up_at: dt.datetime | None
     accepted_at: dt.datetime | None
     eta: dt.datetime | None
@@ -100,6 +127,9 @@ class Shipment(Node):
             origin=origin,
             destination=destination,
             pickup_scheduled_at=row.pickup_scheduled_at,
+            pickup_designated_at=row.pickup_designated_at,
+            pickup_reschedule_reason=row.pickup_reschedule_reason,
+            pending_destination_change=DestinationChange.pending_of(row),
             picked_up_at=row.picked_up_at,
             accepted_at=row.accepted_at,
             eta=row.eta,
@@ -144,6 +174,29 @@ class Shipment(Node):
         topic = shipment_topic(self._row.id)
         page = await reads.events_page(info.context.loaders, topic, first=first, after=after)
         return TrackingEventConnection.from_page(page)
+
+    @strawberry.field(
+        description="Every tracking event in `occurredAt` order (ties in log order): late and "
+        "out-of-order facts where they happened. Each keeps its log `cursor`; `events` pages "
+        "the log itself"
+    )
+    async def timeline(
+        self, info: Info
+    ) -> list[Annotated[TrackingEvent, strawberry.lazy("schema.shipments.tracking")]]:
+        from schema.shipments.tracking import TrackingEvent
+
+        topic = shipment_topic(self._row.id).name
+        rows = await reads.timeline_of(info.context.loaders).load(topic)
+        return [TrackingEvent.from_model(row) for row in rows]
+
+    @strawberry.field(description="The latest proposal to move it off a blocked carrier")
+    async def carrier_reassignment(
+        self, info: Info
+    ) -> Annotated[CarrierReassignment, strawberry.lazy("schema.shipments.reassignments")] | None:
+        from schema.shipments.reassignments import CarrierReassignment
+
+        row = await reads.reassignment_of(info.context.loaders).load(self._row.id)
+        return CarrierReassignment.from_model(row) if row else None
 
     @strawberry.field
     async def disputes(
@@ -334,18 +387,5 @@ class ShipmentsMutation:
             return _shipment(
                 await shipments.accept_shipment(viewer=info.context.viewer, shipment_id=key)
             )
-
-        return await run_payload(ShipmentPayload, action)
-
-    @strawberry.mutation
-    async def schedule_pickup(
-        self, info: Info, id: strawberry.ID, at: dt.datetime
-    ) -> ShipmentPayload:
-        async def action() -> dict[str, object]:
-            key = decode_id(id, "Shipment", ["id"])
-            row = await shipments.schedule_pickup(
-                viewer=info.context.viewer, shipment_id=key, at=at
-            )
-            return _shipment(row)
 
         return await run_payload(ShipmentPayload, action)

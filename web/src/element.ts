@@ -22,7 +22,7 @@ const TRACK = `query Track($waybill: String!) {
     origin { name unlocode country }
     destination { name unlocode country }
     loading { loadingStatus loadedVehicles vehicleCapacity }
-    events { cursor type classifier occurredAt location { name unlocode country } }
+    events { cursor type classifier occurredAt late location { name unlocode country } }
   }
 }`;
 
@@ -36,7 +36,7 @@ const SUMMARY = `query Summary($waybill: String!) {
 
 const LIVE = `subscription Live($waybill: String!, $after: String) {
   waybillTracking(waybill: $waybill, after: $after) {
-    cursor type classifier occurredAt location { name unlocode country }
+    cursor type classifier occurredAt late location { name unlocode country }
   }
 }`;
 
@@ -45,7 +45,20 @@ interface TrackingEvent {
   type: string;
   classifier: 'PLANNED' | 'ESTIMATED' | 'ACTUAL';
   occurredAt: string;
+  late: boolean;
   location: Place | null;
+}
+
+/** The log position a cursor stands for (`k:<seq>`, base64url): the order of the live stream. */
+function logPosition(cursor: string): number {
+  const text = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+  return Number(text.slice(text.indexOf(':') + 1));
+}
+
+/** Timeline order: when it happened, ties in log order (facts arrive late and out of order). */
+function before(a: TrackingEvent, b: { occurredAt: string; cursor: string }): boolean {
+  const at = Date.parse(a.occurredAt) - Date.parse(b.occurredAt);
+  return at < 0 || (at === 0 && logPosition(a.cursor) < logPosition(b.cursor));
 }
 
 interface Loading {
@@ -263,7 +276,10 @@ export class CargoliveTracking extends HTMLElement {
   }
 
   private follow(tracking: Tracking, current: () => boolean): void {
-    const last = tracking.events.at(-1)?.cursor ?? null;
+    // The timeline is in time order; the stream resumes after the newest log position shown.
+    const newest = tracking.events.map((event) => event.cursor);
+    newest.sort((a, b) => logPosition(a) - logPosition(b));
+    const last = newest.at(-1) ?? null;
     const waybill = tracking.waybill;
     this.live = subscribeFrom<{ waybillTracking: TrackingEvent }>(
       this.client!,
@@ -346,17 +362,26 @@ export class CargoliveTracking extends HTMLElement {
     const what = document.createElement('span');
     what.className = 'what';
     what.textContent = eventLabel(event.type);
-    if (event.classifier !== 'ACTUAL') {
+    if (event.classifier !== 'ACTUAL' || event.late) {
       const note = document.createElement('span');
       note.className = 'note';
-      note.textContent = event.classifier === 'ESTIMATED' ? ' (expected)' : ' (planned)';
+      note.textContent = event.late
+        ? ' (reported late)'
+        : event.classifier === 'ESTIMATED'
+          ? ' (expected)'
+          : ' (planned)';
       what.append(note);
     }
     const where = document.createElement('span');
     where.className = 'where';
     where.textContent = placeLabel(event.location);
+    item.dataset.occurredAt = event.occurredAt;
     item.append(timeElement(event.occurredAt, formatMoment(event.occurredAt)), what, where);
-    this.$('.events').append(item);
+    const list = this.$('.events');
+    const next = Array.from(list.children as HTMLCollectionOf<HTMLElement>).find((shown) =>
+      before(event, { occurredAt: shown.dataset.occurredAt!, cursor: shown.dataset.cursor! }),
+    );
+    list.insertBefore(item, next ?? null);
     this.$('.empty').hidden = this.shown.size > 0;
   }
 }

@@ -34,7 +34,7 @@ async def organization_topics(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0008_webhooks')]
+    dependencies = [('models', '0010_reassignments_and_blocks')]
 
     initial = False
 
