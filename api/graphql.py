@@ -23,6 +23,7 @@ from api.ratelimit import RateLimits
 from api.settings import Settings
 from api.websocket import graphql_socket
 from resolvers.accounts.users import viewer_for_token
+from schema.budget import response_too_large
 from schema.context import Context
 from schema.parsing import parsed
 
@@ -164,10 +165,3 @@ def bad_request(status: int, reason: str) -> Response:
     code = "METHOD_NOT_ALLOWED" if status == 405 else "BAD_REQUEST"
     body = {"errors": [{"message": reason, "extensions": {"code": code}}]}
     return JSONResponse(body, status_code=status)
-
-
-def response_too_large(size: int) -> dict[str, Any]:
-    return {
-        "message": f"the response ({size} bytes) is over this server's limit: ask for less",
-        "extensions": {"code": "RESPONSE_TOO_LARGE", "size": size},
-    }

@@ -33,7 +33,7 @@ from api.settings import Settings
 from api.sign_in import Closing, SignedIn
 from resolvers.errors import DomainError, Unauthenticated
 from resolvers.integrations import retention
-from schema.budget import costs_for, too_costly
+from schema.budget import costs_for, response_too_large, too_costly
 from schema.context import Context
 from schema.errors import public_errors
 from schema.rendering import checked_document, prepare
@@ -299,7 +299,11 @@ class Connection(SignedIn):
                 context_value=self._fresh_context(),
                 operation_name=name,
             )
-            await self.send({"id": operation_id, "type": "next", "payload": _payload(result)})
+            frame = orjson.dumps({"id": operation_id, "type": "next", "payload": _payload(result)})
+            if len(frame) > self.settings.max_response_bytes:  # the backstop, as over HTTP
+                payload = {"data": None, "errors": [response_too_large(len(frame))]}
+                frame = orjson.dumps({"id": operation_id, "type": "next", "payload": payload})
+            await self.outbox.put(frame.decode())
             await self.send({"id": operation_id, "type": "complete"})
             return
         cost = costs_for(self.schema).of(query, document, name, variables)

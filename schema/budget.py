@@ -26,6 +26,14 @@ def too_costly(cost: int, limit: int) -> GraphQLError:
     )
 
 
+def response_too_large(size: int) -> dict[str, Any]:
+    """The error that replaces an answer over the size ceiling, the cost limit's backstop."""
+    return {
+        "message": f"the response ({size} bytes) is over this server's limit: ask for less",
+        "extensions": {"code": "RESPONSE_TOO_LARGE", "size": size},
+    }
+
+
 def cost_limit(limit: int, observe: Callable[[int], None] | None = None) -> type[SchemaExtension]:
     """The extension class for one limit (classes, not instances: STACK_NOTES)."""
 

@@ -13,6 +13,7 @@ from tests import ws
 from tests.abuse import served_socket
 from tests.shipping import ACCEPT_SHIPMENT, gid, payload
 from tests.support import THREAD_MESSAGES, build_desk, open_thread, post
+from tests.test_abuse_cost import FIELDS
 from tests.test_support_groups import REMOVE_MEMBER
 
 VIEWER = "{ viewer { email } }"
@@ -113,3 +114,19 @@ async def test_an_agent_removed_from_the_group_stops_receiving_the_thread(make):
 
 def removal(desk) -> dict:
     return {"groupId": gid("SupportGroup", desk.group.id), "userId": desk.gid(desk.agent)}
+
+
+async def test_a_socket_answer_over_the_size_ceiling_is_replaced_by_an_error(make, dealer):
+    for _ in range(60):
+        await make.shipment(customer=dealer.organization_id)
+    page = "shipments(first: 100) { edges { node { " + FIELDS + " } } }"
+    query = "{ " + " ".join(f"a{i}: {page}" for i in range(5)) + " }"
+    async with served_socket(max_response_bytes=65_536) as address:
+        async with await ws.connect(address) as socket:
+            await ws.init(socket, dealer.token)
+            await ws.send(socket, {"id": "1", "type": "subscribe", "payload": {"query": query}})
+            answer = await ws.receive(socket)
+    assert answer["payload"]["data"] is None
+    (error,) = answer["payload"]["errors"]
+    assert error["extensions"]["code"] == "RESPONSE_TOO_LARGE"
+    assert error["extensions"]["size"] > 65_536
