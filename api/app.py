@@ -38,7 +38,8 @@ from resolvers.documents import storage
 from resolvers.documents.links import PREFIX as FILES
 from resolvers.documents.storage import Storage
 from resolvers.integrations.credentials import flush_use
-from resolvers.integrations.idempotency import prune
+from resolvers.integrations.idempotency import prune as prune_idempotency
+from resolvers.integrations.retention import prune
 from resolvers.integrations.worker import delivering
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
@@ -188,11 +189,18 @@ def create_app(
             )
             window = dt.timedelta(hours=settings.idempotency_window_hours)
             await stack.enter_async_context(
-                background("idempotency-prune", PRUNE_SECONDS, lambda: prune(window))
+                background("idempotency-prune", PRUNE_SECONDS, lambda: prune_idempotency(window))
             )
             stack.push_async_callback(flush_use)  # after the loop below stops: the last uses
             await stack.enter_async_context(
                 background("api-key-use", settings.api_key_use_flush_seconds, flush_use)
+            )
+            await stack.enter_async_context(
+                background(
+                    "event-log-pruning",
+                    settings.event_prune_seconds,
+                    lambda: prune(settings.event_retention),
+                )
             )
             app.state.deliverer = await stack.enter_async_context(delivering(settings))
             if manage_database:

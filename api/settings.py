@@ -80,6 +80,10 @@ class Settings(BaseSettings):
     # An Idempotency-Key's answer is replayed this long; a copy waits this long for the first.
     idempotency_window_hours: int = Field(24, ge=1, le=24 * 30)
     idempotency_wait_seconds: float = Field(10, ge=0, le=120)
+    # How long the event log keeps events (an older feed cursor is CURSOR_EXPIRED), and how
+    # often each process prunes older ones; 0 turns pruning off in this process.
+    event_retention_days: float = Field(30, gt=0, le=3650)
+    event_prune_seconds: float = Field(300, ge=0, le=86_400)
     # Webhooks and e-mail reports (docs in README): how long each retry waits, in seconds, and
     # when the last one fails the endpoint is disabled; timeouts per attempt; how long a process
     # holds an endpoint it delivers (a crashed process's endpoints move on after this); how
@@ -197,6 +201,10 @@ class Settings(BaseSettings):
     @property
     def introspection_enabled(self) -> bool:
         return (not self.production) if self.introspection is None else self.introspection
+
+    @property
+    def event_retention(self) -> dt.timedelta:
+        return dt.timedelta(days=self.event_retention_days)
 
     @property
     def files_url(self) -> str:

@@ -32,6 +32,7 @@ from api.outbox import Outbox
 from api.settings import Settings
 from api.sign_in import Closing, SignedIn
 from resolvers.errors import DomainError, Unauthenticated
+from resolvers.integrations import retention
 from schema.budget import costs_for, response_too_large, too_costly
 from schema.context import Context
 from schema.errors import public_errors
@@ -365,6 +366,8 @@ class Connection(SignedIn):
         if isinstance(prepared, list):
             await self._error(operation_id, prepared)
             return
+        if prepared.opened.after is not None:  # events after it may have left the log
+            await retention.check(prepared.opened.after, self.settings.event_retention)
         subscriber = Operation(self, operation_id)
         subscriber.reopen = (prepared.stream.open, prepared.arguments, prepared.opened)
         self.live[operation_id] = subscriber

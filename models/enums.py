@@ -14,6 +14,8 @@ class ErrorCode(str, Enum):
     DEADLINE_PASSED = "DEADLINE_PASSED"
     INVALID_CONTAINER_NUMBER = "INVALID_CONTAINER_NUMBER"
     INVALID_VIN = "INVALID_VIN"
+    # events after the cursor are no longer kept: resynchronise, then go on from restartCursor
+    CURSOR_EXPIRED = "CURSOR_EXPIRED"
 
 
 class OrganizationKind(str, Enum):

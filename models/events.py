@@ -8,8 +8,10 @@ sees a row below N commit later.
 from __future__ import annotations
 
 from enum import Enum
+from typing import TypedDict
 
 from tortoise import fields
+from tortoise.fields.db_defaults import Now
 from tortoise.models import Model
 
 
@@ -34,6 +36,21 @@ ACCESS_TOPIC = "access"
 ACCESS_KINDS = frozenset({EventKind.ACCESS_USER, EventKind.ACCESS_ORG, EventKind.ACCESS_STAFF})
 
 
+class ShipmentFact(TypedDict):
+    """A shipment an event concerned, as it was then: who its parties were and, for a tracking
+    event, its status before and after (equal when the event did not move it)."""
+
+    id: int
+    customer: int
+    carrier: int | None
+    before: str | None
+    after: str
+
+
+class Facts(TypedDict, total=False):
+    shipments: list[ShipmentFact]
+
+
 class Event(Model):
     seq = fields.BigIntField(primary_key=True)
     kind = fields.CharEnumField(EventKind, max_length=20)
@@ -43,6 +60,11 @@ class Event(Model):
     staff = fields.BooleanField(default=True)
     public = fields.BooleanField(default=False)
     occurred_at = fields.DatetimeField()
+    # When it was written: what retention counts from (occurred_at can be long past, or planned).
+    recorded_at = fields.DatetimeField(db_default=Now())
+    # What the write knew and a later read cannot (`Facts`): for TRACKING and LOADING events,
+    # the shipments they concerned, with their parties and statuses then.
+    facts: fields.Field[Facts | None] = fields.JSONField(null=True)
 
     class Meta:
         table = "event_log"
@@ -57,4 +79,5 @@ class EventTopic(Model):
 
     class Meta:
         table = "event_topic"
-        indexes = (("topic", "seq"),)
+        # (seq): the pruner deletes by seq range
+        indexes = (("topic", "seq"), ("seq",))

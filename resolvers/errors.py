@@ -9,12 +9,17 @@ from models.enums import ErrorCode
 
 class DomainError(Exception):
     def __init__(
-        self, code: ErrorCode, message: str, field: Sequence[str | int] | None = None
+        self,
+        code: ErrorCode,
+        message: str,
+        field: Sequence[str | int] | None = None,
+        extensions: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = [str(part) for part in field] if field is not None else None
+        self.extensions = extensions or {}  # what a client needs to act on it, beyond the code
 
 
 def invalid(field: Sequence[str | int], message: str) -> DomainError:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -117,5 +119,46 @@ async def keyset_page(
         ordered = ordered.filter(**{f"{pk}__lt" if newest_first else f"{pk}__gt": key})
     rows = list(await ordered.limit(size + 1)) if size else []
     return Page(
+        items=rows[:size], has_next=len(rows) > size, has_previous=after is not None, total=total
+    )
+
+
+def encode_updated_cursor(updated_at: dt.datetime, key: int) -> str:
+    stamp = int(updated_at.timestamp() * 1_000_000)
+    return base64.urlsafe_b64encode(f"u:{stamp}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_updated_cursor(cursor: str, field: str = "after") -> tuple[dt.datetime, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, stamp, key = text.split(":")
+        if prefix != "u":
+            raise ValueError(text)
+        moment = dt.datetime.fromtimestamp(int(stamp) / 1_000_000, dt.UTC)
+        return moment, int(key)
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError, OSError):
+        raise invalid([field], "is not a cursor of this list in this order") from None
+
+
+@dataclass(frozen=True)
+class UpdatedPage(Page[M]):
+    """Rows by (updated_at, id), oldest change first: a row changed while a client pages moves
+    behind its cursor and comes again, so paging to the end misses no change."""
+
+    def cursor(self, item: M) -> str:
+        return encode_updated_cursor(item.updated_at, item.pk)  # type: ignore[attr-defined]
+
+
+async def updated_page(
+    queryset: QuerySet[M], *, first: int | None, after: str | None
+) -> UpdatedPage[M]:
+    size = page_size(first)
+    total = await queryset.count()
+    ordered = queryset.order_by("updated_at", "id")
+    if after is not None:
+        moment, key = decode_updated_cursor(after)
+        ordered = ordered.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=key))
+    rows = list(await ordered.limit(size + 1)) if size else []
+    return UpdatedPage(
         items=rows[:size], has_next=len(rows) > size, has_previous=after is not None, total=total
     )

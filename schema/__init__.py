@@ -25,8 +25,9 @@ from schema.documents.requests import DocumentsMutation
 from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.integrations.gate import ScopeGate
+from schema.integrations.live import IntegrationsSubscription
 from schema.integrations.reports import ReportsMutation, ReportsQuery
-from schema.integrations.types import IntegrationsMutation, IntegrationsQuery
+from schema.integrations.types import FeedQuery, IntegrationsMutation, IntegrationsQuery
 from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
@@ -59,6 +60,7 @@ class Query(
     DocumentsQuery,
     ClaimsQuery,
     IntegrationsQuery,
+    FeedQuery,
     WebhooksQuery,
     ReportsQuery,
 ):
@@ -98,6 +100,7 @@ class Subscription(
     AlertsSubscription,
     DocumentsSubscription,
     ClaimsSubscription,
+    IntegrationsSubscription,
 ):
     pass
 

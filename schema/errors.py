@@ -18,7 +18,7 @@ MASKED = "Unexpected error: it was logged with this request's id."
 def _coded(error: GraphQLError) -> GraphQLError:
     original = error.original_error
     if isinstance(original, DomainError):
-        extensions = {"code": original.code.value, "field": original.field}
+        extensions = {"code": original.code.value, "field": original.field, **original.extensions}
     elif isinstance(original, Unauthenticated):
         extensions = {"code": "UNAUTHENTICATED"}
     elif _refused_input(error):

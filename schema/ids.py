@@ -5,12 +5,11 @@ from __future__ import annotations
 import base64
 import binascii
 
+from models.ids import to_global_id
 from models.validators import key as row_key
 from resolvers.errors import invalid
 
-
-def to_global_id(type_name: str, key: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{key}".encode()).decode().rstrip("=")
+__all__ = ["decode_id", "parse_global_id", "to_global_id"]
 
 
 def parse_global_id(global_id: str) -> tuple[str, int] | None:

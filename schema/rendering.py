@@ -34,7 +34,7 @@ from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.integrations.gate import forbidden
 from schema.parsing import validation_rules
-from subscriptions.streams import STREAMS, Opened, Stream, roots
+from subscriptions.streams import STREAMS, Opened, Parts, Stream, roots
 
 Payload = Callable[[ExecutionResult], dict[str, Any]]
 
@@ -46,7 +46,7 @@ class Prepared:
     stream: Stream
     opened: Opened
     key: Hashable
-    render: Callable[[Event], Awaitable[str | None]]
+    render: Callable[[Event], Awaitable[str | Parts | None]]
     arguments: dict[str, Any]  # the field's, to open the stream again when access changes
 
 
@@ -103,17 +103,22 @@ async def prepare(
     arguments = get_argument_values(definition, field, executor.variable_values)
     opened = await stream.open(context, arguments)
     key = (query, name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), opened.scope)
-    load = roots.loader(stream)
+    load = roots.loader(stream, opened)
 
-    async def render(event: Event) -> str | None:
-        root = await load(event)
-        if root is None:
-            return None
+    async def render_root(root: Any) -> str:
         context.loaders = Loaders()  # a connection lives for hours: no cache outlives an event
         result = execute_subscription_event(executor.build_per_event_executor(root))
         if not isinstance(result, ExecutionResult):
             result = await result
         return json_text(payload(result))
+
+    async def render(event: Event) -> str | Parts | None:
+        root = await load(event)
+        if root is None:
+            return None
+        if isinstance(root, Parts):
+            return Parts([(part, await render_root(one)) for part, one in root])
+        return await render_root(root)
 
     return Prepared(stream, opened, key, render, arguments)
 

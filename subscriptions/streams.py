@@ -40,8 +40,15 @@ from subscriptions.reader import read_topic
 from subscriptions.topics import Topic
 
 REPLAY_PAGE = 200
+LAST_PART = 2**31 - 1  # a position past every part of its event
 P = TypeVar("P")
 Load = Callable[[Event], Awaitable[Any]]
+
+
+class Parts(tuple[tuple[int, Any], ...]):
+    """Several roots (or payloads) of one event, each with its part number, in order: the
+    organization feed makes one event per shipment a container event concerns. A subscriber
+    resumes between two parts; every other stream's event is one root, its one part."""
 
 
 class Caller(Protocol):
@@ -61,6 +68,11 @@ class Opened:
     scope: Hashable  # subscribers of one scope see the same events: they share one rendering
     visible: Callable[[Event], bool]  # subscriptions.log.visible_to(viewer)
     after: int | None  # replay after this seq; None: live from now on
+    after_part: int | None = None  # replay the parts of the event `after` past this one
+    # When the roots depend on who subscribes (the feed: on the organization and the types it
+    # asked for), the load of this subscriber's roots and what they depend on.
+    load: Load | None = None
+    load_key: Hashable = None
 
     @classmethod
     def of(cls, viewer: Viewer, topic: Topic, *, after: int | None) -> Opened:
@@ -104,14 +116,16 @@ class RootCache:
     """Each event's root object is loaded from the database once per process and stream."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._rows: OrderedDict[tuple[str, int], Any] = OrderedDict()
+        self._rows: OrderedDict[tuple[str, Hashable, int], Any] = OrderedDict()
         self._size = size
 
-    def loader(self, stream: Stream) -> Load:
+    def loader(self, stream: Stream, opened: Opened) -> Load:
+        load = opened.load or stream.load
+
         async def load_once(event: Event) -> Any:
-            key = (stream.name, event.seq)
+            key = (stream.name, opened.load_key, event.seq)
             if key not in self._rows:
-                self._rows[key] = await stream.load(event)
+                self._rows[key] = await load(event)
                 while len(self._rows) > self._size:
                     self._rows.popitem(last=False)
             return self._rows[key]
@@ -128,6 +142,7 @@ class Follower(Generic[P]):
 
     def __init__(self, hold_limit: int) -> None:
         self.last_seq = 0
+        self.last_part = LAST_PART  # every part of last_seq is passed on
         self.replaying = True
         self.held: list[tuple[int, P]] = []
         self.hold_limit = hold_limit
@@ -150,12 +165,26 @@ class Follower(Generic[P]):
             if len(self.held) > self.hold_limit:
                 self.overflow()
             return
-        if seq > self.last_seq:
-            self.last_seq = seq
+        if isinstance(payload, Parts):
+            for item in self.past(seq, payload):
+                self.deliver(item)
+        elif seq > self.last_seq:  # one part: the hot path of every other stream
+            self.last_seq, self.last_part = seq, LAST_PART
             self.deliver(payload)
 
+    def past(self, seq: int, payload: P) -> list[P]:
+        """What of the event `seq` lies past the last position passed on, which it becomes."""
+        parts = payload if isinstance(payload, Parts) else ((LAST_PART, payload),)
+        found = []
+        for part, item in parts:
+            if (seq, part) > (self.last_seq, self.last_part):
+                self.last_seq, self.last_part = seq, part
+                found.append(item)
+        return found
+
     def go_live(self, last: int) -> None:
-        self.last_seq = last
+        if last > self.last_seq:
+            self.last_seq, self.last_part = last, LAST_PART
         self.replaying = False
         held, self.held = sorted(self.held, key=lambda item: item[0]), []
         for seq, payload in held:
@@ -166,7 +195,7 @@ async def follow(
     stream: Stream,
     opened: Opened,
     key: Hashable,
-    render: Callable[[Event], Awaitable[P | None]],
+    render: Callable[[Event], Awaitable[P | Parts | None]],
     follower: Follower[P],
 ) -> None:
     """The one loop between the log and a subscriber, until cancelled: listen first (join the
@@ -181,10 +210,15 @@ async def follow(
     group, live_from = await current.join(topic, key, make_group, follower)
     try:
         last = opened.after if opened.after is not None else live_from
+        follower.last_seq = last
+        if opened.after_part is not None:  # the cursor's own event has parts still to pass on
+            follower.last_part = opened.after_part
+            last -= 1
         while events := await read_topic(topic, after=last, limit=REPLAY_PAGE):
             for event in events:
                 if group.accepts(event) and (payload := await group.render(event)) is not None:
-                    await follower.replay(payload)
+                    for item in follower.past(event.seq, payload):
+                        await follower.replay(item)
                 last = event.seq
         follower.go_live(last)
         await asyncio.Event().wait()  # live until the subscriber leaves
@@ -211,7 +245,7 @@ async def subscribe(
     opened = await stream.open(caller, arguments)
     follower = _Queued()
     following = asyncio.create_task(
-        follow(stream, opened, ("own", id(follower)), roots.loader(stream), follower)
+        follow(stream, opened, ("own", id(follower)), roots.loader(stream, opened), follower)
     )
     try:
         while True:

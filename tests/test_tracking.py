@@ -322,7 +322,22 @@ async def test_an_event_is_in_the_log_once_with_its_topics_and_audience(
     assert (logged.seq, logged.kind, logged.subject_id) == (event.seq, EventKind.TRACKING, event.id)
     assert sorted(logged.audience_orgs) == sorted([dealer.organization_id, carrier.organization_id])
     assert (logged.staff, logged.public) == (True, True)
-    assert [t.topic for t in await EventTopic.all()] == [f"shipment:{row.id}"]
+    orgs = sorted([dealer.organization_id, carrier.organization_id])
+    assert [t.topic for t in await EventTopic.all().order_by("id")] == [
+        f"shipment:{row.id}",
+        *(f"org:{org}" for org in orgs),  # each party's feed
+    ]
+    assert logged.facts == {
+        "shipments": [
+            {
+                "id": row.id,
+                "customer": dealer.organization_id,
+                "carrier": carrier.organization_id,
+                "before": "IN_TRANSIT",
+                "after": "IN_TRANSIT",
+            }
+        ]
+    }
 
 
 async def test_an_events_page_is_capped_at_a_hundred(client, make, dealer):

@@ -1,4 +1,5 @@
-"""Where an organization's events are pushed: webhook URLs and e-mail status reports.
+"""The kinds of event an organization follows (its feed), and where they are pushed: webhook
+URLs and e-mail status reports.
 
 Both are endpoints of one durable delivery: `cursor` is the event-log position delivered up to
 (never an in-memory queue), the lease says which process delivers the endpoint now, and every
@@ -14,6 +15,21 @@ from tortoise.models import Model
 
 from models.accounts.tables import Organization, User
 from models.shipments.tables import Shipment
+
+
+class EventType(str, Enum):
+    """The kinds of change an organization's feed (and its webhooks) carry: each has one data
+    shape, written down in docs/events/<TYPE>.v1.json. A new one: a value here, its data
+    function in resolvers/integrations/events.py, its schema file."""
+
+    SHIPMENT_BOOKED = "SHIPMENT_BOOKED"
+    SHIPMENT_STATUS_CHANGED = "SHIPMENT_STATUS_CHANGED"
+    TRACKING_EVENT_RECORDED = "TRACKING_EVENT_RECORDED"
+    CONTAINER_LOADING_CHANGED = "CONTAINER_LOADING_CHANGED"
+    DISPUTE_UPDATED = "DISPUTE_UPDATED"
+    SUPPORT_MESSAGE_POSTED = "SUPPORT_MESSAGE_POSTED"
+    DOCUMENT_UPDATED = "DOCUMENT_UPDATED"
+    INSURANCE_CLAIM_UPDATED = "INSURANCE_CLAIM_UPDATED"
 
 
 class EndpointKind(str, Enum):

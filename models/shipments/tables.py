@@ -131,6 +131,8 @@ class Shipment(Model):
 
     class Meta:
         table = "shipment"
+        # shipments(orderBy: UPDATED_AT_ASC): a keyset over (updated_at, id)
+        indexes = (("updated_at", "id"),)
 
 
 class Vehicle(Model):

@@ -1,1 +1,2 @@
-"""Integrations: API keys, the scopes they act within, and idempotent retries."""
+"""Dealer and carrier systems: API keys and their scopes, idempotent retries, the organization
+feed, its event data, retention."""

@@ -1,8 +1,13 @@
 """Who may see what of integrations: an organization's webhook endpoints are its own; report
-subscriptions are seen by the organization, its account manager and admins. Anything else
-answers NOT_FOUND, exactly like what does not exist."""
+subscriptions are seen by the organization, its account manager and admins; the organization
+feed is read by DEALER and CARRIER organizations, and its events' subjects are shown as each
+domain's visibility allows now. Anything else answers NOT_FOUND, exactly like what does not
+exist."""
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from tortoise.queryset import QuerySet
 
@@ -12,7 +17,12 @@ from models.integrations.tables import ApiKey, EndpointKind, WebhookEndpoint
 from models.support.tables import DealerDesk
 from models.viewer import Viewer
 from resolvers.access import signed_in
+from resolvers.claims.access import visible_claims
+from resolvers.disputes.access import visible_disputes
+from resolvers.documents.access import visible_documents
 from resolvers.errors import forbidden, invalid, not_found
+from resolvers.shipments.access import visible_containers, visible_shipments
+from resolvers.support.access import visible_threads
 
 
 async def own_endpoint(viewer: Viewer, endpoint_id: int, field: str = "id") -> WebhookEndpoint:
@@ -76,3 +86,35 @@ async def api_key_node(viewer: Viewer | None, key_id: int) -> ApiKey | None:
     if viewer is None or viewer.is_api_key or not viewer.has_role(Role.DEALER, Role.CARRIER):
         return None
     return await find_api_key(viewer, key_id)
+
+
+def feed_organization(viewer: Viewer) -> int:
+    """The organization whose feed the viewer reads: its own, when a DEALER or CARRIER one."""
+    if not (viewer.is_dealer or viewer.is_carrier):
+        raise forbidden("the organization feed is for DEALER and CARRIER organizations")
+    return viewer.organization_id
+
+
+VISIBLE: dict[str, Callable[[Viewer], QuerySet[Any]]] = {
+    "Shipment": visible_shipments,
+    "Container": visible_containers,
+    "Dispute": visible_disputes,
+    "SupportThread": visible_threads,
+    "Document": visible_documents,
+    "InsuranceClaim": visible_claims,
+}
+
+
+async def subjects(viewer: Viewer, refs: Sequence[tuple[str, int]]) -> list[Any]:
+    """The subjects of feed events as the viewer may see them now (None where it may not), one
+    query per type."""
+    keys: dict[str, set[int]] = {}
+    for type_name, key in refs:
+        keys.setdefault(type_name, set()).add(key)
+    found: dict[tuple[str, int], Any] = {}
+    for type_name, wanted in keys.items():
+        visible = VISIBLE.get(type_name)
+        if visible is not None:
+            for row in await visible(viewer).filter(id__in=sorted(wanted)):
+                found[(type_name, row.id)] = row
+    return [found.get(ref) for ref in refs]

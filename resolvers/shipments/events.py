@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from models import clock, sql
-from models.events import EventKind
+from models.events import EventKind, Facts, ShipmentFact
 from models.shipments.containers import Container, LoadingChange
 from models.shipments.rules import (
     TERMINAL,
@@ -51,6 +51,23 @@ def parties(shipments: Iterable[Shipment]) -> frozenset[int]:
         if shipment.carrier_id is not None:
             orgs.add(shipment.carrier_id)
     return frozenset(orgs)
+
+
+def facts(shipments: Iterable[Shipment], before: dict[int, ShipmentStatus] | None = None) -> Facts:
+    """The shipments as an event leaves them (`before`: their statuses before it, by id)."""
+    found: list[ShipmentFact] = []
+    for shipment in shipments:
+        was = (before or {}).get(shipment.id, shipment.status)
+        found.append(
+            {
+                "id": shipment.id,
+                "customer": shipment.customer_id,
+                "carrier": shipment.carrier_id,
+                "before": was.value,
+                "after": shipment.status.value,
+            }
+        )
+    return {"shipments": found}
 
 
 def position(shipment: Shipment) -> Position:
@@ -138,7 +155,11 @@ async def _create_event(
 
 
 async def _log_tracking(
-    log: Recorder, row: TrackingEvent, topics: list[Topic], shipments: Iterable[Shipment]
+    log: Recorder,
+    row: TrackingEvent,
+    topics: list[Topic],
+    shipments: list[Shipment],
+    before: dict[int, ShipmentStatus],
 ) -> TrackingEvent:
     audience = Audience(orgs=parties(shipments), staff=True, public=True)
     return await log_row(
@@ -148,6 +169,7 @@ async def _log_tracking(
         topics=topics,
         audience=audience,
         occurred_at=row.occurred_at,
+        facts=facts(shipments, before),
     )
 
 
@@ -173,6 +195,7 @@ async def record_on_shipment(
     `changes` are written with the shipment in the same conditional UPDATE.
     """
     occurred_at = occurred_at or clock.now()
+    before = {shipment.id: shipment.status}
     late = is_late(position(shipment), event, classifier)
     moved = after_event(position(shipment), event, classifier)
     changes |= _effects(shipment, moved, event, classifier, occurred_at)
@@ -189,7 +212,7 @@ async def record_on_shipment(
         recorded_by=recorded_by,
         late=late,
     )
-    return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment])
+    return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment], before)
 
 
 async def record_on_container(
@@ -214,6 +237,7 @@ async def record_on_container(
     occurred_at = occurred_at or clock.now()
     if inside is None:
         inside = await shipments_inside(container)
+    before = {shipment.id: shipment.status for shipment in inside}
     target = target or milestone(event, classifier)
     late = behind_all([position(shipment) for shipment in inside], target)
     for shipment in inside:
@@ -233,7 +257,7 @@ async def record_on_container(
         late=late,
     )
     topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
-    return await _log_tracking(log, row, topics, inside)
+    return await _log_tracking(log, row, topics, inside, before)
 
 
 async def log_loading_change(
@@ -247,4 +271,5 @@ async def log_loading_change(
         topics=[container_topic(container.id)],
         audience=Audience(orgs=parties(inside), staff=True, public=False),
         occurred_at=change.occurred_at,
+        facts=facts(inside),
     )

@@ -7,6 +7,7 @@ its answers (the viewer, the page asked for), so that a cache is never shared ac
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
@@ -20,7 +21,15 @@ from models.shipments.tables import Shipment, ShipmentStatus, TrackingEvent, Veh
 from models.validators import MAX_SEQ
 from models.viewer import Viewer
 from resolvers.loaders import Loaders, group_rows
-from resolvers.pagination import Page, SeqPage, decode_cursor, keyset_page, page_size, ranked_pages
+from resolvers.pagination import (
+    Page,
+    SeqPage,
+    decode_cursor,
+    keyset_page,
+    page_size,
+    ranked_pages,
+    updated_page,
+)
 from resolvers.shipments.access import (
     visible_containers,
     visible_shipments,
@@ -42,8 +51,11 @@ async def shipment_page(
     statuses: Sequence[ShipmentStatus] | None = None,
     waybill: str | None = None,
     container_id: int | None = None,
+    updated_after: dt.datetime | None = None,
+    by_update: bool = False,
 ) -> Page[Shipment]:
-    """Newest first. A mistyped waybill simply matches nothing here (only trackWaybill says so)."""
+    """Newest first, or (`by_update`) oldest change first, the order that resynchronises a
+    client. A mistyped waybill simply matches nothing here (only trackWaybill says so)."""
     queryset = visible_shipments(viewer)
     if statuses:
         queryset = queryset.filter(status__in=list(statuses))
@@ -54,6 +66,10 @@ async def shipment_page(
             queryset = _nothing(queryset)
     if container_id is not None:
         queryset = queryset.filter(container_id=container_id)
+    if updated_after is not None:
+        queryset = queryset.filter(updated_at__gte=updated_after)
+    if by_update:
+        return await updated_page(queryset, first=first, after=after)
     return await keyset_page(queryset, first=first, after=after)
 
 

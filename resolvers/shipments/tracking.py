@@ -10,7 +10,7 @@ from tortoise.expressions import Subquery
 
 from models import clock, validators
 from models.enums import ErrorCode, Role
-from models.events import Event, EventKind, EventTopic
+from models.events import EventTopic
 from models.shipments.containers import Container
 from models.shipments.rules import HOLD_EVENTS, Refused, after_event
 from models.shipments.tables import EventClassifier, Shipment, TrackingEvent, TrackingEventType
@@ -124,10 +124,10 @@ class PublicTracking:
 
 
 async def public_events(shipment_id: int) -> list[TrackingEvent]:
-    """The public tracking events in the shipment's topic (its container's included), as a
-    timeline: by occurredAt, ties by seq."""
-    public = Event.filter(kind=EventKind.TRACKING, public=True).values("seq")
-    in_topic = EventTopic.filter(topic=shipment_topic(shipment_id).name, seq__in=Subquery(public))
+    """The tracking events in the shipment's topic (its container's included), as a timeline:
+    by occurredAt, ties by seq. Every tracking event is public (resolvers/shipments/events.py),
+    and the topic's rows outlive the event log's retention (resolvers/integrations/retention.py)."""
+    in_topic = EventTopic.filter(topic=shipment_topic(shipment_id).name)
     return await TrackingEvent.filter(seq__in=Subquery(in_topic.values("seq"))).order_by(
         "occurred_at", "seq"
     )

@@ -1,1 +1,1 @@
-"""Integrations: API keys and the scope gate every operation of a key passes."""
+"""Dealer and carrier systems: API keys, the scope gate, the organization feed."""

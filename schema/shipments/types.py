@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import Enum
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
@@ -244,6 +245,20 @@ class ShipmentFilter:
     status: list[ShipmentStatus] | None = None
     waybill: str | None = None
     container_id: strawberry.ID | None = None
+    updated_after: dt.datetime | None = strawberry.field(
+        default=None,
+        description="Changed (updatedAt) at or after this time: what a dealer system polls for",
+    )
+
+
+@strawberry.enum(description="The order of a shipments list")
+class ShipmentOrder(Enum):
+    NEWEST_FIRST = "NEWEST_FIRST"
+    UPDATED_AT_ASC = strawberry.enum_value(
+        "UPDATED_AT_ASC",
+        description="Oldest change first, by (updatedAt, id): a shipment changed while a "
+        "client pages comes again at the end, so paging to the end misses no change",
+    )
 
 
 @strawberry.input
@@ -318,6 +333,7 @@ class ShipmentsQuery:
         first: int | None = None,
         after: str | None = None,
         filter: ShipmentFilter | None = None,
+        order_by: ShipmentOrder = ShipmentOrder.NEWEST_FIRST,
     ) -> ShipmentConnection:
         viewer = info.context.require_viewer()
         wanted = filter or ShipmentFilter()
@@ -331,6 +347,8 @@ class ShipmentsQuery:
             statuses=wanted.status,
             waybill=wanted.waybill,
             container_id=container_id,
+            updated_after=wanted.updated_after,
+            by_update=order_by is ShipmentOrder.UPDATED_AT_ASC,
         )
         return ShipmentConnection(
             edges=edges(page, ShipmentEdge, Shipment.from_model),

@@ -8,7 +8,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0010_reassignments_and_blocks')]
+    dependencies = [('models', '0011_event_feed')]
 
     initial = False
 
