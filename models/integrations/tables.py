@@ -55,7 +55,7 @@ class WebhookEndpoint(Model):
     )
     kind = fields.CharEnumField(EndpointKind, max_length=8, default=EndpointKind.WEBHOOK)
     url = fields.CharField(max_length=2048, default="")
-    event_types = fields.JSONField(default=list)  # empty: every type
+    event_types: fields.JSONField[list[str]] = fields.JSONField(default=list)  # empty: every type
     enabled = fields.BooleanField(default=True)
     disabled_reason = fields.TextField(null=True)
     secret = fields.CharField(max_length=80, default="")

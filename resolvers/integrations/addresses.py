@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from resolvers.checks import Path
 from resolvers.errors import invalid
 
 LOCAL_NAMES = {"localhost", "127.0.0.1", "::1", "[::1]"}
@@ -51,7 +52,7 @@ def refuse_private(host: str, addresses: Iterable[str]) -> None:
         raise PrivateAddress(f"{host} resolves to {private[0]}, which is not a public address")
 
 
-def check_url(url: str, *, production: bool, field: list[str | int]) -> str:
+def check_url(url: str, *, production: bool, field: Path) -> str:
     """The URL as stored, or INVALID_INPUT naming `field` (the address check is `check_host`)."""
     url = url.strip()
     if len(url) > MAX_URL:
@@ -73,7 +74,7 @@ def check_url(url: str, *, production: bool, field: list[str | int]) -> str:
     return url
 
 
-async def check_host(url: str, *, production: bool, field: list[str | int]) -> None:
+async def check_host(url: str, *, production: bool, field: Path) -> None:
     """In production, INVALID_INPUT when the URL's host resolves to no or a private address."""
     if not production:
         return
@@ -110,7 +111,7 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
             host = addresses[0]
         return await self.inner.connect_tcp(host, port, timeout, local_address, socket_options)
 
-    async def connect_unix_socket(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    async def connect_unix_socket(self, *args, **kwargs):
         raise PrivateAddress("deliveries never use unix sockets")
 
     async def sleep(self, seconds: float) -> None:

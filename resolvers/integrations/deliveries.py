@@ -18,7 +18,7 @@ import os
 import secrets
 import socket
 from collections.abc import Mapping
-from typing import Protocol
+from typing import Any, Protocol
 
 from prometheus_client import Counter, Gauge, Histogram
 
@@ -230,7 +230,7 @@ class Deliverer:
         kind = endpoint.kind.value
         DELIVERIES.labels(kind, "success" if outcome.ok else "failure").inc()
         ATTEMPT_SECONDS.labels(kind).observe(outcome.duration_ms / 1000)
-        head_of = {
+        head_of: dict[str, Any] = {
             "seq": head.seq,
             "event_type": head.type if len(events) == 1 else "DIGEST",
             "outcome": outcome,

@@ -16,8 +16,9 @@ from schema.context import Info
 from schema.ids import decode_id, to_global_id
 from schema.shipments.types import Shipment
 
-ReportCadence = strawberry.enum(
-    ReportCadenceEnum,
+ReportCadence = ReportCadenceEnum
+strawberry.enum(
+    ReportCadence,
     name="ReportCadence",
     description="MILESTONE: a mail per milestone; DAILY_DIGEST: one a day at a local hour",
 )

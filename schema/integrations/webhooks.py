@@ -16,7 +16,8 @@ from schema.ids import decode_id, to_global_id
 from schema.integrations.types import EventType
 from schema.node import node_fetcher
 
-DeliveryStatus = strawberry.enum(DeliveryStatusEnum, name="DeliveryStatus")
+DeliveryStatus = DeliveryStatusEnum
+strawberry.enum(DeliveryStatus, name="DeliveryStatus")
 ENDPOINT = "WebhookEndpoint"
 
 

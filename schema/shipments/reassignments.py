@@ -15,7 +15,8 @@ from schema.base import UserError, run_payload
 from schema.context import Info
 from schema.ids import decode_id
 
-ReassignmentStatus = strawberry.enum(ReassignmentStatusEnum, name="ReassignmentStatus")
+ReassignmentStatus = ReassignmentStatusEnum
+strawberry.enum(ReassignmentStatus, name="ReassignmentStatus")
 
 
 @strawberry.type(
