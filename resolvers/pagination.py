@@ -44,12 +44,57 @@ def decode_cursor(cursor: str, field: str = "after", *, limit: int = MAX_KEY) ->
         raise invalid([field], "is not a cursor this list gave out") from None
 
 
-def page_size(first: int | None) -> int:
+def page_size(first: int | None, field: str = "first") -> int:
     if first is None:
         return DEFAULT_PAGE
     if not 0 <= first <= MAX_PAGE:
-        raise invalid(["first"], f"must be between 0 and {MAX_PAGE}")
+        raise invalid([field], f"must be between 0 and {MAX_PAGE}")
     return first
+
+
+@dataclass(frozen=True)
+class Window:
+    """The page a connection's arguments ask for (Relay): `size` rows after `cursor` in the
+    list's order (`first`/`after`), or the `size` rows before it, in the same order
+    (`last`/`before`: `backward`). No cursor: from the list's start, or back from its end."""
+
+    size: int
+    cursor: str | None = None
+    backward: bool = False
+
+    @property
+    def field(self) -> str:
+        return "before" if self.backward else "after"
+
+    def key(self, *, limit: int = MAX_KEY) -> int | None:
+        return None if self.cursor is None else decode_cursor(self.cursor, self.field, limit=limit)
+
+    def page(self, rows: list[M], total: int) -> Page[M]:
+        """A page from up to size + 1 rows read from the cursor on (backwards: read in the
+        list's reverse order, put back in the list's order)."""
+        more = len(rows) > self.size
+        rows = rows[: self.size]
+        if not self.backward:
+            return Page(rows, has_next=more, has_previous=self.cursor is not None, total=total)
+        rows.reverse()
+        return Page(rows, has_next=self.cursor is not None, has_previous=more, total=total)
+
+
+def window(
+    first: int | None, after: str | None, last: int | None = None, before: str | None = None
+) -> Window:
+    """Forwards with `first`/`after`, backwards with `last`/`before`; never both ways at once."""
+    if first is not None and last is not None:
+        raise invalid(["last"], "give first or last, not both: first pages forwards, last back")
+    if after is not None and before is not None:
+        raise invalid(["before"], "give after or before, not both: one cursor a page")
+    if last is not None or before is not None:
+        if first is not None:
+            raise invalid(["first"], "before pages backwards: give it with last, not first")
+        if after is not None:
+            raise invalid(["after"], "last pages backwards from before: give before, not after")
+        return Window(page_size(last, "last"), before, backward=True)
+    return Window(page_size(first), after)
 
 
 @dataclass(frozen=True)
@@ -73,54 +118,66 @@ class SeqPage(Page[M]):
         return encode_cursor(seq)
 
 
+def rank_columns(p: Any, partition: str, seq: str, asked: Window) -> str:
+    """The `page_total` and `page_rank` columns of a windowed query that pages every
+    `partition` at once by `seq`: rank 0 is the cursor's own row, 1.. the rows from it on in
+    the direction asked (keep ranks 0 to size + 1; `ranked_pages` makes the pages)."""
+    key = asked.key(limit=MAX_SEQ)
+    order = f"{seq} DESC" if asked.backward else seq
+    if key is None:
+        passed = "1 = 0"  # from the start (backwards: from the end)
+    else:
+        passed = f"{seq} {'>=' if asked.backward else '<='} {p(key)}"
+    return f"""COUNT(*) OVER (PARTITION BY {partition}) AS page_total,
+        ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {order})
+            - COUNT(CASE WHEN {passed} THEN 1 END) OVER (PARTITION BY {partition}) AS page_rank"""
+
+
 def ranked_pages(
     model: type[M],
     rows: list[dict[str, Any]],
     keys: Sequence[K],
     key_column: str,
-    size: int,
-    after: int,
+    asked: Window,
 ) -> list[SeqPage[M]]:
-    """One page per key from the rows of a windowed query (`page_rank`: 0 for the cursor's own
-    row, 1.. after it; `page_total`: the key's rows in all), in `keys`' order; the row ranked 0
-    only carries the total when nothing follows it."""
+    """One page per key from the rows of a windowed query (`rank_columns`), in `keys`' order;
+    the row ranked 0 only carries the total when nothing follows it."""
     by_key: dict[K, list[dict[str, Any]]] = {key: [] for key in keys}
     for row in rows:
         by_key[row[key_column]].append(row)
     pages = []
     for key in keys:
-        found = by_key[key]
+        found = sorted(by_key[key], key=lambda row: row["page_rank"])
         following = [
             model._init_from_db(**{k: v for k, v in row.items() if not k.startswith("page_")})
             for row in found
             if row["page_rank"] > 0
         ]
-        pages.append(
-            SeqPage(
-                items=following[:size],
-                has_next=len(following) > size,
-                has_previous=after > 0,
-                total=found[0]["page_total"] if found else 0,
-            )
-        )
+        page = asked.page(following, found[0]["page_total"] if found else 0)
+        pages.append(SeqPage(page.items, page.has_next, page.has_previous, page.total))
     return pages
 
 
 async def keyset_page(
-    queryset: QuerySet[M], *, first: int | None, after: str | None, newest_first: bool = True
+    queryset: QuerySet[M],
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+    newest_first: bool = True,
 ) -> Page[M]:
     """One page ordered by primary key (newest first by default), plus the filtered total."""
-    size = page_size(first)
+    asked = window(first, after, last, before)
     total = await queryset.count()
     pk = queryset.model._meta.pk_attr  # tortoise 1.1 orders by field names, not by "pk"
-    ordered = queryset.order_by(f"-{pk}" if newest_first else pk)
-    if after is not None:
-        key = decode_cursor(after)
-        ordered = ordered.filter(**{f"{pk}__lt" if newest_first else f"{pk}__gt": key})
-    rows = list(await ordered.limit(size + 1)) if size else []
-    return Page(
-        items=rows[:size], has_next=len(rows) > size, has_previous=after is not None, total=total
-    )
+    descending = newest_first != asked.backward  # the order the rows are read in
+    ordered = queryset.order_by(f"-{pk}" if descending else pk)
+    key = asked.key()
+    if key is not None:
+        ordered = ordered.filter(**{f"{pk}__lt" if descending else f"{pk}__gt": key})
+    rows = list(await ordered.limit(asked.size + 1)) if asked.size else []
+    return asked.page(rows, total)
 
 
 def encode_updated_cursor(updated_at: dt.datetime, key: int) -> str:
@@ -150,15 +207,25 @@ class UpdatedPage(Page[M]):
 
 
 async def updated_page(
-    queryset: QuerySet[M], *, first: int | None, after: str | None
+    queryset: QuerySet[M],
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> UpdatedPage[M]:
-    size = page_size(first)
+    asked = window(first, after, last, before)
     total = await queryset.count()
-    ordered = queryset.order_by("updated_at", "id")
-    if after is not None:
-        moment, key = decode_updated_cursor(after)
-        ordered = ordered.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=key))
-    rows = list(await ordered.limit(size + 1)) if size else []
-    return UpdatedPage(
-        items=rows[:size], has_next=len(rows) > size, has_previous=after is not None, total=total
-    )
+    if asked.backward:
+        ordered = queryset.order_by("-updated_at", "-id")
+    else:
+        ordered = queryset.order_by("updated_at", "id")
+    if asked.cursor is not None:
+        moment, key = decode_updated_cursor(asked.cursor, asked.field)
+        if asked.backward:
+            ordered = ordered.filter(Q(updated_at__lt=moment) | Q(updated_at=moment, id__lt=key))
+        else:
+            ordered = ordered.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=key))
+    rows = list(await ordered.limit(asked.size + 1)) if asked.size else []
+    page = asked.page(rows, total)
+    return UpdatedPage(page.items, page.has_next, page.has_previous, page.total)

@@ -45,6 +45,7 @@ LIST_BOUNDS: dict[str, int] = {
     "Container.shipments": 100,
 }
 DEFAULT_LIST = DEFAULT_PAGE
+PAGE_ARGUMENTS = {"first", "last"}  # a page's size, forwards or backwards (never both)
 PASS_THROUGH = {"edges", "nodes"}  # a connection's lists of its nodes: counted by its `first`
 
 
@@ -79,7 +80,7 @@ class Costing:
 
     def page(self, field: FieldNode) -> int:
         for argument in field.arguments or ():
-            if argument.name.value != "first":
+            if argument.name.value not in PAGE_ARGUMENTS:
                 continue
             value: Any = argument.value
             if isinstance(value, VariableNode):
@@ -202,7 +203,7 @@ def first_variables(document: DocumentNode) -> tuple[str, ...]:
 
     class Firsts(Visitor):
         def enter_argument(self, node: ArgumentNode, *_: Any) -> None:
-            if node.name.value == "first" and isinstance(node.value, VariableNode):
+            if node.name.value in PAGE_ARGUMENTS and isinstance(node.value, VariableNode):
                 names.add(node.value.name.value)
 
     visit(document, Firsts())

@@ -39,7 +39,7 @@ async def test_suggestions_in_development_only(served, make):
     suggested = env == "development"
     assert field["message"].startswith("Cannot query field 'viewr' on type 'Query'.")
     assert ("Did you mean 'viewer'?" in field["message"]) is suggested
-    assert ("Did you mean 'first'?" in argument["message"]) is suggested
+    assert ("Did you mean 'first'" in argument["message"]) is suggested
     assert ("Did you mean the enum value 'NEWEST_FIRST'?" in enum["message"]) is suggested
     for error in (field, argument, enum):
         assert "Did you mean" in error["message"] or not suggested

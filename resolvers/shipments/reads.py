@@ -24,11 +24,12 @@ from resolvers.loaders import Loaders, group_rows
 from resolvers.pagination import (
     Page,
     SeqPage,
-    decode_cursor,
+    Window,
     keyset_page,
-    page_size,
+    rank_columns,
     ranked_pages,
     updated_page,
+    window,
 )
 from resolvers.shipments.access import (
     visible_containers,
@@ -48,6 +49,8 @@ async def shipment_page(
     *,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     statuses: Sequence[ShipmentStatus] | None = None,
     waybill: str | None = None,
     container_id: int | None = None,
@@ -68,9 +71,8 @@ async def shipment_page(
         queryset = queryset.filter(container_id=container_id)
     if updated_after is not None:
         queryset = queryset.filter(updated_at__gte=updated_after)
-    if by_update:
-        return await updated_page(queryset, first=first, after=after)
-    return await keyset_page(queryset, first=first, after=after)
+    pages = updated_page if by_update else keyset_page
+    return await pages(queryset, first=first, after=after, last=last, before=before)
 
 
 async def container_page(
@@ -138,39 +140,41 @@ def visible_shipment(loaders: Loaders, viewer: Viewer) -> DataLoader[int, Shipme
     return loaders.get(("visible_shipment", viewer), batch)
 
 
-async def _pages(topics: Sequence[str], size: int, after: int) -> list[SeqPage[TrackingEvent]]:
+async def _pages(topics: Sequence[str], asked: Window) -> list[SeqPage[TrackingEvent]]:
     """One query for every topic's page: ROW_NUMBER() over each topic, minus the rows up to
-    the cursor, ranks the rows after it; the row ranked 0 (the cursor's own) is kept only to
-    carry the topic's total when nothing follows it."""
+    the cursor, ranks the rows from it on (resolvers/pagination.py, `rank_columns`)."""
     connection, p = sql.default()
     text = f"""
         SELECT * FROM (
             SELECT te.*, et.topic AS page_topic,
-                COUNT(*) OVER (PARTITION BY et.topic) AS page_total,
-                ROW_NUMBER() OVER (PARTITION BY et.topic ORDER BY te.seq)
-                    - COUNT(CASE WHEN te.seq <= {p(after)} THEN 1 END)
-                        OVER (PARTITION BY et.topic) AS page_rank
+                {rank_columns(p, "et.topic", "te.seq", asked)}
             FROM event_topic et JOIN tracking_event te ON te.seq = et.seq
             WHERE et.topic IN ({", ".join(p(topic) for topic in topics)})
         ) ranked
-        WHERE page_rank BETWEEN 0 AND {p(size + 1)}
+        WHERE page_rank BETWEEN 0 AND {p(asked.size + 1)}
         ORDER BY page_topic, seq
     """
     rows = await connection.execute_query_dict(text, p.values)
-    return ranked_pages(TrackingEvent, rows, topics, "page_topic", size, after)
+    return ranked_pages(TrackingEvent, rows, topics, "page_topic", asked)
 
 
 async def events_page(
-    loaders: Loaders, topic: Topic, *, first: int | None, after: str | None
+    loaders: Loaders,
+    topic: Topic,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> SeqPage[TrackingEvent]:
     """The tracking events of a topic (`shipment:7`, `container:3`), oldest first by seq."""
-    size = page_size(first)
-    start = decode_cursor(after, limit=MAX_SEQ) if after is not None else 0
+    asked = window(first, after, last, before)
+    asked.key(limit=MAX_SEQ)  # a bad cursor is refused before the batch
 
     async def batch(topics: Sequence[str]) -> list[SeqPage[TrackingEvent]]:
-        return await _pages(topics, size, start)
+        return await _pages(topics, asked)
 
-    return await loaders.get(("events_page", size, start), batch).load(topic.name)
+    return await loaders.get(("events_page", asked), batch).load(topic.name)
 
 
 async def tracking_event_of(event: Event) -> TrackingEvent | None:

@@ -29,10 +29,11 @@ from resolvers.loaders import Loaders, group_rows
 from resolvers.pagination import (
     Page,
     SeqPage,
-    decode_cursor,
+    Window,
     keyset_page,
-    page_size,
+    rank_columns,
     ranked_pages,
+    window,
 )
 from resolvers.support.access import visible_messages, visible_moves, visible_threads
 
@@ -50,6 +51,8 @@ async def thread_page(
     *,
     first: int | None,
     after: str | None,
+    last: int | None = None,
+    before: str | None = None,
     statuses: Sequence[ThreadStatus] | None = None,
     categories: Sequence[ThreadCategory] | None = None,
     assignee_id: int | None = None,
@@ -62,7 +65,7 @@ async def thread_page(
         queryset = queryset.filter(category__in=list(categories))
     if assignee_id is not None:
         queryset = queryset.filter(assignee_id=assignee_id)
-    return await keyset_page(queryset, first=first, after=after)
+    return await keyset_page(queryset, first=first, after=after, last=last, before=before)
 
 
 def visible_thread(loaders: Loaders, viewer: Viewer) -> DataLoader[int, SupportThread | None]:
@@ -108,41 +111,44 @@ def desk_of(loaders: Loaders) -> DataLoader[int, DealerDesk | None]:
 
 
 async def _pages(
-    thread_ids: Sequence[int], size: int, after: int, public_only: bool
+    thread_ids: Sequence[int], asked: Window, public_only: bool
 ) -> list[SeqPage[SupportMessage]]:
-    """One query for every thread's page (as relations.events_page does for tracking).
+    """One query for every thread's page (as shipments' events_page does for tracking).
     Placeholders are made in the order they appear in the text: SQLite's `?` are positional."""
     connection, p = sql.default()
     text = f"""
         SELECT * FROM (
-            SELECT m.*,
-                COUNT(*) OVER (PARTITION BY m.thread_id) AS page_total,
-                ROW_NUMBER() OVER (PARTITION BY m.thread_id ORDER BY m.seq)
-                    - COUNT(CASE WHEN m.seq <= {p(after)} THEN 1 END)
-                        OVER (PARTITION BY m.thread_id) AS page_rank
+            SELECT m.*, {rank_columns(p, "m.thread_id", "m.seq", asked)}
             FROM support_message m
             WHERE m.thread_id IN ({", ".join(p(key) for key in thread_ids)})
                 {f"AND m.internal = {p(False)}" if public_only else ""}
         ) ranked
-        WHERE page_rank BETWEEN 0 AND {p(size + 1)}
+        WHERE page_rank BETWEEN 0 AND {p(asked.size + 1)}
         ORDER BY thread_id, seq
     """
     rows = await connection.execute_query_dict(text, p.values)
-    return ranked_pages(SupportMessage, rows, thread_ids, "thread_id", size, after)
+    return ranked_pages(SupportMessage, rows, thread_ids, "thread_id", asked)
 
 
 async def messages_page(
-    loaders: Loaders, viewer: Viewer, thread_id: int, *, first: int | None, after: str | None
+    loaders: Loaders,
+    viewer: Viewer,
+    thread_id: int,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
 ) -> SeqPage[SupportMessage]:
     """A page of a visible thread's messages; a dealer's pages and totals skip internal notes."""
-    size = page_size(first)
-    start = decode_cursor(after, limit=MAX_SEQ) if after is not None else 0
+    asked = window(first, after, last, before)
+    asked.key(limit=MAX_SEQ)  # a bad cursor is refused before the batch
     public_only = not viewer.is_staff
 
     async def batch(keys: Sequence[int]) -> list[SeqPage[SupportMessage]]:
-        return await _pages(keys, size, start, public_only)
+        return await _pages(keys, asked, public_only)
 
-    return await loaders.get(("messages_page", size, start, public_only), batch).load(thread_id)
+    return await loaders.get(("messages_page", asked, public_only), batch).load(thread_id)
 
 
 async def message_of(event: Event) -> SupportMessage | None:

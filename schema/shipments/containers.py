@@ -104,11 +104,15 @@ class Container(Node):
 
     @strawberry.field
     async def events(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> TrackingEventConnection:
-        topic = container_topic(self._row.id)
-        page = await reads.events_page(info.context.loaders, topic, first=first, after=after)
-        return TrackingEventConnection.from_page(page)
+        topic, paging = container_topic(self._row.id), (first, after, last, before)
+        return await TrackingEventConnection.of_topic(info, topic, *paging)
 
 
 @strawberry.type

@@ -21,6 +21,7 @@ from schema.convert import location, optional_place
 from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 from schema.shipments.types import Shipment, ShipmentStatus
+from subscriptions.topics import Topic
 
 if TYPE_CHECKING:
     from schema.shipments.containers import Container, PublicLoading
@@ -100,6 +101,22 @@ class TrackingEventConnection:
     edges: list[TrackingEventEdge]
     page_info: PageInfo
     total_count: int
+
+    @classmethod
+    async def of_topic(
+        cls,
+        info: Info,
+        topic: Topic,
+        first: int | None,
+        after: str | None,
+        last: int | None,
+        before: str | None,
+    ) -> TrackingEventConnection:
+        """The events of a shipment's or a container's topic, a page of them."""
+        page = await reads.events_page(
+            info.context.loaders, topic, first=first, after=after, last=last, before=before
+        )
+        return cls.from_page(page)
 
     @classmethod
     def from_page(cls, page: SeqPage[tables.TrackingEvent]) -> TrackingEventConnection:

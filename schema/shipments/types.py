@@ -167,13 +167,17 @@ class Shipment(Node):
 
     @strawberry.field
     async def events(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Annotated[TrackingEventConnection, strawberry.lazy("schema.shipments.tracking")]:
         from schema.shipments.tracking import TrackingEventConnection
 
-        topic = shipment_topic(self._row.id)
-        page = await reads.events_page(info.context.loaders, topic, first=first, after=after)
-        return TrackingEventConnection.from_page(page)
+        topic, paging = shipment_topic(self._row.id), (first, after, last, before)
+        return await TrackingEventConnection.of_topic(info, topic, *paging)
 
     @strawberry.field(
         description="Every tracking event in `occurredAt` order (ties in log order): late and "
@@ -332,6 +336,8 @@ class ShipmentsQuery:
         info: Info,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: ShipmentFilter | None = None,
         order_by: ShipmentOrder = ShipmentOrder.NEWEST_FIRST,
     ) -> ShipmentConnection:
@@ -344,6 +350,8 @@ class ShipmentsQuery:
             viewer,
             first=first,
             after=after,
+            last=last,
+            before=before,
             statuses=wanted.status,
             waybill=wanted.waybill,
             container_id=container_id,

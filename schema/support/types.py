@@ -172,11 +172,22 @@ class SupportThread(Node):
 
     @strawberry.field
     async def messages(
-        self, info: Info, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> SupportMessageConnection:
         viewer = info.context.require_viewer()
         page = await support_reads.messages_page(
-            info.context.loaders, viewer, self._row.id, first=first, after=after
+            info.context.loaders,
+            viewer,
+            self._row.id,
+            first=first,
+            after=after,
+            last=last,
+            before=before,
         )
         return SupportMessageConnection(
             edges=edges(page, SupportMessageEdge, SupportMessage.from_model),
@@ -270,6 +281,8 @@ class SupportQuery:
         info: Info,
         first: int | None = None,
         after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
         filter: SupportThreadFilter | None = None,
     ) -> SupportThreadConnection:
         viewer = info.context.require_viewer()
@@ -281,6 +294,8 @@ class SupportQuery:
             viewer,
             first=first,
             after=after,
+            last=last,
+            before=before,
             statuses=wanted.status,
             categories=wanted.category,
             assignee_id=assignee_id,
