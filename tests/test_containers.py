@@ -279,7 +279,7 @@ async def test_a_container_event_reaches_each_shipments_events_exactly_once(
         nodes = [edge["node"] for edge in events["events"]["edges"]]
         assert [(n["id"], n["type"]) for n in nodes] == [(event_id, "DEPARTED")]
         assert nodes[0]["container"] == {"id": container_id}
-        assert nodes[0]["shipment"] is None
+        assert nodes[0]["shipment"] == {"id": gid("Shipment", shipment.id)}  # read for it
         assert (await Shipment.get(id=shipment.id)).status is S.IN_TRANSIT
     (logged,) = await Event.all()
     topics = sorted(

@@ -177,6 +177,10 @@ class TrackingEvent(Model):
     seq = fields.BigIntField(null=True, db_index=True)  # its row in the event log: the cursor
     # An ACTUAL milestone behind where its shipment(s) already were: recorded, no status change.
     late = fields.BooleanField(default=False, db_default=False)
+    # The status each shipment it concerned had right after it, by shipment id (a container's
+    # event: every shipment inside): a replay shows the history, not today's status. Null for
+    # the rows of before 0013 whose statuses were not known any more.
+    statuses_after: fields.Field[dict[str, str] | None] = fields.JSONField(null=True)
 
     shipment_id: int | None
     container_id: int | None

@@ -133,7 +133,9 @@ async def _create_event(
     description: str | None,
     recorded_by: int | None,
     late: bool,
+    concerned: list[Shipment],
 ) -> TrackingEvent:
+    """The row, with the status of each shipment in `concerned` as the event left it."""
     # hand-written (models/sql.py): the busiest write there is, and the ORM's INSERT cost more
     # to build than to run
     return await sql.create(
@@ -150,6 +152,7 @@ async def _create_event(
             "description": description,
             "recorded_by_id": recorded_by,
             "late": late,
+            "statuses_after": {str(s.id): s.status.value for s in concerned},
         },
     )
 
@@ -211,6 +214,7 @@ async def record_on_shipment(
         description=description,
         recorded_by=recorded_by,
         late=late,
+        concerned=[shipment],
     )
     return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment], before)
 
@@ -255,6 +259,7 @@ async def record_on_container(
         description=description,
         recorded_by=recorded_by,
         late=late,
+        concerned=inside,
     )
     topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
     return await _log_tracking(log, row, topics, inside, before)

@@ -112,7 +112,7 @@ class Container(Node):
         before: str | None = None,
     ) -> TrackingEventConnection:
         topic, paging = container_topic(self._row.id), (first, after, last, before)
-        return await TrackingEventConnection.of_topic(info, topic, *paging)
+        return await TrackingEventConnection.of_topic(info, topic, None, *paging)
 
 
 @strawberry.type

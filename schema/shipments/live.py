@@ -4,13 +4,15 @@ and the streams they follow (subscriptions/streams.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 import strawberry
 
 from models.enums import ErrorCode
 from models.events import Event, EventKind
+from models.shipments.tables import TrackingEvent as TrackingEventRow
 from resolvers.errors import DomainError
 from resolvers.pagination import encode_cursor, seq_after
 from resolvers.shipments import reads, tracking
@@ -21,7 +23,7 @@ from schema.ids import decode_id
 from schema.shipments.containers import Container, LoadingStatus
 from schema.shipments.tracking import PublicTrackingEvent, TrackingEvent
 from subscriptions.log import visible_to
-from subscriptions.streams import Caller, Opened, Stream, presented, register, subscribe
+from subscriptions.streams import Caller, Load, Opened, Stream, register, subscribe
 
 TRACKING = frozenset({EventKind.TRACKING})
 
@@ -51,11 +53,27 @@ async def _container_update(event: Event) -> ContainerUpdate | None:
     )
 
 
+def _for_shipment(shipment_id: int, present: Callable[[TrackingEventRow, int], Any]) -> Load:
+    """A tracking stream's roots as one shipment sees them: a container's event carries that
+    shipment and the status it left it in (each shipment's stream its own root)."""
+
+    async def load(event: Event) -> Any:
+        row = await reads.tracking_event_of(event)
+        return None if row is None else present(row, shipment_id)
+
+    return load
+
+
+async def _per_shipment(event: Event) -> Any:
+    raise AssertionError("a tracking stream is opened with its shipment's load (_for_shipment)")
+
+
 async def _open_shipment_tracking(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
     viewer = caller.require_viewer()
     key = decode_id(arguments["shipmentId"], "Shipment", ["shipmentId"])
     await find_shipment(viewer, key, ["shipmentId"])
-    return Opened.of(viewer, shipment_topic(key), after=seq_after(arguments.get("after")))
+    opened = Opened.of(viewer, shipment_topic(key), after=seq_after(arguments.get("after")))
+    return replace(opened, load=_for_shipment(key, TrackingEvent.from_model), load_key=key)
 
 
 async def _open_container_loading(caller: Caller, arguments: Mapping[str, Any]) -> Opened:
@@ -76,6 +94,8 @@ async def _open_waybill_tracking(caller: Caller, arguments: Mapping[str, Any]) -
         scope="public",  # the public view is the same for everyone: one rendering for all
         visible=visible_to(None, public=True),
         after=seq_after(arguments.get("after")),
+        load=_for_shipment(shipment.id, PublicTrackingEvent.from_model),
+        load_key=shipment.id,
     )
 
 
@@ -84,7 +104,7 @@ SHIPMENT_TRACKING = register(
         name="shipmentTracking",
         kinds=TRACKING,
         open=_open_shipment_tracking,
-        load=presented(reads.tracking_event_of, TrackingEvent.from_model),
+        load=_per_shipment,
     )
 )
 CONTAINER_LOADING = register(
@@ -100,7 +120,7 @@ WAYBILL_TRACKING = register(
         name="waybillTracking",
         kinds=TRACKING,
         open=_open_waybill_tracking,
-        load=presented(reads.tracking_event_of, PublicTrackingEvent.from_model),
+        load=_per_shipment,
     )
 )
 

@@ -36,6 +36,11 @@ EventClassifier = EventClassifierEnum
 strawberry.enum(EventClassifier, name="EventClassifier")
 
 
+def status_after(row: tables.TrackingEvent, shipment_id: int | None) -> ShipmentStatus | None:
+    value = (row.statuses_after or {}).get(str(shipment_id)) if shipment_id else None
+    return ShipmentStatus(value) if value else None
+
+
 def _cursor(row: tables.TrackingEvent) -> str:
     assert row.seq is not None  # set in the transaction that wrote the row
     return encode_cursor(row.seq)
@@ -55,9 +60,14 @@ class TrackingEvent(Node):
         "fact, the status unchanged"
     )
     _row: strawberry.Private[tables.TrackingEvent]
+    # The shipment it is read for: its own, or the one whose events list or stream carried a
+    # container's event there (None: a container's event read through the container or by id).
+    _shipment_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_model(cls, row: tables.TrackingEvent) -> TrackingEvent:
+    def from_model(
+        cls, row: tables.TrackingEvent, shipment_id: int | None = None
+    ) -> TrackingEvent:
         return cls(
             id=strawberry.ID(to_global_id("TrackingEvent", row.pk)),
             cursor=_cursor(row),
@@ -69,15 +79,27 @@ class TrackingEvent(Node):
             description=row.description,
             late=row.late,
             _row=row,
+            _shipment_id=row.shipment_id or shipment_id,
         )
 
-    @strawberry.field
+    @strawberry.field(
+        description="The shipment it concerns; for a container's event, the shipment whose "
+        "events or stream it was read in (null through the container itself)"
+    )
     async def shipment(self, info: Info) -> Shipment | None:
-        if self._row.shipment_id is None:
+        if self._shipment_id is None:
             return None
         loader = reads.visible_shipment(info.context.loaders, info.context.require_viewer())
-        row = await loader.load(self._row.shipment_id)
+        row = await loader.load(self._shipment_id)
         return Shipment.from_model(row) if row else None
+
+    @strawberry.field(
+        description="The status `shipment` had right after this event, as it was recorded: "
+        "a replay draws the history, not today's status (null without a shipment, and for "
+        "events older than this field whose status was no longer known)"
+    )
+    def status_after(self) -> ShipmentStatus | None:
+        return status_after(self._row, self._shipment_id)
 
     @strawberry.field
     async def container(
@@ -107,22 +129,28 @@ class TrackingEventConnection:
         cls,
         info: Info,
         topic: Topic,
+        shipment_id: int | None,
         first: int | None,
         after: str | None,
         last: int | None,
         before: str | None,
     ) -> TrackingEventConnection:
-        """The events of a shipment's or a container's topic, a page of them."""
+        """A page of the events of a shipment's or a container's topic, read for the shipment
+        (None: for the container itself)."""
         page = await reads.events_page(
             info.context.loaders, topic, first=first, after=after, last=last, before=before
         )
-        return cls.from_page(page)
+        return cls.from_page(page, shipment_id)
 
     @classmethod
-    def from_page(cls, page: SeqPage[tables.TrackingEvent]) -> TrackingEventConnection:
+    def from_page(
+        cls, page: SeqPage[tables.TrackingEvent], shipment_id: int | None = None
+    ) -> TrackingEventConnection:
         return cls(
             edges=[
-                TrackingEventEdge(node=TrackingEvent.from_model(row), cursor=_cursor(row))
+                TrackingEventEdge(
+                    node=TrackingEvent.from_model(row, shipment_id), cursor=_cursor(row)
+                )
                 for row in page.items
             ],
             page_info=page_info(page),
@@ -159,9 +187,12 @@ class PublicTrackingEvent:
     occurred_at: dt.datetime
     location: Location | None
     late: bool = strawberry.field(description="Reported after a later milestone")
+    status_after: ShipmentStatus | None = strawberry.field(
+        description="The shipment's status right after this event (null when not known)"
+    )
 
     @classmethod
-    def from_model(cls, row: tables.TrackingEvent) -> PublicTrackingEvent:
+    def from_model(cls, row: tables.TrackingEvent, shipment_id: int) -> PublicTrackingEvent:
         return cls(
             cursor=_cursor(row),
             type=row.type,
@@ -169,6 +200,7 @@ class PublicTrackingEvent:
             occurred_at=row.occurred_at,
             location=location(row, "location"),
             late=row.late,
+            status_after=status_after(row, shipment_id),
         )
 
 
@@ -204,7 +236,7 @@ class PublicTracking:
             origin=origin,
             destination=destination,
             eta=row.eta,
-            events=[PublicTrackingEvent.from_model(event) for event in view.events],
+            events=[PublicTrackingEvent.from_model(event, row.id) for event in view.events],
             _container_id=row.container_id,
         )
 

@@ -177,7 +177,7 @@ class Shipment(Node):
         from schema.shipments.tracking import TrackingEventConnection
 
         topic, paging = shipment_topic(self._row.id), (first, after, last, before)
-        return await TrackingEventConnection.of_topic(info, topic, *paging)
+        return await TrackingEventConnection.of_topic(info, topic, self._row.id, *paging)
 
     @strawberry.field(
         description="Every tracking event in `occurredAt` order (ties in log order): late and "
@@ -191,7 +191,7 @@ class Shipment(Node):
 
         topic = shipment_topic(self._row.id).name
         rows = await reads.timeline_of(info.context.loaders).load(topic)
-        return [TrackingEvent.from_model(row) for row in rows]
+        return [TrackingEvent.from_model(row, self._row.id) for row in rows]
 
     @strawberry.field(description="The latest proposal to move it off a blocked carrier")
     async def carrier_reassignment(
