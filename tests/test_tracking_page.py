@@ -40,6 +40,15 @@ LINK = f"{ELEMENT} .link"
 STATUS = f"{ELEMENT} .status"
 EVENTS = f"{ELEMENT} .events li"
 MESSAGE = f"{ELEMENT} .message"
+WAREHOUSE = {"name": "Cargolive warehouse, Port Newark", "unlocode": "USNYC", "country": "US"}
+# The live badge: how many lines its words take, how much of them is cut off, its right edge.
+BADGE_LINES = """(() => {
+  const link = document.querySelector('cargolive-tracking').shadowRoot.querySelector('.link');
+  const words = document.createRange();
+  words.selectNodeContents(link.querySelector('.link-text'));
+  const tops = new Set(Array.from(words.getClientRects(), (box) => Math.round(box.top)));
+  return [tops.size, link.scrollWidth - link.clientWidth, link.getBoundingClientRect().right];
+})()"""
 # In the driver's chromium the viewer is in Tbilisi (UTC+4), with British English.
 VIEWER_ZONE = "GMT+4"
 
@@ -151,7 +160,7 @@ async def test_the_page_follows_a_waybill_live_and_resumes_after_the_server_drop
             # given the page of a waybill, at its grouped, printed form
             await page.goto(f"http://{address}/track/{format_waybill(shipment.waybill)}")
             await page.wait_for(LINK, "live", name="data-state")
-            assert await page.text(f"{LINK} .link-text") == "Live: updates appear as they happen"
+            assert await page.text(f"{LINK} .link-text") == "Live: updates as they happen"
             assert await page.attribute(LINK, "role") == "status"
             assert await page.text(f"{ELEMENT} .waybill") == format_waybill(shipment.waybill)
             assert await page.text(STATUS) == "At the warehouse"
@@ -161,6 +170,8 @@ async def test_the_page_follows_a_waybill_live_and_resumes_after_the_server_drop
             assert await page.text(f"{ELEMENT} .loaded") == "2 of 4 vehicles loaded"
             assert await page.attribute(f"{ELEMENT} .events", "aria-live") == "polite"
             assert VIEWER_ZONE in await page.text(f"{EVENTS} time")
+            # a gate event's words follow the place: GATED_IN at Port Newark is at the port
+            assert await page.texts(f"{EVENTS} .what") == ["Arrived at the port"]
             assert await page.evaluate("location.pathname") == f"/track/{shipment.waybill}"
 
             # when an event is recorded through the API, it is on the page within a second
@@ -229,31 +240,62 @@ async def test_the_page_follows_a_waybill_live_and_resumes_after_the_server_drop
 
 
 async def test_on_a_phone_the_page_fits_the_screen(app, client, make, dealer, carrier, warehouse):
-    shipment = await shipment_at_the_warehouse(make, dealer, carrier)
-    await record(client, warehouse, shipment.id, "GATED_IN", location=NEW_YORK)
+    container = await make.container(
+        capacity=4,
+        status=LoadingStatus.STUFFING,
+        loaded_vehicles=2,
+        port_of_loading_name="Port of Savannah",
+        port_of_loading_country="US",
+        port_of_loading_unlocode="USSAV",
+    )
+    shipment = await make.shipment(
+        customer=dealer.organization_id,
+        carrier=carrier.organization_id,
+        status=ShipmentStatus.PICKED_UP,
+        container=container,
+        vehicles=4,
+    )
+    await record(client, warehouse, shipment.id, "GATED_IN", location=WAREHOUSE)
     await record(client, warehouse, shipment.id, "DELAYED", description="not shown")
+    gated_in = {
+        "containerId": gid("Container", container.id),
+        "status": "GATED_IN",
+        "loadedVehicles": 4,
+        "sealNumber": "ML-0451277",
+    }
+    assert (await payload(client, UPDATE_LOADING, gated_in, warehouse))["errors"] == []
 
     async with running(app) as address, browser() as page:
-        await page.call("viewport", width=390, height=844)
+        await page.call("viewport", width=360, height=740)
         await page.call("emulate", reducedMotion="reduce")
         await page.goto(f"http://{address}/track/{shipment.waybill}")
         await page.wait_for(LINK, "live", name="data-state")
-        await page.wait_count(EVENTS, 2)
+        await page.wait_count(EVENTS, 3)
         assert "not shown" not in await page.text(CARD)  # descriptions are not public
         pulse = await page.evaluate(
             "getComputedStyle(document.querySelector('cargolive-tracking').shadowRoot"
             ".querySelector('.link .dot')).animationName"
         )
         assert pulse == "none"  # prefers-reduced-motion: the live dot keeps still
+        # the words of a gate event follow its place, as the loading panel's do
+        assert await page.texts(f"{EVENTS} .what") == [
+            "Arrived at the warehouse",
+            "Delayed",
+            "Arrived at the port",  # the container's, at Port of Savannah
+        ]
+        assert await page.text(f"{ELEMENT} .loading-status") == "At the port"
 
         overflow = await page.evaluate("document.documentElement.scrollWidth - innerWidth")
         columns = await page.evaluate(
             "getComputedStyle(document.querySelector('cargolive-tracking').shadowRoot"
             ".querySelector('.summary')).gridTemplateColumns.split(' ').length"
         )
+        lines, clipped, right = await page.evaluate(BADGE_LINES)
         await screenshot(page, "tracking-phone")
         assert overflow <= 0
         assert columns == 1
+        assert (lines, clipped) == (1, 0)  # "Live: …" on one line, none of it cut off
+        assert right <= 360
         assert problems(await page.log(), address) == []
 
 

@@ -104,7 +104,7 @@ type Shown = LinkState | 'stopped';
 
 const LINK_TEXT: Record<Shown, string> = {
   connecting: 'Connecting…',
-  live: 'Live: updates appear as they happen',
+  live: 'Live: updates as they happen',
   reconnecting: 'Connection lost: reconnecting…',
   stopped: 'Live updates stopped: reload the page to resume.',
 };
@@ -361,7 +361,7 @@ export class CargoliveTracking extends HTMLElement {
     if (event.classifier !== 'ACTUAL') item.classList.add('expected');
     const what = document.createElement('span');
     what.className = 'what';
-    what.textContent = eventLabel(event.type);
+    what.textContent = eventLabel(event.type, event.location);
     if (event.classifier !== 'ACTUAL' || event.late) {
       const note = document.createElement('span');
       note.className = 'note';

@@ -36,7 +36,7 @@ const EVENT: Record<string, string> = {
   ACCEPTED: 'Accepted by a carrier',
   PICKUP_SCHEDULED: 'Pickup scheduled',
   PICKED_UP: 'Picked up',
-  GATED_IN: 'Arrived at the warehouse',
+  GATED_IN: 'Checked in at the gate',
   STUFFED: 'Loaded into the container',
   SEALED: 'Container sealed',
   LOADED: 'Loaded on the vessel',
@@ -46,7 +46,7 @@ const EVENT: Record<string, string> = {
   CUSTOMS_RELEASED: 'Cleared by customs',
   RELEASED: 'Released for collection',
   AVAILABLE_FOR_PICKUP: 'Ready for collection',
-  GATED_OUT: 'Left the port',
+  GATED_OUT: 'Checked out at the gate',
   STRIPPED: 'Unloaded from the container',
   DELIVERED: 'Delivered',
   ON_HOLD: 'On hold',
@@ -80,7 +80,35 @@ const LOADING: Record<string, string> = {
 const words = (code: string) => code.charAt(0) + code.slice(1).toLowerCase().replace(/_/g, ' ');
 
 export const statusLabel = (code: string): string => STATUS[code] ?? words(code);
-export const eventLabel = (code: string): string => EVENT[code] ?? words(code);
+export type PlaceKind = 'port' | 'warehouse' | 'yard';
+
+// Checked in this order: "Cargolive warehouse, Port Newark" is a warehouse at a port.
+const KINDS: [PlaceKind, RegExp][] = [
+  ['warehouse', /\b(warehouse|cfs|depot|storage)\b/i],
+  ['yard', /\b(yard|copart|iaai|auction)\b/i],
+  ['port', /\b(port|terminal|harbou?r|quay|dock)\b/i],
+];
+
+/** What kind of place a location is, as far as its name tells (null: it does not say). */
+export function placeKind(place: Place | null): PlaceKind | null {
+  if (!place) return null;
+  return KINDS.find(([, pattern]) => pattern.test(place.name))?.[0] ?? null;
+}
+
+// Gate events happen at ports, warehouses and yards alike: their words follow the place.
+const AT_PLACE: Record<string, Record<PlaceKind, string>> = {
+  GATED_IN: {
+    port: 'Arrived at the port',
+    warehouse: 'Arrived at the warehouse',
+    yard: 'Arrived at the yard',
+  },
+  GATED_OUT: { port: 'Left the port', warehouse: 'Left the warehouse', yard: 'Left the yard' },
+};
+
+export function eventLabel(code: string, place: Place | null = null): string {
+  const kind = placeKind(place);
+  return (kind && AT_PLACE[code]?.[kind]) ?? EVENT[code] ?? words(code);
+}
 export const loadingLabel = (code: string): string => LOADING[code] ?? words(code);
 
 export function placeLabel(place: Place | null): string {
