@@ -153,7 +153,9 @@ async def test_a_container_event_reaches_each_shipment_once_and_no_other_tenant(
         ]
         [neighbour_frame] = await frames(neighbour, 1)
         assert neighbour_frame["shipmentTracking"]["description"] == "whole box"
-        assert neighbour_frame["shipmentTracking"]["shipment"] is None
+        # the container's event, read for the neighbour's shipment: theirs, not mine
+        assert neighbour_frame["shipmentTracking"]["shipment"] == {"id": gid("Shipment", theirs.id)}
+        assert own_frames[1]["shipmentTracking"]["shipment"] == {"id": gid("Shipment", mine.id)}
         staff_frames = await frames(staff, 3)
         assert sorted(f["shipmentTracking"]["description"] for f in staff_frames) == [
             "mine only",
