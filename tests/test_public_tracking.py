@@ -46,8 +46,17 @@ DRIVES = {
 
 
 PUBLIC_TRACKING_FIELDS = {"waybill", "status", "origin", "destination", "eta", "events", "loading"}
-# `late`: a milestone reported after later ones (a fact about the cargo, no name, no money).
-PUBLIC_EVENT_FIELDS = {"cursor", "type", "classifier", "occurredAt", "location", "late"}
+# `late`: a milestone reported after later ones (a fact about the cargo, no name, no money);
+# `statusAfter`: the public status as that event left it.
+PUBLIC_EVENT_FIELDS = {
+    "cursor",
+    "type",
+    "classifier",
+    "occurredAt",
+    "location",
+    "late",
+    "statusAfter",
+}
 PUBLIC_LOADING_FIELDS = {"loadingStatus", "loadedVehicles", "vehicleCapacity"}
 LOADING = """
 query ($waybill: String!) {
