@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -134,7 +135,7 @@ def create_app(
 ) -> Starlette:
     """The app; `manage_database=False` when the caller (a test session) owns the ORM."""
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, production=settings.production)
     bus = Bus(settings.broadcast_url)
     limits = RateLimits(settings)
     graphql = CargoliveGraphQL(
@@ -205,7 +206,9 @@ def create_app(
             app.state.deliverer = await stack.enter_async_context(delivering(settings))
             if manage_database:
                 freeze_startup_objects()
+            log.info(f"ready (process {os.getpid()})", extra={"pid": os.getpid()})
             yield
+        log.info(f"stopped (process {os.getpid()})", extra={"pid": os.getpid()})
 
     app = Starlette(
         routes=[
