@@ -39,15 +39,22 @@ _CHATTER = (
 )
 
 
-def _context(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+class _Context(logging.Filter):
+    """Puts the request id (and the trace id) on every record, for any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id.get()
+        trace = trace_id()
+        if trace is not None:
+            record.trace_id = trace
+        return True
+
+
+def _tidy(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
     for key in ("color_message", "taskName"):
         event.pop(key, None)
-    rid = request_id.get()
-    if rid != "-":
-        event.setdefault("request_id", rid)
-    trace = trace_id()
-    if trace is not None:
-        event.setdefault("trace_id", trace)
+    if event.get("request_id") == "-":
+        del event["request_id"]
     return event
 
 
@@ -68,7 +75,7 @@ def formatter(production: bool) -> logging.Formatter:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.stdlib.ExtraAdder(),
-        _context,
+        _tidy,
         structlog.processors.TimeStamper(fmt="iso", utc=True, key="time"),
     ]
     renderer: Any
@@ -99,6 +106,7 @@ def configure_logging(
     handler = logging.StreamHandler(stream or sys.stderr)
     handler.setFormatter(formatter(production))
     handler.addFilter(_Chatter())
+    handler.addFilter(_Context())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -35,8 +35,11 @@ def _operation_fields(ran: Operations) -> dict[str, Any]:
     """The GraphQL operations a request ran (a batch may hold several), for its log line."""
     if not ran:
         return {}
-    fields: dict[str, Any] = {"operation": ",".join(name or "(anonymous)" for name, _ in ran)}
-    costs = [cost for _, cost in ran if cost is not None]
+    fields: dict[str, Any] = {
+        "operation": ",".join(name or "(anonymous)" for name, _, _ in ran),
+        "operation_type": ",".join(kind or "?" for _, kind, _ in ran),
+    }
+    costs = [cost for _, _, cost in ran if cost is not None]
     if costs:
         fields["cost"] = sum(costs)
     return fields

@@ -19,7 +19,7 @@ log = logging.getLogger("cargolive.requests")
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
 # (name, cost) of each operation an HTTP request ran: its one log line carries them
 # (api/middleware.py). Where no request collects them (the socket), each operation logs its own.
-Operations = list[tuple[str | None, int | None]]
+Operations = list[tuple[str | None, str | None, int | None]]  # name, type, cost
 operations: ContextVar[Operations | None] = ContextVar("operations", default=None)
 
 
@@ -51,7 +51,7 @@ def cost_limit(limit: int, observe: Callable[[int], None] | None = None) -> type
             context = self.execution_context
             collected = operations.get()
             if collected is not None:
-                collected.append((context.operation_name, self.cost))
+                collected.append((context.operation_name, _operation_type(context), self.cost))
                 return
             if self.cost is None or not log.isEnabledFor(logging.INFO):
                 return

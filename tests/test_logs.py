@@ -70,6 +70,7 @@ async def test_development_logs_one_readable_line_per_request(client, developmen
     assert fields | {"duration_ms": "-"} == {
         "cost": "1",
         "operation": "WhoAmI",
+        "operation_type": "query",
         "method": "POST",
         "path": "/graphql",
         "status": "200",
