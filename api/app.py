@@ -26,6 +26,7 @@ from api.access_watch import AccessWatch
 from api.cors import GraphQLCORS
 from api.db import tortoise_config
 from api.files import file_routes
+from api.graphiql import graphiql_routes
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
 from api.metrics import QUERY_COST, metrics, time_gc_pauses
@@ -218,6 +219,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             *track_routes(),
+            *graphiql_routes(),
             *file_routes(),
             *report_routes(),
         ],

@@ -21,7 +21,7 @@ sockets = logging.getLogger("cargolive.ws")
 QUIET = ("/healthz", "/readyz", "/metrics")  # probes and scrapes: their lines only at DEBUG
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
-ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics", "/track", "/files")
+ROUTES = ("/graphql", "/graphiql", "/healthz", "/readyz", "/metrics", "/track", "/files")
 
 
 def route_of(path: str) -> str:
