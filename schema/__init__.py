@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.blocking import BlockingMutation
@@ -113,8 +118,10 @@ def assemble(
     introspection: bool = True,
     max_cost: int = DEFAULT_MAX_COST,
     observe_cost: Callable[[int], None] | None = None,
+    tracing: type[SchemaExtension] | None = None,
 ) -> strawberry.Schema:
-    """The schema with these limits (the settings' own in the app)."""
+    """The schema with these limits (the settings' own in the app); `tracing`, while traces are
+    on, makes a span of each operation (api/tracing.py)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
@@ -128,6 +135,8 @@ def assemble(
         cost_limit(max_cost, observe_cost),
         ErrorPolicy,
     ]
+    if tracing is not None:
+        extensions.insert(0, tracing)  # outermost: the span holds the whole operation
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
