@@ -157,6 +157,7 @@ def create_app(
             introspection=settings.introspection_enabled,
             max_cost=settings.max_query_cost,
             observe_cost=QUERY_COST.observe,
+            suggestions=settings.field_suggestions,
             tracing=tracing.operation_spans(tracer_provider) if tracer_provider else None,
         ),
         settings=settings,

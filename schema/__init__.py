@@ -118,10 +118,12 @@ def assemble(
     introspection: bool = True,
     max_cost: int = DEFAULT_MAX_COST,
     observe_cost: Callable[[int], None] | None = None,
+    suggestions: bool = True,
     tracing: type[SchemaExtension] | None = None,
 ) -> strawberry.Schema:
-    """The schema with these limits (the settings' own in the app); `tracing`, while traces are
-    on, makes a span of each operation (api/tracing.py)."""
+    """The schema with these limits (the settings' own in the app); `suggestions`: "Did you
+    mean" in errors (development only); `tracing`, while traces are on, makes a span of each
+    operation (api/tracing.py)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
@@ -133,7 +135,7 @@ def assemble(
         ScopeGate,
         InputGuard,
         cost_limit(max_cost, observe_cost),
-        ErrorPolicy,
+        lambda: ErrorPolicy(suggestions),
     ]
     if tracing is not None:
         extensions.insert(0, tracing)  # outermost: the span holds the whole operation
@@ -142,7 +144,7 @@ def assemble(
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=True),
+        config=StrawberryConfig(disable_field_suggestions=not suggestions),
         scalar_overrides=OVERRIDES,
     )
 
