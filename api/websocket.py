@@ -38,7 +38,7 @@ from schema.context import Context
 from schema.errors import public_errors, request_errors
 from schema.parsing import types_of
 from schema.rendering import checked_document, prepare
-from subscriptions.streams import Follower, Opened, Opener, follow
+from subscriptions.streams import Follower, Opened, Opener
 
 PROTOCOL = "graphql-transport-ws"
 # Each frame repeats its operation id: a client-chosen megabyte id made every frame a megabyte.
@@ -372,14 +372,7 @@ class Connection(SignedIn):
         subscriber.reopen = (prepared.stream.open, prepared.arguments, prepared.opened)
         self.live[operation_id] = subscriber
         try:
-            await follow(
-                prepared.stream,
-                prepared.opened,
-                prepared.key,
-                prepared.render,
-                subscriber,
-                prepared.close,
-            )
+            await prepared.follow(subscriber)
         finally:
             self.live.pop(operation_id, None)
 

@@ -35,7 +35,7 @@ from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.integrations.gate import forbidden
 from schema.parsing import validation_rules
-from subscriptions.streams import STREAMS, Feed, Opened, Parts, Stream, roots
+from subscriptions.streams import STREAMS, Feed, Follower, Opened, Parts, Stream, follow, roots
 
 Payload = Callable[[ExecutionResult], dict[str, Any]]
 
@@ -50,6 +50,10 @@ class Prepared:
     render: Callable[[Event], Awaitable[str | Parts | None]]
     arguments: dict[str, Any]  # the field's, to open the stream again when access changes
     close: Callable[[], None]  # ends the run behind `render`
+
+    async def follow(self, follower: Follower[Any]) -> None:
+        """Passes this subscription's events to `follower` until cancelled (streams.follow)."""
+        await follow(self.stream, self.opened, self.key, self.render, follower, self.close)
 
 
 @functools.lru_cache(maxsize=256)
