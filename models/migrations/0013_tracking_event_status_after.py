@@ -56,7 +56,7 @@ async def fill_statuses(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_api_keys')]
+    dependencies = [('models', '0015_feed_positions')]  # landed after 0015 (0014 not yet)
 
     initial = False
 
