@@ -23,6 +23,7 @@ class EventKind(str, Enum):
     STAFF_ALERT = "STAFF_ALERT"  # subject: staff_alert.id
     DOCUMENT = "DOCUMENT"  # subject: document_change.id
     INSURANCE_CLAIM = "INSURANCE_CLAIM"  # subject: claim_change.id
+    SERVICE_REQUEST = "SERVICE_REQUEST"  # subject: service_request_change.id
     # Wake-ups for the sockets signed in with a credential: seen by no one, read by api/
     API_KEY_REVOKED = "API_KEY_REVOKED"  # subject: api_key.id
     TOKEN_REVOKED = "TOKEN_REVOKED"  # subject: access_token.id

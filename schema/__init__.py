@@ -32,6 +32,8 @@ from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
 from schema.scalars import OVERRIDES, InputGuard
+from schema.services.payments import PaymentsMutation, PaymentsQuery
+from schema.services.types import ServicesMutation, ServicesQuery
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
@@ -63,6 +65,8 @@ class Query(
     FeedQuery,
     WebhooksQuery,
     ReportsQuery,
+    ServicesQuery,
+    PaymentsQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -88,6 +92,8 @@ class Mutation(
     IntegrationsMutation,
     WebhooksMutation,
     ReportsMutation,
+    ServicesMutation,
+    PaymentsMutation,
 ):
     pass
 

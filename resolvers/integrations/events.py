@@ -15,6 +15,8 @@ from models.disputes.tables import DisputeUpdate
 from models.documents.tables import DocumentChange
 from models.ids import to_global_id
 from models.integrations.tables import EventType
+from models.services.rules import EVENT_TYPES, TYPE_NAMES
+from models.services.tables import ServiceRequest, ServiceRequestChange
 from models.shipments.containers import LoadingChange
 from models.shipments.tables import TrackingEvent
 from models.support.tables import SupportMessage
@@ -103,6 +105,21 @@ class InsuranceClaimUpdated(TypedDict):
     shipmentId: str
     previousStatus: str | None
     status: str
+    occurredAt: str
+
+
+class ServiceRequestUpdated(TypedDict):
+    """Every kind of service request alike (one EventType per kind, one shape)."""
+
+    version: Literal[1]
+    requestId: str
+    kind: str
+    shipmentId: str | None
+    previousStatus: str | None
+    status: str
+    amount: str | None
+    currency: str | None
+    note: str | None
     occurredAt: str
 
 
@@ -236,6 +253,24 @@ def insurance_claim_updated(change: ClaimChange, shipment_id: int) -> InsuranceC
     }
 
 
+def service_request_updated(
+    change: ServiceRequestChange, request: ServiceRequest
+) -> ServiceRequestUpdated:
+    shipment = request.shipment_id
+    return {
+        "version": VERSION,
+        "requestId": to_global_id(TYPE_NAMES[request.kind], request.id),
+        "kind": request.kind.value,
+        "shipmentId": to_global_id("Shipment", shipment) if shipment else None,
+        "previousStatus": change.previous_status.value if change.previous_status else None,
+        "status": change.status.value,
+        "amount": f"{request.amount:f}" if request.amount is not None else None,
+        "currency": request.currency,
+        "note": change.note,
+        "occurredAt": when(change.occurred_at),
+    }
+
+
 def support_message_posted(message: SupportMessage, by_dealer: bool) -> SupportMessagePosted:
     return {
         "version": VERSION,
@@ -257,4 +292,5 @@ DATA_TYPES: dict[EventType, type] = {
     EventType.SUPPORT_MESSAGE_POSTED: SupportMessagePosted,
     EventType.DOCUMENT_UPDATED: DocumentUpdated,
     EventType.INSURANCE_CLAIM_UPDATED: InsuranceClaimUpdated,
+    **{EventType(name): ServiceRequestUpdated for name in EVENT_TYPES.values()},
 }
