@@ -42,6 +42,7 @@ from resolvers.integrations.idempotency import prune as prune_idempotency
 from resolvers.integrations.retention import prune
 from resolvers.integrations.worker import delivering
 from resolvers.shipments.pickups import raise_late_pickups
+from resolvers.services.levels import raise_service_alerts
 from resolvers.support.sla import raise_sla_alerts
 from schema import assemble
 from subscriptions import hub
@@ -175,6 +176,9 @@ def create_app(
             )
             await stack.enter_async_context(
                 background("sla-alerts", settings.sla_check_seconds, raise_sla_alerts)
+            )
+            await stack.enter_async_context(
+                background("service-levels", settings.sla_check_seconds, raise_service_alerts)
             )
             calendar: dict[str, Any] = {
                 "holidays": frozenset(settings.holidays),

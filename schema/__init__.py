@@ -32,6 +32,9 @@ from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
 from schema.scalars import OVERRIDES, InputGuard
+from schema.services.auctions import AuctionsMutation, AuctionsQuery
+from schema.services.extras import ExtrasMutation, ExtrasQuery
+from schema.services.live import ServicesSubscription
 from schema.services.payments import PaymentsMutation, PaymentsQuery
 from schema.services.types import ServicesMutation, ServicesQuery
 from schema.shipments.amendments import AmendmentsMutation
@@ -67,6 +70,8 @@ class Query(
     ReportsQuery,
     ServicesQuery,
     PaymentsQuery,
+    AuctionsQuery,
+    ExtrasQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -94,6 +99,8 @@ class Mutation(
     ReportsMutation,
     ServicesMutation,
     PaymentsMutation,
+    AuctionsMutation,
+    ExtrasMutation,
 ):
     pass
 
@@ -107,6 +114,7 @@ class Subscription(
     DocumentsSubscription,
     ClaimsSubscription,
     IntegrationsSubscription,
+    ServicesSubscription,
 ):
     pass
 

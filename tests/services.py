@@ -149,3 +149,138 @@ def codes(payload: dict) -> list[str]:
 
 
 STAFF = (Role.BACK_OFFICE, Role.BIDDER, Role.WAREHOUSE, Role.ACCOUNT_MANAGER)
+
+BID_FIELDS = (
+    """
+fragment Bid on BidOrder {
+  ...Shared auction lotNumber vin maximumBid { amount currency } priority skipIfHigherWon
+  auctionStartsAt finalPrice { amount currency } paymentRequest { id status amount { amount } }
+}
+"""
+    + SHARED
+)
+ORDER_BID = (
+    """
+mutation ($input: OrderBidInput!) { orderBid(input: $input) { request { ...Bid } %s } }
+"""
+    % ERRORS
+    + BID_FIELDS
+)
+ADVANCE_BID = (
+    """
+mutation ($id: ID!, $status: ServiceRequestStatus!, $price: MoneyInput, $open: Boolean! = false) {
+  advanceBidOrder(requestId: $id, status: $status, finalPrice: $price, openPaymentRequest: $open) {
+    request { ...Bid } %s
+  }
+}
+"""
+    % ERRORS
+    + BID_FIELDS
+)
+RESALE_FIELDS = (
+    """
+fragment Resale on ResaleRequest {
+  ...Shared auction vin lotNumber askingPrice { amount currency } soldFor { amount currency }
+}
+"""
+    + SHARED
+)
+REQUEST_RESALE = (
+    """
+mutation ($input: RequestResaleInput!) {
+  requestResale(input: $input) { request { ...Resale } %s }
+}
+"""
+    % ERRORS
+    + RESALE_FIELDS
+)
+ADVANCE_RESALE = (
+    """
+mutation ($id: ID!, $status: ServiceRequestStatus!, $lot: String, $sold: MoneyInput,
+          $note: String) {
+  advanceResale(requestId: $id, status: $status, lotNumber: $lot, soldFor: $sold, note: $note) {
+    request { ...Resale } %s
+  }
+}
+"""
+    % ERRORS
+    + RESALE_FIELDS
+)
+
+
+def bid_input(maximum: str = "9000.00", priority: int = 1, **fields: Any) -> dict:
+    starts = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    return {
+        "auction": "IAAI Dallas",
+        "lotNumber": f"LOT-{priority}",
+        "vin": valid_vin(priority + 20),
+        "maximumBid": {"amount": maximum, "currency": "USD"},
+        "priority": priority,
+        "auctionStartsAt": starts.isoformat(),
+    } | fields
+
+AMENDMENT_FIELDS = (
+    """
+fragment Amendment on InvoiceAmendment {
+  ...Shared changes { field value } invoice { id } amendedInvoice { id }
+}
+"""
+    + SHARED
+)
+REQUEST_AMENDMENT = (
+    """
+mutation ($input: RequestInvoiceAmendmentInput!) {
+  requestInvoiceAmendment(input: $input) { request { ...Amendment } %s }
+}
+"""
+    % ERRORS
+    + AMENDMENT_FIELDS
+)
+ADVANCE_AMENDMENT = (
+    """
+mutation ($id: ID!, $status: ServiceRequestStatus!, $note: String, $amended: ID) {
+  advanceInvoiceAmendment(requestId: $id, status: $status, note: $note,
+                          amendedInvoiceId: $amended) {
+    request { ...Amendment } %s
+  }
+}
+"""
+    % ERRORS
+    + AMENDMENT_FIELDS
+)
+EXTRA_FIELDS = (
+    """
+fragment Extra on ExtraServiceOrder {
+  ...Shared service price { amount currency }
+  parcels { id carrier trackingNumber receivedAt receivedBy { role } }
+}
+"""
+    + SHARED
+)
+ORDER_EXTRA = (
+    """
+mutation ($input: OrderExtraServiceInput!) {
+  orderExtraService(input: $input) { request { ...Extra } %s }
+}
+"""
+    % ERRORS
+    + EXTRA_FIELDS
+)
+ADVANCE_EXTRA = (
+    """
+mutation ($id: ID!, $status: ServiceRequestStatus!, $note: String) {
+  advanceExtraService(requestId: $id, status: $status, note: $note) {
+    request { ...Extra } %s
+  }
+}
+"""
+    % ERRORS
+    + EXTRA_FIELDS
+)
+RECEIVE = (
+    """
+mutation ($id: ID!) { receiveParcel(parcelId: $id) { request { ...Extra } %s } }
+"""
+    % ERRORS
+    + EXTRA_FIELDS
+)

@@ -263,7 +263,7 @@ class PaymentsMutation:
                 auction=input.auction,
                 lot_number=input.lot_number,
                 vehicle=input.vin,
-                amount=_required(input.amount),
+                amount=required(input.amount),
                 due_date=input.due_date,
                 invoice_id=optional_id(input.invoice_id, "Document", ["input", "invoiceId"]),
                 thread_id=optional_id(input.thread_id, "SupportThread", ["input", "threadId"]),
@@ -306,7 +306,7 @@ class PaymentsMutation:
             row = await payments.report_transfer(
                 viewer=info.context.viewer,
                 dealer_id=optional_id(input.dealer_id, "Organization", ["input", "dealerId"]),
-                amount=_required(input.amount),
+                amount=required(input.amount),
                 transfer_date=input.transfer_date,
                 payer=input.payer,
                 reference=input.reference,
@@ -349,7 +349,7 @@ class PaymentsMutation:
         return await run_payload(TransferVerificationPayload, action)
 
 
-def _required(value: MoneyInput) -> payments.Amount:
+def required(value: MoneyInput) -> payments.Amount:
     given = amount(value)
     assert given is not None
     return given
