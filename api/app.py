@@ -41,8 +41,8 @@ from resolvers.integrations.credentials import flush_use
 from resolvers.integrations.idempotency import prune as prune_idempotency
 from resolvers.integrations.retention import prune
 from resolvers.integrations.worker import delivering
-from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.services.levels import raise_service_alerts
+from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
 from schema import assemble
 from subscriptions import hub

@@ -1,5 +1,5 @@
-"""The two writes every step of a document, a claim or a service request makes: its row, guarded by its version,
-and a history row logged as its event (seq on the row: its cursor)."""
+"""The two writes every step of a document, a claim or a service request makes: its row,
+guarded by its version, and a history row logged as its event (seq on the row: its cursor)."""
 
 from __future__ import annotations
 

@@ -26,25 +26,22 @@ fragment Payment on VehiclePaymentRequest {
 """
     + SHARED
 )
-ERRORS = "errors { field message code }"
 REQUEST_PAYMENT = (
     """
 mutation ($input: RequestVehiclePaymentInput!) {
-  requestVehiclePayment(input: $input) { request { ...Payment } %s }
+  requestVehiclePayment(input: $input) { request { ...Payment } errors { field message code } }
 }
 """
-    % ERRORS
     + PAYMENT_FIELDS
 )
 ADVANCE_PAYMENT = (
     """
 mutation ($id: ID!, $status: ServiceRequestStatus!, $note: String, $ref: String) {
   advanceVehiclePayment(requestId: $id, status: $status, note: $note, paymentReference: $ref) {
-    request { ...Payment } %s
+    request { ...Payment } errors { field message code }
   }
 }
 """
-    % ERRORS
     + PAYMENT_FIELDS
 )
 TRANSFER_FIELDS = (
@@ -60,10 +57,9 @@ fragment Transfer on TransferVerification {
 REPORT_TRANSFER = (
     """
 mutation ($input: ReportTransferInput!) {
-  reportTransfer(input: $input) { request { ...Transfer } %s }
+  reportTransfer(input: $input) { request { ...Transfer } errors { field message code } }
 }
 """
-    % ERRORS
     + TRANSFER_FIELDS
 )
 VERIFY_TRANSFER = (
@@ -72,27 +68,31 @@ mutation ($id: ID!, $status: ServiceRequestStatus!, $note: String, $payment: ID,
           $invoice: ID, $expected: MoneyInput) {
   verifyTransfer(requestId: $id, status: $status, note: $note, paymentRequestId: $payment,
                  invoiceId: $invoice, expected: $expected) {
-    request { ...Transfer } %s
+    request { ...Transfer } errors { field message code }
   }
 }
 """
-    % ERRORS
     + TRANSFER_FIELDS
 )
 CANCEL = """
 mutation ($id: ID!, $note: String) {
-  cancelServiceRequest(requestId: $id, note: $note) { request { id status } %s }
+  cancelServiceRequest(requestId: $id, note: $note) {
+    request { id status } errors { field message code }
+  }
 }
-""" % ERRORS
+"""
 SET_CREDIT = """
 mutation ($org: ID!, $limit: MoneyInput!) {
   setCreditLimit(organizationId: $org, limit: $limit) {
-    creditLine { limit { amount currency } inUse { amount } available { amount } } %s
+    creditLine { limit { amount currency } inUse { amount } available { amount } }
+    errors { field message code }
   }
 }
-""" % ERRORS
+"""
 CREDIT = """
-query ($org: ID) { creditLine(organizationId: $org) { limit { amount } inUse { amount } available { amount } } }
+query ($org: ID) {
+  creditLine(organizationId: $org) { limit { amount } inUse { amount } available { amount } }
+}
 """
 SERVICE_REQUESTS = """
 query ($first: Int, $after: String, $kind: [ServiceKind!], $status: [ServiceRequestStatus!],
@@ -116,9 +116,11 @@ query ($status: [ServiceRequestStatus!]) {
 NODE = "query ($id: ID!) { node(id: $id) { __typename id ... on ServiceRequest { status } } }"
 SET_LEVEL = """
 mutation ($kind: ServiceKind!, $minutes: Int!) {
-  setServiceLevel(kind: $kind, minutes: $minutes) { targets { kind minutes } %s }
+  setServiceLevel(kind: $kind, minutes: $minutes) {
+    targets { kind minutes } errors { field message code }
+  }
 }
-""" % ERRORS
+"""
 
 
 def org_id(party: Any) -> str:
@@ -161,20 +163,20 @@ fragment Bid on BidOrder {
 )
 ORDER_BID = (
     """
-mutation ($input: OrderBidInput!) { orderBid(input: $input) { request { ...Bid } %s } }
+mutation ($input: OrderBidInput!) {
+  orderBid(input: $input) { request { ...Bid } errors { field message code } }
+}
 """
-    % ERRORS
     + BID_FIELDS
 )
 ADVANCE_BID = (
     """
 mutation ($id: ID!, $status: ServiceRequestStatus!, $price: MoneyInput, $open: Boolean! = false) {
   advanceBidOrder(requestId: $id, status: $status, finalPrice: $price, openPaymentRequest: $open) {
-    request { ...Bid } %s
+    request { ...Bid } errors { field message code }
   }
 }
 """
-    % ERRORS
     + BID_FIELDS
 )
 RESALE_FIELDS = (
@@ -188,10 +190,9 @@ fragment Resale on ResaleRequest {
 REQUEST_RESALE = (
     """
 mutation ($input: RequestResaleInput!) {
-  requestResale(input: $input) { request { ...Resale } %s }
+  requestResale(input: $input) { request { ...Resale } errors { field message code } }
 }
 """
-    % ERRORS
     + RESALE_FIELDS
 )
 ADVANCE_RESALE = (
@@ -199,11 +200,10 @@ ADVANCE_RESALE = (
 mutation ($id: ID!, $status: ServiceRequestStatus!, $lot: String, $sold: MoneyInput,
           $note: String) {
   advanceResale(requestId: $id, status: $status, lotNumber: $lot, soldFor: $sold, note: $note) {
-    request { ...Resale } %s
+    request { ...Resale } errors { field message code }
   }
 }
 """
-    % ERRORS
     + RESALE_FIELDS
 )
 
@@ -219,6 +219,7 @@ def bid_input(maximum: str = "9000.00", priority: int = 1, **fields: Any) -> dic
         "auctionStartsAt": starts.isoformat(),
     } | fields
 
+
 AMENDMENT_FIELDS = (
     """
 fragment Amendment on InvoiceAmendment {
@@ -230,10 +231,9 @@ fragment Amendment on InvoiceAmendment {
 REQUEST_AMENDMENT = (
     """
 mutation ($input: RequestInvoiceAmendmentInput!) {
-  requestInvoiceAmendment(input: $input) { request { ...Amendment } %s }
+  requestInvoiceAmendment(input: $input) { request { ...Amendment } errors { field message code } }
 }
 """
-    % ERRORS
     + AMENDMENT_FIELDS
 )
 ADVANCE_AMENDMENT = (
@@ -241,11 +241,10 @@ ADVANCE_AMENDMENT = (
 mutation ($id: ID!, $status: ServiceRequestStatus!, $note: String, $amended: ID) {
   advanceInvoiceAmendment(requestId: $id, status: $status, note: $note,
                           amendedInvoiceId: $amended) {
-    request { ...Amendment } %s
+    request { ...Amendment } errors { field message code }
   }
 }
 """
-    % ERRORS
     + AMENDMENT_FIELDS
 )
 EXTRA_FIELDS = (
@@ -260,27 +259,26 @@ fragment Extra on ExtraServiceOrder {
 ORDER_EXTRA = (
     """
 mutation ($input: OrderExtraServiceInput!) {
-  orderExtraService(input: $input) { request { ...Extra } %s }
+  orderExtraService(input: $input) { request { ...Extra } errors { field message code } }
 }
 """
-    % ERRORS
     + EXTRA_FIELDS
 )
 ADVANCE_EXTRA = (
     """
 mutation ($id: ID!, $status: ServiceRequestStatus!, $note: String) {
   advanceExtraService(requestId: $id, status: $status, note: $note) {
-    request { ...Extra } %s
+    request { ...Extra } errors { field message code }
   }
 }
 """
-    % ERRORS
     + EXTRA_FIELDS
 )
 RECEIVE = (
     """
-mutation ($id: ID!) { receiveParcel(parcelId: $id) { request { ...Extra } %s } }
+mutation ($id: ID!) {
+  receiveParcel(parcelId: $id) { request { ...Extra } errors { field message code } }
+}
 """
-    % ERRORS
     + EXTRA_FIELDS
 )

@@ -63,7 +63,9 @@ async def test_a_bid_order_is_placed_and_won_never_above_its_maximum(client, dea
         await done(client, ADVANCE_BID, bidder, id=order["id"], status="PLACED")
 
     # the maximum is never exceeded
-    above = await call(client, ADVANCE_BID, bidder, id=top["id"], status="WON", price=usd("9000.01"))
+    above = await call(
+        client, ADVANCE_BID, bidder, id=top["id"], status="WON", price=usd("9000.01")
+    )
     assert codes(above) == ["INVALID_INPUT"] and above["errors"][0]["field"] == [
         "finalPrice",
         "amount",
@@ -107,7 +109,9 @@ async def test_the_dealer_cancels_a_bid_until_the_auction_starts(client, dealer,
         assert codes(await call(client, CANCEL, dealer, id=order["id"])) == ["DEADLINE_PASSED"]
 
 
-async def test_a_resale_is_listed_then_sold_or_withdrawn(client, dealer, other_dealer, bidder, make):
+async def test_a_resale_is_listed_then_sold_or_withdrawn(
+    client, dealer, other_dealer, bidder, make
+):
     shipment = await make.shipment(customer=dealer.organization_id)
     foreign = await make.shipment(customer=other_dealer.organization_id)
     base = {"auction": "Manheim Riverside", "askingPrice": usd("12500.00")}
@@ -118,15 +122,15 @@ async def test_a_resale_is_listed_then_sold_or_withdrawn(client, dealer, other_d
     mine = {**base, "shipmentId": _gid("Shipment", shipment.id)}
     sold = (await done(client, REQUEST_RESALE, dealer, input=mine))["request"]
     assert sold["shipment"]["id"] == _gid("Shipment", shipment.id)
-    withdrawn = (await done(client, REQUEST_RESALE, dealer, input={**base, "vin": "WVWZZZ1JZXW000001"}))[
-        "request"
-    ]
+    withdrawn = (
+        await done(client, REQUEST_RESALE, dealer, input={**base, "vin": "WVWZZZ1JZXW000001"})
+    )["request"]
 
     unnamed = await call(client, ADVANCE_RESALE, bidder, id=sold["id"], status="LISTED")
     assert unnamed["errors"][0]["field"] == ["lotNumber"]
-    assert codes(await call(client, ADVANCE_RESALE, dealer, id=sold["id"], status="LISTED", lot="9")) == [
-        "FORBIDDEN"
-    ]
+    assert codes(
+        await call(client, ADVANCE_RESALE, dealer, id=sold["id"], status="LISTED", lot="9")
+    ) == ["FORBIDDEN"]
     early = await call(client, ADVANCE_RESALE, bidder, id=sold["id"], status="SOLD", sold=usd("1"))
     assert codes(early) == ["INVALID_TRANSITION"]
     for request in (sold, withdrawn):
@@ -140,7 +144,9 @@ async def test_a_resale_is_listed_then_sold_or_withdrawn(client, dealer, other_d
     assert done_sale["request"]["lotNumber"] == "R-77"
     pulled = await done(client, ADVANCE_RESALE, dealer, id=withdrawn["id"], status="WITHDRAWN")
     assert pulled["request"]["status"] == "WITHDRAWN" and pulled["request"]["closedAt"]
-    again = await call(client, ADVANCE_RESALE, bidder, id=withdrawn["id"], status="SOLD", sold=usd("1"))
+    again = await call(
+        client, ADVANCE_RESALE, bidder, id=withdrawn["id"], status="SOLD", sold=usd("1")
+    )
     assert codes(again) == ["INVALID_TRANSITION"]
 
 

@@ -55,35 +55,54 @@ async def test_an_invoice_amendment_is_applied_or_declined(
     assert codes(await call(client, REQUEST_AMENDMENT, other_dealer, input=base)) == ["NOT_FOUND"]
     applied = (await done(client, REQUEST_AMENDMENT, dealer, input=base))["request"]
     declined = (await done(client, REQUEST_AMENDMENT, dealer, input=base))["request"]
-    assert applied["changes"] == changes and applied["shipment"]["id"] == gid("Shipment", shipment.id)
+    assert applied["changes"] == changes and applied["shipment"]["id"] == gid(
+        "Shipment", shipment.id
+    )
 
-    assert codes(await call(client, ADVANCE_AMENDMENT, dealer, id=applied["id"], status="APPLIED")) == [
-        "FORBIDDEN"
-    ]
+    assert codes(
+        await call(client, ADVANCE_AMENDMENT, dealer, id=applied["id"], status="APPLIED")
+    ) == ["FORBIDDEN"]
     corrected = await uploaded(client, back_office, shipment, "INVOICE", PDF)
     same = await call(
-        client, ADVANCE_AMENDMENT, back_office, id=applied["id"], status="APPLIED", amended=invoice["id"]
+        client,
+        ADVANCE_AMENDMENT,
+        back_office,
+        id=applied["id"],
+        status="APPLIED",
+        amended=invoice["id"],
     )
     assert same["errors"][0]["field"] == ["amendedInvoiceId"]
     result = await done(
-        client, ADVANCE_AMENDMENT, back_office, id=applied["id"], status="APPLIED",
+        client,
+        ADVANCE_AMENDMENT,
+        back_office,
+        id=applied["id"],
+        status="APPLIED",
         amended=corrected["id"],
     )
     assert result["request"]["amendedInvoice"]["id"] == corrected["id"]
     bare = await call(client, ADVANCE_AMENDMENT, back_office, id=declined["id"], status="DECLINED")
     assert bare["errors"][0]["field"] == ["note"]
     await done(
-        client, ADVANCE_AMENDMENT, back_office, id=declined["id"], status="DECLINED",
+        client,
+        ADVANCE_AMENDMENT,
+        back_office,
+        id=declined["id"],
+        status="DECLINED",
         note="The invoice is the auction's: ask the auction",
     )
-    again = await call(client, ADVANCE_AMENDMENT, back_office, id=applied["id"], status="DECLINED", note="x")
+    again = await call(
+        client, ADVANCE_AMENDMENT, back_office, id=applied["id"], status="DECLINED", note="x"
+    )
     assert codes(again) == ["INVALID_TRANSITION"]
 
 
 async def test_auto_parts_are_received_one_by_one_and_priced_into_the_shipment(
     client, dealer, warehouse, shipment, make
 ):
-    await ExtraServicePrice.create(service=ExtraService.AUTO_PARTS, amount=Decimal("150.0050"), currency="USD")
+    await ExtraServicePrice.create(
+        service=ExtraService.AUTO_PARTS, amount=Decimal("150.0050"), currency="USD"
+    )
     parcels = [
         {"carrier": "UPS", "trackingNumber": "1Z999AA10123456784"},
         {"carrier": "FedEx", "trackingNumber": "449044304137821", "description": "mirrors"},
@@ -108,9 +127,9 @@ async def test_auto_parts_are_received_one_by_one_and_priced_into_the_shipment(
     assert received["request"]["parcels"][0]["receivedBy"]["role"] == "WAREHOUSE"
     assert received["request"]["serviceLevel"]["firstActionAt"] is not None
     assert codes(await call(client, RECEIVE, warehouse, id=first)) == ["INVALID_TRANSITION"]
-    assert codes(await call(client, ADVANCE_EXTRA, dealer, id=request["id"], status="CONFIRMED")) == [
-        "FORBIDDEN"
-    ]
+    assert codes(
+        await call(client, ADVANCE_EXTRA, dealer, id=request["id"], status="CONFIRMED")
+    ) == ["FORBIDDEN"]
     await done(client, ADVANCE_EXTRA, warehouse, id=request["id"], status="CONFIRMED")
     assert (await Shipment.get(id=shipment.id)).price_amount == Decimal("1800.010")
     assert codes(await call(client, CANCEL, dealer, id=request["id"])) == ["INVALID_TRANSITION"]
@@ -150,8 +169,17 @@ async def test_photos_are_fulfilled_by_documents_and_packing_not_after_loading(
     await uploaded(client, warehouse, loaded, "PHOTO", PNG)
     await done(client, ADVANCE_EXTRA, warehouse, id=photos["id"], status="FULFILLED")
 
-    packing = (await done(client, ORDER_EXTRA, dealer, input={"shipmentId": gid("Shipment", shipment.id), "service": "EXTRA_PACKING"}))["request"]
+    packing = (
+        await done(
+            client,
+            ORDER_EXTRA,
+            dealer,
+            input={"shipmentId": gid("Shipment", shipment.id), "service": "EXTRA_PACKING"},
+        )
+    )["request"]
     bare = await call(client, ADVANCE_EXTRA, warehouse, id=packing["id"], status="DECLINED")
     assert bare["errors"][0]["field"] == ["note"]
-    await done(client, ADVANCE_EXTRA, warehouse, id=packing["id"], status="DECLINED", note="no crate fits")
+    await done(
+        client, ADVANCE_EXTRA, warehouse, id=packing["id"], status="DECLINED", note="no crate fits"
+    )
     assert (await Shipment.get(id=shipment.id)).price_amount == Decimal("1500")

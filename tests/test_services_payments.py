@@ -72,7 +72,7 @@ async def test_a_payment_request_walks_to_settled_within_the_credit_limit(
     assert approved["request"]["serviceLevel"]["firstActionAt"] is not None
     over = await call(client, ADVANCE_PAYMENT, back_office, id=second["id"], status="APPROVED")
     assert codes(over) == ["LIMIT_EXCEEDED"] and "3000" in over["errors"][0]["message"]
-    line = (await call(client, CREDIT, dealer, org=None))
+    line = await call(client, CREDIT, dealer, org=None)
     assert (line["inUse"]["amount"], line["available"]["amount"]) == ("5000.00", "3000.00")
     lower = {"amount": "4000.00", "currency": "USD"}
     below = await call(client, SET_CREDIT, admin, org=org_id(dealer), limit=lower)
@@ -130,17 +130,19 @@ async def test_a_transfer_is_matched_found_missing_or_short(
     client, dealer, other_dealer, back_office
 ):
     payment = (await done(client, REQUEST_PAYMENT, dealer, input=payment_input()))["request"]
-    foreign = (await done(client, REQUEST_PAYMENT, other_dealer, input=payment_input()))[
-        "request"
-    ]
+    foreign = (await done(client, REQUEST_PAYMENT, other_dealer, input=payment_input()))["request"]
     future = transfer_input(transferDate="2999-01-01")
     assert codes(await call(client, REPORT_TRANSFER, dealer, input=future)) == ["INVALID_INPUT"]
     ids = []
     for _ in range(3):
-        ids.append((await done(client, REPORT_TRANSFER, dealer, input=transfer_input()))["request"]["id"])
+        ids.append(
+            (await done(client, REPORT_TRANSFER, dealer, input=transfer_input()))["request"]["id"]
+        )
     matched, missing, short = ids
 
-    own = await call(client, VERIFY_TRANSFER, dealer, id=matched, status="MATCHED", payment=payment["id"])
+    own = await call(
+        client, VERIFY_TRANSFER, dealer, id=matched, status="MATCHED", payment=payment["id"]
+    )
     assert codes(own) == ["FORBIDDEN"]
     neither = await call(client, VERIFY_TRANSFER, back_office, id=matched, status="MATCHED")
     assert codes(neither) == ["INVALID_INPUT"]
@@ -169,7 +171,9 @@ async def test_a_transfer_is_matched_found_missing_or_short(
         client, VERIFY_TRANSFER, back_office, id=short, status="AMOUNT_MISMATCH", expected=due
     )
     assert mismatch["request"]["difference"] == {"amount": "250.00", "currency": "USD"}
-    twice = await call(client, VERIFY_TRANSFER, back_office, id=short, status="MATCHED", payment=payment["id"])
+    twice = await call(
+        client, VERIFY_TRANSFER, back_office, id=short, status="MATCHED", payment=payment["id"]
+    )
     assert codes(twice) == ["INVALID_TRANSITION"]
 
     listed = await call(client, TRANSFERS, dealer, status=["AMOUNT_MISMATCH", "NOT_FOUND"])

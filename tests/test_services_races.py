@@ -12,19 +12,29 @@ from models.services.rules import RequestStatus
 from models.services.tables import ServiceRequest
 from resolvers.services import requests
 from tests.documents import call, done
-from tests.services import ADVANCE_PAYMENT, REQUEST_PAYMENT, SET_CREDIT, codes, org_id
-from tests.services import payment_input
+from tests.services import (
+    ADVANCE_PAYMENT,
+    REQUEST_PAYMENT,
+    SET_CREDIT,
+    codes,
+    org_id,
+    payment_input,
+)
 from tests.shipping import read_together
 
 RACERS = 20
 
 
-async def test_twenty_racing_approvals_never_pass_the_limit(client, make, monkeypatch, dealer, admin):
+async def test_twenty_racing_approvals_never_pass_the_limit(
+    client, make, monkeypatch, dealer, admin
+):
     staff = [await make.party(Role.BACK_OFFICE) for _ in range(RACERS)]
     limit = {"amount": "1000.00", "currency": "USD"}
     await done(client, SET_CREDIT, admin, org=org_id(dealer), limit=limit)
     ids = [
-        (await done(client, REQUEST_PAYMENT, dealer, input=payment_input("100.00")))["request"]["id"]
+        (await done(client, REQUEST_PAYMENT, dealer, input=payment_input("100.00")))["request"][
+            "id"
+        ]
         for _ in range(RACERS)
     ]
     # Every approval has read its request and checked its move before any writes.

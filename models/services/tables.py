@@ -34,7 +34,9 @@ class ServiceRequest(Model):
         "models.Shipment", related_name="service_requests", null=True, on_delete=fields.RESTRICT
     )
     thread: fields.ForeignKeyNullableRelation[SupportThread] = fields.ForeignKeyField(
-        "models.SupportThread", related_name="service_requests", null=True,
+        "models.SupportThread",
+        related_name="service_requests",
+        null=True,
         on_delete=fields.RESTRICT,
     )
     created_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
@@ -61,7 +63,9 @@ class ServiceRequest(Model):
         "models.Document", related_name="service_requests", null=True, on_delete=fields.RESTRICT
     )
     new_document: fields.ForeignKeyNullableRelation[Document] = fields.ForeignKeyField(
-        "models.Document", related_name="amending_requests", null=True,
+        "models.Document",
+        related_name="amending_requests",
+        null=True,
         on_delete=fields.RESTRICT,
     )
     # A payment request matched by a transfer, or opened by a won bid.
@@ -111,7 +115,9 @@ class ServiceRequestChange(Model):
     previous_status = fields.CharEnumField(RequestStatus, max_length=16, null=True)
     status = fields.CharEnumField(RequestStatus, max_length=16)
     by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
-        "models.User", related_name="service_request_changes", null=True,
+        "models.User",
+        related_name="service_request_changes",
+        null=True,
         on_delete=fields.RESTRICT,
     )
     note = fields.TextField(null=True)

@@ -17,6 +17,7 @@ from models.services.tables import ServiceRequest
 from models.viewer import Viewer
 from resolvers.checks import Amount, moment, optional_text, text, vin
 from resolvers.errors import invalid
+from resolvers.services.events import log_change
 from resolvers.services.levels import schedule
 from resolvers.services.payments import vehicle_columns
 from resolvers.services.requests import (
@@ -32,7 +33,6 @@ from resolvers.services.requests import (
     positive,
     requester,
 )
-from resolvers.services.events import log_change
 from subscriptions.log import Recorder
 
 S = RequestStatus

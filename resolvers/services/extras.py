@@ -130,7 +130,9 @@ async def _price(shipment: Shipment, service: ExtraService, field: Path) -> tupl
     """The rate table's price per vehicle times the shipment's vehicles, half-up."""
     currency = shipment.price_currency or shipment.deposit_currency
     rates = ExtraServicePrice.filter(service=service)
-    rate = await (rates.filter(currency=currency) if currency else rates.order_by("currency")).first()
+    rate = await (
+        rates.filter(currency=currency) if currency else rates.order_by("currency")
+    ).first()
     if rate is None:
         where = f" in {currency}" if currency else ""
         raise invalid(field, f"the rate tables have no {service.value} price{where}")
@@ -155,7 +157,11 @@ async def order_extra_service(
     if service not in ORDERED:
         raise invalid([*field, "service"], "order AUTO_PARTS, EXTRA_PACKING or PHOTO_VIDEO")
     status = shipment.status_before_hold or shipment.status
-    allowed = DONE if service is ExtraService.PHOTO_VIDEO else DONE | (set(ShipmentStatus) - BEFORE_LOADING)
+    allowed = (
+        DONE
+        if service is ExtraService.PHOTO_VIDEO
+        else DONE | (set(ShipmentStatus) - BEFORE_LOADING)
+    )
     if status in allowed:
         raise invalid_transition(
             f"the shipment is {shipment.status.value}: too late for {service.value}",
@@ -259,6 +265,7 @@ async def receive_parcel(*, viewer: Viewer | None, parcel_id: int) -> ServiceReq
         if request.first_action_at is None:
             columns["first_action_at"] = now
         await write_version(request, "request", **columns)
-        await log_change(log, request, previous=request.status, by=viewer.user_id, note=note, at=now)
+        await log_change(
+            log, request, previous=request.status, by=viewer.user_id, note=note, at=now
+        )
     return request
-

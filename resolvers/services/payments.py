@@ -187,4 +187,3 @@ async def verify_transfer(
     if status is S.NOT_FOUND and step.note is None:
         raise invalid(["note"], "say what was searched for")
     return await move_request(viewer, request, status, step)
-

@@ -204,7 +204,9 @@ async def log_system_move(
     await log_change(log, request, previous=previous, by=None, note=note, at=at)
 
 
-async def dealer_invoice(viewer: Viewer, dealer_id: int, key: int | None, field: Path) -> int | None:
+async def dealer_invoice(
+    viewer: Viewer, dealer_id: int, key: int | None, field: Path
+) -> int | None:
     """An INVOICE document of one of the dealer's shipments, seen by the viewer."""
     if key is None:
         return None

@@ -68,8 +68,7 @@ class BidOrder(ServiceRequest):
 
 @presents(RESALE)
 @strawberry.type(
-    description="A vehicle the dealer resells at an auction: REQUESTED → LISTED → SOLD or "
-    "WITHDRAWN"
+    description="A vehicle the dealer resells at an auction: REQUESTED → LISTED → SOLD or WITHDRAWN"
 )
 class ResaleRequest(ServiceRequest):
     auction: str

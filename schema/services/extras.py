@@ -313,7 +313,9 @@ class ExtrasMutation:
         return await run_payload(ExtraServiceOrderPayload, action)
 
     @strawberry.mutation(description="WAREHOUSE: one announced parcel arrived")
-    async def receive_parcel(self, info: Info, parcel_id: strawberry.ID) -> ExtraServiceOrderPayload:
+    async def receive_parcel(
+        self, info: Info, parcel_id: strawberry.ID
+    ) -> ExtraServiceOrderPayload:
         async def action() -> dict[str, object]:
             row = await extras.receive_parcel(
                 viewer=info.context.viewer, parcel_id=decode_id(parcel_id, "Parcel", ["parcelId"])

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from models.documents.tables import Document as DocumentRow
-from models.validators import round_money
 from models.services import rules, tables
+from models.validators import round_money
 from resolvers.services import payments, reads
 from schema.base import Money, MoneyInput, PageInfo, UserError, edges, page_info, run_payload
 from schema.context import Info

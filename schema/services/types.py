@@ -5,8 +5,8 @@ Each kind's own type, connection and mutations are in its module (payments.py, .
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from collections.abc import Callable
+from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
@@ -17,8 +17,8 @@ from models.calendar import Coverage
 from models.services import rules, tables
 from models.shipments.tables import Shipment as ShipmentRow
 from models.support.sla import SlaTimerStatus
-from resolvers.services import credit, levels, reads, requests
 from resolvers.errors import invalid
+from resolvers.services import credit, levels, reads, requests
 from resolvers.support.reads import visible_thread
 from resolvers.support.sla import desk_coverage
 from schema.accounts.types import Organization, User
@@ -223,14 +223,16 @@ class ServiceLevelPayload:
 
 async def _targets() -> list[ServiceLevelTarget]:
     found = await levels.targets()
-    return [ServiceLevelTarget(kind=k, minutes=int(t.total_seconds() // 60)) for k, t in found.items()]
+    return [
+        ServiceLevelTarget(kind=k, minutes=int(t.total_seconds() // 60)) for k, t in found.items()
+    ]
 
 
 @strawberry.type
 class ServicesQuery:
     @strawberry.field(
         description="Every kind's requests the viewer sees, the soonest due first: a dealer's "
-        "\"my requests\", staff queues (filter by kind and status; open: not closed yet)"
+        '"my requests", staff queues (filter by kind and status; open: not closed yet)'
     )
     async def service_requests(
         self,
@@ -321,7 +323,9 @@ class ServiceRequestPayload:
     errors: list[UserError]
 
 
-def decode_request_id(global_id: strawberry.ID, field: list[str | int]) -> tuple[rules.ServiceKind, int]:
+def decode_request_id(
+    global_id: strawberry.ID, field: list[str | int]
+) -> tuple[rules.ServiceKind, int]:
     """The kind and key of any request's id."""
     parsed = parse_global_id(global_id)
     kinds = {name: kind for kind, name in rules.TYPE_NAMES.items()}
