@@ -8,6 +8,7 @@ A field is only ever added to a version; renaming or removing one makes a versio
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal, TypedDict
 
 from models.claims.tables import ClaimChange
@@ -20,6 +21,7 @@ from models.services.tables import ServiceRequest, ServiceRequestChange
 from models.shipments.containers import LoadingChange
 from models.shipments.tables import TrackingEvent
 from models.support.tables import SupportMessage
+from models.validators import round_money
 
 VERSION: Literal[1] = 1
 
@@ -253,6 +255,12 @@ def insurance_claim_updated(change: ClaimChange, shipment_id: int) -> InsuranceC
     }
 
 
+def _amount(request: ServiceRequest) -> str | None:
+    if request.amount is None or request.currency is None:
+        return None
+    return f"{round_money(Decimal(request.amount), request.currency):f}"
+
+
 def service_request_updated(
     change: ServiceRequestChange, request: ServiceRequest
 ) -> ServiceRequestUpdated:
@@ -264,7 +272,7 @@ def service_request_updated(
         "shipmentId": to_global_id("Shipment", shipment) if shipment else None,
         "previousStatus": change.previous_status.value if change.previous_status else None,
         "status": change.status.value,
-        "amount": f"{request.amount:f}" if request.amount is not None else None,
+        "amount": _amount(request),
         "currency": request.currency,
         "note": change.note,
         "occurredAt": when(change.occurred_at),

@@ -15,9 +15,12 @@ from tortoise.expressions import Q
 
 from models.events import Event, EventKind
 from models.shipments.tables import Shipment, TrackingEvent
+from resolvers.integrations.expand import EXPANDERS
 from subscriptions.reader import latest_seq
 
 SCAN = 500
+# Kinds whose webhooks carry the organization feed's types and data already.
+EXPANDED = frozenset({EventKind.SERVICE_REQUEST})
 TYPES = {
     EventKind.TRACKING: "TRACKING_EVENT_RECORDED",
     EventKind.LOADING: "CONTAINER_LOADING_CHANGED",
@@ -78,11 +81,17 @@ async def read_events(
     rows = await Event.filter(seq__gt=after, seq__lte=top).order_by("seq").limit(SCAN)
     found: list[FeedEvent] = []
     for row in rows:
-        if organization_id not in row.audience_orgs or row.kind not in TYPES:
+        if organization_id not in row.audience_orgs:
             continue
-        found.append(
-            FeedEvent(row.seq, TYPES[row.kind], row.occurred_at, await _data(row, organization_id))
-        )
-        if len(found) == limit:
+        if row.kind in EXPANDED:  # the feed's own types and data (resolvers/integrations/expand)
+            items = (await EXPANDERS[row.kind]([row], organization_id)).get(row.seq, [])
+            for item in items:
+                found.append(FeedEvent(row.seq, item.type.value, row.occurred_at, dict(item.data)))
+        elif row.kind in TYPES:
+            data = await _data(row, organization_id)
+            found.append(FeedEvent(row.seq, TYPES[row.kind], row.occurred_at, data))
+        else:
+            continue
+        if len(found) >= limit:
             return found, row.seq
     return found, (rows[-1].seq if len(rows) == SCAN else max(top, after))
