@@ -127,7 +127,7 @@ async def test_the_feed_and_webhooks_carry_a_dealers_requests_to_it_alone(
 ):
     mine, theirs = Receiver(secrets=[]), Receiver(secrets=[])
     async with receiving(mine), receiving(theirs):
-        endpoint, secret = await endpoint_for(dealer, mine.url)
+        _, secret = await endpoint_for(dealer, mine.url)
         mine.secrets = [secret]
         _, other_secret = await endpoint_for(other_dealer, theirs.url)
         theirs.secrets = [other_secret]

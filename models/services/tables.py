@@ -20,8 +20,6 @@ from models.services.rules import RequestStatus, ServiceKind
 from models.shipments.tables import Shipment
 from models.support.tables import SupportThread
 
-MONEY = {"max_digits": 18, "decimal_places": 3}
-
 
 class ServiceRequest(Model):
     id = fields.IntField(primary_key=True)
@@ -48,11 +46,11 @@ class ServiceRequest(Model):
     note = fields.TextField(null=True)  # the dealer's words, or the last step's reason
     # The main amount: the payment asked for, the amount transferred, the maximum bid, the
     # asking price, the extra service's price.
-    amount = fields.DecimalField(**MONEY, null=True)
+    amount = fields.DecimalField(max_digits=18, decimal_places=3, null=True)
     currency = fields.CharField(max_length=3, null=True)
     # What came of it: the final price of a won bid, the sale price, the expected amount of a
     # mismatched transfer.
-    result_amount = fields.DecimalField(**MONEY, null=True)
+    result_amount = fields.DecimalField(max_digits=18, decimal_places=3, null=True)
     # Vehicle at auction (payments, bids, resales).
     auction = fields.CharField(max_length=100, null=True)
     lot_number = fields.CharField(max_length=40, null=True)
@@ -161,7 +159,7 @@ class CreditLine(Model):
     organization: fields.OneToOneRelation[Organization] = fields.OneToOneField(
         "models.Organization", related_name="credit_line", on_delete=fields.RESTRICT
     )
-    limit_amount = fields.DecimalField(**MONEY)
+    limit_amount = fields.DecimalField(max_digits=18, decimal_places=3)
     currency = fields.CharField(max_length=3)
     updated_by: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="credit_lines_set", on_delete=fields.RESTRICT

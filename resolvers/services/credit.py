@@ -10,6 +10,7 @@ so the sum never passes the limit.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from tortoise.functions import Sum
 from tortoise.transactions import in_transaction
@@ -95,7 +96,7 @@ async def set_credit_limit(
                 f"{taken:f} {amount.currency} of credit is in use: the limit cannot be less",
                 ["limit", "amount"],
             )
-        columns = {
+        columns: dict[str, Any] = {
             "limit_amount": amount.amount,
             "currency": amount.currency,
             "updated_by_id": viewer.user_id,

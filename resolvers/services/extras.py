@@ -172,7 +172,7 @@ async def order_extra_service(
             raise invalid([*field, "parcels"], f"announce 1 to {MAX_PARCELS} parcels")
     elif parcels:
         raise invalid([*field, "parcels"], "are announced for AUTO_PARTS only")
-    announced = [
+    announced: list[dict[str, Any]] = [
         {
             "carrier": text(carrier, [*field, "parcels", i, "carrier"], limit=100),
             "tracking_number": text(number, [*field, "parcels", i, "trackingNumber"], limit=100),
