@@ -81,7 +81,7 @@ async def order_bid(
     return await open_request(viewer, opening, coverage=coverage)
 
 
-def _skip_lower(won: ServiceRequest) -> Step:
+def _skip_lower() -> Step:
     """After a win: the dealer's open lower-priority orders that asked to be skipped."""
 
     async def skip(request: ServiceRequest, log: Recorder) -> None:
@@ -150,7 +150,7 @@ async def advance_bid_order(
                 f"{price.amount:f} is above the dealer's maximum bid of {request.amount:f}: "
                 "the maximum is never exceeded",
             )
-        step = _skip_lower(request)
+        step = _skip_lower()
         step.note = note_of(note)
         step.columns["result_amount"] = price.amount
         if open_payment_request:
