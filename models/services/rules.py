@@ -105,6 +105,7 @@ TYPE_NAMES: dict[ServiceKind, str] = {
     K.RESALE: "ResaleRequest",
     K.EXTRA_SERVICE: "ExtraServiceOrder",
 }
+REQUEST_TYPES = tuple(TYPE_NAMES[kind] for kind in ServiceKind)
 EVENT_TYPES: dict[ServiceKind, str] = {
     K.VEHICLE_PAYMENT: "VEHICLE_PAYMENT_REQUEST_UPDATED",
     K.TRANSFER_VERIFICATION: "TRANSFER_VERIFICATION_UPDATED",

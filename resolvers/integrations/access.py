@@ -14,7 +14,7 @@ from tortoise.queryset import QuerySet
 from models.accounts.tables import Organization
 from models.enums import OrganizationKind, Role
 from models.integrations.tables import ApiKey, EndpointKind, WebhookEndpoint
-from models.services.rules import TYPE_NAMES
+from models.services.rules import REQUEST_TYPES
 from models.support.tables import DealerDesk
 from models.viewer import Viewer
 from resolvers.access import signed_in
@@ -104,7 +104,7 @@ VISIBLE: dict[str, Callable[[Viewer], QuerySet[Any]]] = {
     "SupportThread": visible_threads,
     "Document": visible_documents,
     "InsuranceClaim": visible_claims,
-    **dict.fromkeys(TYPE_NAMES.values(), visible_requests),
+    **dict.fromkeys(REQUEST_TYPES, visible_requests),
 }
 
 

@@ -12,7 +12,7 @@ from models.accounts.tables import User as UserRow
 from models.integrations import tables
 from models.integrations.tables import ApiScope as ApiScopeEnum
 from models.integrations.tables import EventType
-from models.services.rules import TYPE_NAMES
+from models.services.rules import REQUEST_TYPES
 from models.viewer import Viewer
 from resolvers.integrations import access, apikeys, reads
 from resolvers.integrations import reads as feed
@@ -179,7 +179,7 @@ SUBJECT_TYPES: dict[str, Callable[[Any], Any]] = {
     "SupportThread": SupportThread.from_model,
     "Document": Document.from_model,
     "InsuranceClaim": InsuranceClaim.from_model,
-    **dict.fromkeys(TYPE_NAMES.values(), present),
+    **dict.fromkeys(REQUEST_TYPES, present),
 }
 
 
