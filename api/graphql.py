@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 from api import idempotency
 from api.auth import bearer, client_address, origin_allowed
 from api.metrics import count_errors
+from api.persisted import PersistedQueries, PersistedQueryError
 from api.ratelimit import RateLimits
 from api.settings import Settings
 from api.websocket import graphql_socket
@@ -47,6 +48,7 @@ class CargoliveGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.limits = limits
+        self.persisted = PersistedQueries.from_settings(settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -71,6 +73,8 @@ class CargoliveGraphQL(GraphQL[Context, None]):
             response = bad_request(error.status_code, error.reason)
         except RateLimited as limited:
             response = limited.response()
+        except PersistedQueryError as error:
+            response = error.response()
         await response(scope, receive, send)
 
     async def parse_http_body(self, request: Any) -> Any:
@@ -82,9 +86,17 @@ class CargoliveGraphQL(GraphQL[Context, None]):
             if not (await request.get_body()).lstrip().startswith((b"{", b"[")):
                 raise HTTPException(400, "the body must be a JSON object")
         data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            item.persist_as = self.persisted.resolve(item)  # type: ignore[attr-defined]
         if not isinstance(data, list) and isinstance(data.query, str):
             refuse_subscriptions(data.query, data.operation_name, self.settings.max_tokens)
         return data
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET by persisted query hash has no `query`, and is a query all the same.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         # orjson: strict UTF-8 and a nesting limit, each failing as a JSONDecodeError (400)
@@ -98,7 +110,11 @@ class CargoliveGraphQL(GraphQL[Context, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return await super().execute_single(*args, **kwargs)
+            result = await super().execute_single(*args, **kwargs)
+            data = kwargs["request_data"]
+            if getattr(data, "persist_as", None) is not None:
+                self.persisted.register(data.persist_as, data.query, result)
+            return result
         except HTTPException as error:
             # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
             if error.status_code == 400 and error.reason.endswith("not allowed when using GET"):

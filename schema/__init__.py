@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
+from strawberry.extensions import AddValidationRules, MaxTokensLimiter
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.blocking import BlockingMutation
@@ -117,12 +117,13 @@ def assemble(
     """The schema with these limits (the settings' own in the app)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
-    # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
+    # parse (STACK_NOTES). ParseOnce parses and validates once per process and query text, and
+    # leaves a text that does not parse to strawberry; it replaces ValidationCache, whose key
+    # hashed the whole document on every request.
     extensions: list = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ParseOnce,
-        ValidationCache,
         ScopeGate,
         InputGuard,
         cost_limit(max_cost, observe_cost),
