@@ -32,6 +32,7 @@ from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
 from schema.scalars import OVERRIDES, InputGuard
+from schema.shipments import caching as _shipments_caching  # noqa: F401 (declarations)
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription

@@ -27,6 +27,9 @@ class Context:
     rejected_token: bool = False
     # The bearer token the viewer came from: a socket looks its viewer up again with it.
     token: str | None = None
+    # The topics of the declared objects this execution completed, while the result cache
+    # records them (schema/caching.py); None otherwise.
+    reads: set[str] | None = None
 
     def require_viewer(self) -> Viewer:
         return signed_in(self.viewer)

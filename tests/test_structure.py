@@ -38,6 +38,7 @@ SHARED = {
     "schema": {
         "base",
         "budget",
+        "caching",
         "context",
         "convert",
         "cost",
