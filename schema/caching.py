@@ -192,7 +192,8 @@ def _recording(topics: Callable[[Any], Iterable[Topic]], original: Any) -> Any:
     def is_type_of(value: Any, info: Any) -> Any:
         reads = getattr(info.context, "reads", None)
         if reads is not None:
-            reads.update(topic.name for topic in topics(value))
+            for topic in topics(value):
+                reads.add(topic.name)
         return original(value, info) if original is not None else True
 
     return is_type_of

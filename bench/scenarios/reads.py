@@ -58,17 +58,20 @@ async def _measure(
     return closed, sample
 
 
-def _figures(outcome: Outcome, subject: str, label: str, closed: dict[str, Any]) -> float:
+def _figures(
+    outcome: Outcome, subject: str, label: str, closed: dict[str, Any]
+) -> tuple[float, float]:
     count = len(closed["latencies_ns"])
     rate = count / closed["elapsed"]
     outcome.add(subject, label, "closed loop: requests/s", rate, "/s")
     outcome.add(subject, label, "p50", percentile(closed["latencies_ns"], 0.5) / 1e6, "ms")
     outcome.add(subject, label, "p99", percentile(closed["latencies_ns"], 0.99) / 1e6, "ms")
-    outcome.add(subject, label, "server CPU per request", closed["cpu"] / max(count, 1) * 1e6, "µs")
+    cpu_us = closed["cpu"] / max(count, 1) * 1e6
+    outcome.add(subject, label, "server CPU per request", cpu_us, "µs")
     if closed["errors"]:
         outcome.add(subject, label, "failed requests", closed["errors"], "", "0", False)
         outcome.notes.append(f"{subject} {label}: {closed['first_errors'][:1]}")
-    return rate
+    return rate, cpu_us
 
 
 async def reads_on(run: Run, chosen: Backend, outcome: Outcome) -> None:
@@ -82,6 +85,7 @@ async def reads_on(run: Run, chosen: Backend, outcome: Outcome) -> None:
         env = backend.server_env()
         label = backend.label
         rates: dict[str, float] = {}
+        cpus: dict[str, float] = {}
         samples: dict[str, Any] = {}
         subjects = [
             ("Cargolive", cargolive_command(), env),
@@ -98,7 +102,7 @@ async def reads_on(run: Run, chosen: Backend, outcome: Outcome) -> None:
                 subject_env,
                 batch,
             )
-            rates[subject] = _figures(outcome, subject, label, closed)
+            rates[subject], cpus[subject] = _figures(outcome, subject, label, closed)
             outcome.add(
                 subject, label, "load average before", " / ".join(f"{v:.2f}" for v in before)
             )
@@ -108,6 +112,13 @@ async def reads_on(run: Run, chosen: Backend, outcome: Outcome) -> None:
                     f"{label}: {subject}'s answer differs from Cargolive's: "
                     f"{orjson.dumps(sample)[:400]!r}"
                 )
+    for subject, value in (
+        ("naive / Cargolive", cpus["naive"] / cpus["Cargolive"]),
+        ("ceiling / Cargolive", cpus["ceiling"] / cpus["Cargolive"]),
+        ("naive / Cargolive cache off", cpus["naive"] / cpus["Cargolive, cache off"]),
+        ("ceiling / Cargolive cache off", cpus["ceiling"] / cpus["Cargolive, cache off"]),
+    ):
+        outcome.add(subject, label, "CPU per request, ratio", value, "×")
     ours, cold = rates["Cargolive"], rates["Cargolive, cache off"]
     for subject, value, target, floor in (
         ("Cargolive / naive", ours / rates["naive"], f"≥ {NAIVE_RATIO}", NAIVE_RATIO),
