@@ -27,7 +27,7 @@ def connection(settings: Settings) -> dict[str, Any]:
         # One connection writes (tortoise's), in WAL mode (tortoise's default); synchronous=NORMAL
         # syncs the WAL at checkpoints rather than at every commit: a crash of the machine may
         # lose the last commits, never corrupt the file (SQLite's documented trade in WAL mode).
-        # An fsync per commit was most of a recordTrackingEvent's wall time on SQLite.
+        # bench/write_cpu.py measures what it saves per recordTrackingEvent (bench/RESULTS.md).
         expanded["credentials"].setdefault("synchronous", "NORMAL")
     if expanded["engine"].endswith("asyncpg"):
         expanded["credentials"] |= {
