@@ -148,11 +148,18 @@ class ResultCache:
             self.touch({topic: notice.seq for topic in notice.topics})
 
     def touch(self, topics: dict[str, int]) -> None:
-        """News of events: `topics` with the newest seq of each. Their answers are forgotten."""
+        """News of events: `topics` with the newest seq of each; their answers are forgotten.
+        A seq already known is no news (a process hears its own notices again from Redis)."""
+        news = [
+            (topic, seq)
+            for topic, seq in topics.items()
+            if seq > self.touched.get(topic, (0, 0))[1]
+        ]
+        if not news:
+            return
         self.clock += 1
-        for topic, seq in topics.items():
-            known = self.touched.get(topic)
-            self.touched[topic] = (self.clock, max(seq, known[1] if known else 0))
+        for topic, seq in news:
+            self.touched[topic] = (self.clock, seq)
             for key in self.by_topic.pop(topic, ()):
                 self._drop(key)
         if len(self.touched) > TOUCHED:
@@ -190,13 +197,7 @@ class ResultCache:
             except Exception as error:
                 log.warning("result cache: relay read failed: %s", error)
                 continue
-            news = {
-                topic: seq
-                for topic, seq in newest.items()
-                if seq > self.touched.get(topic, (0, 0))[1]
-            }
-            if news:
-                self.touch(news)
+            self.touch(newest)
 
     # -- entries -----------------------------------------------------------------------------
 
