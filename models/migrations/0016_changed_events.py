@@ -4,7 +4,7 @@ from models.events import EventKind
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0012_api_keys')]
+    dependencies = [('models', '0015_feed_positions')]
 
     initial = False
 
