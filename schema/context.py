@@ -32,6 +32,8 @@ class Context:
     # The topics of the declared objects this execution completed, while the result cache
     # records them (schema/caching.py); None otherwise.
     reads: set[str] | None = None
+    # A socket group's roots (subscriptions.streams.Feed): the Subscription field yields them.
+    feed: Any = None
 
     def require_viewer(self) -> Viewer:
         return signed_in(self.viewer)
