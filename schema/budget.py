@@ -14,6 +14,7 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from schema.cost import Costs
+from schema.parsing import types_of
 
 log = logging.getLogger("cargolive.requests")
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
@@ -98,7 +99,7 @@ def costs_for(schema: Any) -> Costs:
     """The schema's remembered costs (HTTP and socket operations share them)."""
     costs = getattr(schema, "_cargolive_costs", None)
     if costs is None:
-        costs = Costs(schema._schema)
+        costs = Costs(types_of(schema))
         schema._cargolive_costs = costs
     return costs
 

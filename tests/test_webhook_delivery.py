@@ -4,16 +4,21 @@ every event of the organization exactly once by webhook-id, in log order, throug
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
+import orjson
 import pytest
+from starlette.responses import Response
 
 from models.alerts.tables import StaffAlert, StaffAlertKind
 from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from models.shipments.tables import EventClassifier, ShipmentStatus, TrackingEventType
 from resolvers.accounts.users import viewer_for_token
-from resolvers.integrations import webhooks
+from resolvers.integrations import reads, webhooks
+from resolvers.integrations.cursor import Position
 from resolvers.integrations.signing import webhook_id
 from resolvers.integrations.worker import delivering
-from resolvers.pagination import encode_cursor
+from resolvers.shipments.tracking import record_tracking_event
 from tests.conftest import settings_with
 from tests.graphql import gql
 from tests.processes import free_port
@@ -77,11 +82,22 @@ async def test_every_event_once_in_order_through_500s_and_a_receiver_down(
         async with receiving(receiver, port):
             await receiver.wait_for(15)
     assert receiver.rejected == 0
-    assert receiver.unique_ids() == [webhook_id(endpoint.id, seq) for seq in seqs]
+    assert receiver.unique_ids() == [webhook_id(endpoint.id, Position(seq, 0)) for seq in seqs]
     first = receiver.received[0][1]
     assert first["type"] == "TRACKING_EVENT_RECORDED"
-    assert first["data"]["shipments"][0]["waybill"] == shipment.waybill
+    assert first["data"]["waybill"] == shipment.waybill
     assert set(first) == {"type", "timestamp", "data"}
+    feed = await reads.read(
+        dealer.organization_id, after=None, limit=100, window=dt.timedelta(days=1)
+    )
+    # The body is the feed's event: its type, when it was recorded, its `data`.
+    assert [payload for _, payload in receiver.received[:1]] == [
+        {
+            "type": feed.events[0].type.value,
+            "timestamp": feed.events[0].occurred_at.isoformat(),
+            "data": feed.events[0].data,
+        }
+    ]
     row = await WebhookEndpoint.get(id=endpoint.id)
     assert row.cursor >= seqs[-1] and row.failing_since is None
     retried = await WebhookDelivery.filter(endpoint_id=endpoint.id, attempts__gt=1).count()
@@ -129,7 +145,7 @@ async def test_failing_past_the_window_disables_then_re_enabling_catches_up(
             (delivery,) = [edge["node"] for edge in shown["deliveries"]["edges"]]
             assert delivery["status"] == "FAILED" and delivery["attempts"] == 3
             assert delivery["responseStatus"] == 500
-            assert delivery["eventCursor"] == encode_cursor(seqs[0])
+            assert delivery["eventCursor"] == Position(seqs[0], 0).cursor
             alert = await StaffAlert.get(kind=StaffAlertKind.WEBHOOK_DISABLED)
             assert f"Endpoint {endpoint.id}" in alert.message
             await asyncio.sleep(0.3)  # nothing more is attempted while disabled
@@ -146,7 +162,7 @@ async def test_failing_past_the_window_disables_then_re_enabling_catches_up(
             )
             seqs += await record_events(dispatcher, shipment.id, 2)
             await receiver.wait_for(5)
-    assert receiver.unique_ids() == [webhook_id(endpoint.id, seq) for seq in seqs]
+    assert receiver.unique_ids() == [webhook_id(endpoint.id, Position(seq, 0)) for seq in seqs]
     assert (await WebhookEndpoint.get(id=endpoint.id)).disabled_reason is None
 
 
@@ -160,10 +176,10 @@ async def test_replay_delivers_again_from_a_cursor(dealer, dispatcher, shipment)
             await receiver.wait_for(4)
             viewer = await viewer_for_token(dealer.token)
             await webhooks.replay(
-                viewer=viewer, endpoint_id=endpoint.id, after=encode_cursor(seqs[1])
+                viewer=viewer, endpoint_id=endpoint.id, after=Position(seqs[1], 0).cursor
             )
             await until(lambda: asyncio.sleep(0, len(receiver.received) >= 6))
-    ids = [webhook_id(endpoint.id, seq) for seq in seqs]
+    ids = [webhook_id(endpoint.id, Position(seq, 0)) for seq in seqs]
     assert [webhook_id for webhook_id, _ in receiver.received] == ids + ids[2:]
 
 
@@ -197,3 +213,45 @@ async def test_production_refuses_at_delivery_an_address_that_turned_private(
     assert delivery.status is DeliveryStatus.PENDING and delivery.response_status is None
     assert delivery.error is not None and "not a public address" in delivery.error
     assert receiver.received == [] and receiver.rejected == 0
+
+
+async def test_a_row_of_two_events_resumes_between_them(make, dealer, dispatcher):
+    """A picked-up shipment makes SHIPMENT_STATUS_CHANGED and TRACKING_EVENT_RECORDED from one
+    log row: each is its own delivery with its own webhook-id, and a failure of the second
+    retries the second only."""
+    shipment = await make.shipment(
+        customer=dealer.organization_id, status=ShipmentStatus.PICKUP_SCHEDULED
+    )
+    receiver = Receiver(secrets=[])
+    refuse = {"TRACKING_EVENT_RECORDED"}
+    handle = receiver.handle
+
+    async def picky(request):  # type: ignore[no-untyped-def]
+        body = await request.body()
+        if orjson.loads(body)["type"] in refuse:
+            return Response("not that one", status_code=500)
+        return await handle(request)
+
+    receiver.handle = picky  # type: ignore[method-assign]
+    async with receiving(receiver):
+        endpoint, secret = await endpoint_for(dealer, receiver.url)
+        receiver.secrets = [secret]
+        async with delivering(fast()):
+            event = await record_tracking_event(
+                viewer=await viewer_for_token(dispatcher.token),
+                event=TrackingEventType.PICKED_UP,
+                classifier=EventClassifier.ACTUAL,
+                shipment_id=shipment.id,
+            )
+            assert event.seq is not None
+            await receiver.wait_for(1)
+            await until(lambda: failed_attempts(endpoint.id, 2))
+            row = await WebhookEndpoint.get(id=endpoint.id)
+            assert (row.cursor, row.cursor_part) == (event.seq, 0)
+            refuse.clear()
+            await receiver.wait_for(2)
+    ids = [webhook_id(endpoint.id, Position(event.seq, part)) for part in (0, 1)]
+    assert [webhook_id for webhook_id, _ in receiver.received] == ids
+    types = [payload["type"] for _, payload in receiver.received]
+    assert types == ["SHIPMENT_STATUS_CHANGED", "TRACKING_EVENT_RECORDED"]
+    assert receiver.received[0][1]["data"]["status"] == "PICKED_UP"

@@ -10,7 +10,7 @@ from models.integrations.tables import WebhookEndpoint
 from resolvers.errors import DomainError
 from resolvers.integrations import webhooks
 from resolvers.integrations.addresses import check_url
-from resolvers.pagination import encode_cursor
+from resolvers.integrations.cursor import Position
 from tests.graphql import gql
 from tests.webhooks import CREATE, DELETE, ENDPOINTS, REPLAY, ROTATE, UPDATE
 
@@ -97,7 +97,7 @@ async def test_another_organizations_endpoint_is_not_found(client, dealer, other
         (UPDATE, {"id": endpoint["id"], "input": {"enabled": False}}),
         (ROTATE, {"id": endpoint["id"]}),
         (DELETE, {"id": endpoint["id"]}),
-        (REPLAY, {"id": endpoint["id"], "after": encode_cursor(0)}),
+        (REPLAY, {"id": endpoint["id"], "after": Position(0).cursor}),
     ]:
         result = await gql(client, query, variables, token=other_dealer.token)
         (payload,) = result["data"].values()

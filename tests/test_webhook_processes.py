@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
+from resolvers.integrations.cursor import Position
 from resolvers.integrations.signing import webhook_id
 from tests.processes import service
 from tests.test_webhook_delivery import endpoint_for
@@ -34,7 +35,7 @@ async def test_a_process_killed_mid_delivery_loses_nothing(make, dealer, dispatc
         async with service(**WORKER):
             seqs += await record_events(dispatcher, shipment.id, 2)
             await receiver.wait_for(8)
-    expected = [webhook_id(endpoint.id, seq) for seq in seqs]
+    expected = [webhook_id(endpoint.id, Position(seq, 0)) for seq in seqs]
     assert receiver.unique_ids() == expected
     sent = [webhook_id for webhook_id, _ in receiver.received]
     assert sent.count(expected[3]) == 2  # the held one came again from the second process
@@ -55,7 +56,7 @@ async def test_two_processes_deliver_each_endpoint_by_one_at_a_time(make, dealer
             for receiver in receivers:
                 await receiver.wait_for(20)
     for receiver, endpoint in zip(receivers, endpoints, strict=True):
-        expected = [webhook_id(endpoint.id, seq) for seq in seqs]
+        expected = [webhook_id(endpoint.id, Position(seq, 0)) for seq in seqs]
         assert [webhook_id for webhook_id, _ in receiver.received] == expected
         assert receiver.most_in_flight == 1
         assert receiver.rejected == 0

@@ -63,7 +63,11 @@ class WebhookEndpoint(Model):
     previous_secret_until = fields.DatetimeField(null=True)
     # Delivery state: the log position delivered up to, when the head event is due again, and
     # which process holds the endpoint (a lease that expires when that process dies).
+    # `cursor` and `cursor_part` are a feed position (resolvers/integrations/cursor.py):
+    # delivered up to the event `cursor_part` of the log row `cursor` (the largest part: all
+    # of that row's events), so a row that makes several events can fail between two of them.
     cursor = fields.BigIntField(default=0)
+    cursor_part = fields.IntField(default=2**31 - 1)
     next_attempt_at = fields.DatetimeField(null=True)
     failing_since = fields.DatetimeField(null=True)
     lease_owner = fields.CharField(max_length=64, null=True)
@@ -95,7 +99,8 @@ class WebhookDelivery(Model):
     endpoint: fields.ForeignKeyRelation[WebhookEndpoint] = fields.ForeignKeyField(
         "models.WebhookEndpoint", related_name="deliveries", on_delete=fields.CASCADE
     )
-    seq = fields.BigIntField()  # the event's position in the log (its cursor)
+    seq = fields.BigIntField()  # the event's feed position (its cursor): the log row
+    part = fields.IntField(default=0)  # and which of that row's events
     event_type = fields.CharField(max_length=40)
     status = fields.CharEnumField(DeliveryStatus, max_length=10)
     attempts = fields.IntField(default=0)

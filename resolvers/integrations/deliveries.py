@@ -23,10 +23,13 @@ from typing import Any, Protocol
 from prometheus_client import Counter, Gauge, Histogram
 
 from models import clock, sql
+from models.enums import ErrorCode
 from models.integrations.tables import EndpointKind, WebhookEndpoint
+from resolvers.errors import DomainError
 from resolvers.integrations import delivery_log
+from resolvers.integrations.cursor import Position
 from resolvers.integrations.delivery_log import LostLease, Outcome
-from resolvers.integrations.feed_source import FeedEvent, read_events
+from resolvers.integrations.reads import FeedEvent, read_on
 from subscriptions.reader import latest_seq
 
 log = logging.getLogger("cargolive.deliveries")
@@ -69,7 +72,7 @@ class Sink(Protocol):
 
 CLAIM = """UPDATE "webhook_endpoint" SET "lease_owner" = {owner}, "lease_until" = {until}
 WHERE "id" IN (SELECT "id" FROM "webhook_endpoint"
-  WHERE "enabled" AND "cursor" < {top}
+  WHERE "enabled" AND ("cursor" < {top} OR "cursor_part" < {last})
     AND ("next_attempt_at" IS NULL OR "next_attempt_at" <= {due})
     AND ("lease_until" IS NULL OR "lease_until" < {free})
   ORDER BY "id" LIMIT {limit}{lock})
@@ -86,6 +89,7 @@ async def claim(owner: str, *, lease: float, limit: int) -> list[int]:
         owner=p(owner),
         until=p(sql.db_value(WebhookEndpoint, "lease_until", until)),
         top=p(top),
+        last=p(Position.LAST),
         due=p(sql.db_value(WebhookEndpoint, "next_attempt_at", now)),
         free=p(sql.db_value(WebhookEndpoint, "lease_until", now)),
         limit=p(limit),
@@ -101,6 +105,7 @@ class Deliverer:
         sinks: Mapping[EndpointKind, Sink],
         *,
         schedule: list[float],
+        window: dt.timedelta,
         lease: float = 60.0,
         poll: float = 1.0,
         concurrency: int = 100,
@@ -108,6 +113,7 @@ class Deliverer:
     ) -> None:
         self.sinks = sinks
         self.schedule = schedule
+        self.window = window
         self.lease = lease
         self.poll = poll
         self.concurrency = concurrency
@@ -188,10 +194,22 @@ class Deliverer:
                 pass
         except LostLease:
             pass
-        except Exception:
-            log.exception("delivering to endpoint %s failed", endpoint_id)
+        except Exception as error:
+            if isinstance(error, DomainError) and error.code is ErrorCode.CURSOR_EXPIRED:
+                await self._expired(endpoint_id, error)
+            else:
+                log.exception("delivering to endpoint %s failed", endpoint_id)
         finally:
             await asyncio.shield(delivery_log.release(endpoint_id, self.owner))
+
+    async def _expired(self, endpoint_id: int, error: DomainError) -> None:
+        """Events after the endpoint's cursor left the log: it stops, saying so, until a
+        replay from a newer cursor (resynchronised by the organization) sets it going."""
+        endpoint = await WebhookEndpoint.get_or_none(id=endpoint_id, lease_owner=self.owner)
+        if endpoint is not None:
+            reason = f"disabled: {error.message.split(':')[0]}; replay from a newer cursor"
+            with contextlib.suppress(LostLease):
+                await delivery_log.disable(endpoint, self.owner, reason)
 
     def _lease_until(self) -> dt.datetime:
         return clock.now() + dt.timedelta(seconds=self.lease)
@@ -202,18 +220,18 @@ class Deliverer:
         if endpoint is None or not endpoint.enabled:
             return False
         sink = self.sinks[endpoint.kind]
-        start = endpoint.cursor
-        events, position = await read_events(
-            endpoint.organization_id, after=endpoint.cursor, limit=BATCH
+        start = Position(endpoint.cursor, endpoint.cursor_part)
+        events, position = await read_on(
+            endpoint.organization_id, after=start, limit=BATCH, window=self.window
         )
-        LAG.labels(str(endpoint_id)).set(max(0, await latest_seq() - start))
+        LAG.labels(str(endpoint_id)).set(max(0, await latest_seq() - start.seq))
         wanted = [event for event in events if sink.wants(endpoint, event)]
         next_digest = sink.digest_due(endpoint)
         batches = [wanted] if next_digest is not None and wanted else [[e] for e in wanted]
         for batch in batches:
             if not await self._deliver(endpoint, sink, batch, next_digest):
                 return False
-        if position > endpoint.cursor:
+        if position > Position(endpoint.cursor, endpoint.cursor_part):
             extra = {} if next_digest is None else {"next_attempt_at": next_digest}
             await delivery_log.advance(endpoint, self.owner, position, **extra)
         return position > start and next_digest is None
@@ -231,8 +249,8 @@ class Deliverer:
         DELIVERIES.labels(kind, "success" if outcome.ok else "failure").inc()
         ATTEMPT_SECONDS.labels(kind).observe(outcome.duration_ms / 1000)
         head_of: dict[str, Any] = {
-            "seq": head.seq,
-            "event_type": head.type if len(events) == 1 else "DIGEST",
+            "position": head.position,
+            "event_type": head.type.value if len(events) == 1 else "DIGEST",
             "outcome": outcome,
         }
         if outcome.ok:

@@ -20,6 +20,7 @@ from models import clock
 from models.alerts.tables import StaffAlertKind
 from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from resolvers.alerts.events import raise_staff_alert
+from resolvers.integrations.cursor import Position
 from subscriptions.log import recording
 
 RESPONSE_BYTES = 1024
@@ -54,7 +55,11 @@ async def _move(
 ) -> None:
     moved = (
         await WebhookEndpoint.filter(
-            id=endpoint.id, lease_owner=owner, cursor=endpoint.cursor, enabled=True
+            id=endpoint.id,
+            lease_owner=owner,
+            cursor=endpoint.cursor,
+            cursor_part=endpoint.cursor_part,
+            enabled=True,
         )
         .using_db(connection)
         .update(**changes, updated_at=clock.now())
@@ -91,14 +96,15 @@ async def _write_delivery(
     endpoint: WebhookEndpoint,
     pending: WebhookDelivery | None,
     *,
-    seq: int,
+    position: Position,
     event_type: str,
     fields: dict[str, object],
 ) -> None:
     if pending is None:
         await WebhookDelivery.create(
             endpoint_id=endpoint.id,
-            seq=seq,
+            seq=position.seq,
+            part=position.part,
             event_type=event_type,
             created_at=fields["last_attempt_at"],
             using_db=connection,
@@ -108,7 +114,7 @@ async def _write_delivery(
         await (
             WebhookDelivery.filter(id=pending.id)
             .using_db(connection)
-            .update(seq=seq, event_type=event_type, **fields)
+            .update(seq=position.seq, part=position.part, event_type=event_type, **fields)
         )
 
 
@@ -116,7 +122,7 @@ async def record_success(
     endpoint: WebhookEndpoint,
     owner: str,
     *,
-    seq: int,
+    position: Position,
     event_type: str,
     outcome: Outcome,
     lease_until: dt.datetime,
@@ -135,13 +141,14 @@ async def record_success(
             endpoint,
             owner,
             connection,
-            cursor=seq,
+            cursor=position.seq,
+            cursor_part=position.part,
             failing_since=None,
             next_attempt_at=next_attempt_at,
             lease_until=lease_until,
         )
         await _write_delivery(
-            connection, endpoint, pending, seq=seq, event_type=event_type, fields=fields
+            connection, endpoint, pending, position=position, event_type=event_type, fields=fields
         )
 
 
@@ -149,7 +156,7 @@ async def record_failure(
     endpoint: WebhookEndpoint,
     owner: str,
     *,
-    seq: int,
+    position: Position,
     event_type: str,
     outcome: Outcome,
     schedule: Sequence[float],
@@ -173,13 +180,18 @@ async def record_failure(
     if due is None:
         reason = (
             f"disabled after {attempts} failed attempts since {since.isoformat(timespec='seconds')}"
-            f" to deliver event {seq}; the last one: {outcome.summary()}"
+            f" to deliver event {position.cursor}; the last one: {outcome.summary()}"
         )
         changes |= {"enabled": False, "disabled_reason": reason}
     async with recording() as log:
         await _move(endpoint, owner, log.connection, **changes)
         await _write_delivery(
-            log.connection, endpoint, pending, seq=seq, event_type=event_type, fields=fields
+            log.connection,
+            endpoint,
+            pending,
+            position=position,
+            event_type=event_type,
+            fields=fields,
         )
         if due is None:
             await raise_staff_alert(
@@ -191,10 +203,21 @@ async def record_failure(
             )
 
 
-async def advance(endpoint: WebhookEndpoint, owner: str, position: int, **changes: object) -> None:
+async def advance(
+    endpoint: WebhookEndpoint, owner: str, position: Position, **changes: object
+) -> None:
     """Moves the cursor over events this endpoint does not take (other types, other orgs)."""
     async with in_transaction() as connection:
-        await _move(endpoint, owner, connection, cursor=position, **changes)
+        await _move(
+            endpoint, owner, connection, cursor=position.seq, cursor_part=position.part, **changes
+        )
+
+
+async def disable(endpoint: WebhookEndpoint, owner: str, reason: str) -> None:
+    """Stops an endpoint that cannot go on (its cursor expired), with the reason shown."""
+    async with in_transaction() as connection:
+        changes = {"lease_owner": None, "lease_until": None}
+        await _move(endpoint, owner, connection, enabled=False, disabled_reason=reason, **changes)
 
 
 async def release(endpoint_id: int, owner: str) -> None:

@@ -11,10 +11,10 @@ from email.utils import format_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from models.integrations.tables import ReportCadence, WebhookEndpoint
+from models.integrations.tables import EventType, ReportCadence, WebhookEndpoint
 from models.shipments.rules import STATUS_BY_EVENT
 from models.shipments.tables import TrackingEventType
-from resolvers.integrations.feed_source import FeedEvent
+from resolvers.integrations.reads import FeedEvent
 
 MILESTONES = frozenset(event.value for event in STATUS_BY_EVENT)
 
@@ -22,29 +22,31 @@ MILESTONES = frozenset(event.value for event in STATUS_BY_EVENT)
 @dataclass(frozen=True, slots=True)
 class Milestone:
     waybill: str
-    status: str
+    status: str | None
     event: str
     occurred_at: dt.datetime
     place: str | None
 
 
 def milestones(event: FeedEvent, shipment_id: str | None = None) -> list[Milestone]:
-    """The milestones an event reports, per shipment (only shipment `shipment_id`'s, a global
-    id, when given)."""
-    data: dict[str, Any] = event.data
-    happened = data.get("event") or {}
-    if happened.get("classifier") != "ACTUAL" or happened.get("type") not in MILESTONES:
+    """The milestone a feed event reports: an actual milestone's TRACKING_EVENT_RECORDED (one
+    per shipment), only of shipment `shipment_id` (a global id) when given."""
+    if event.type is not EventType.TRACKING_EVENT_RECORDED:
         return []
+    data: dict[str, Any] = event.data
+    if data["classifier"] != "ACTUAL" or data["eventType"] not in MILESTONES:
+        return []
+    if shipment_id is not None and data["shipmentId"] != shipment_id:
+        return []
+    place = data["location"]
     return [
         Milestone(
-            waybill=shipment["waybill"],
-            status=shipment["status"],
-            event=happened["type"],
-            occurred_at=dt.datetime.fromisoformat(happened["occurredAt"]),
-            place=happened.get("location"),
+            waybill=data["waybill"],
+            status=data["status"],
+            event=data["eventType"],
+            occurred_at=dt.datetime.fromisoformat(data["occurredAt"]),
+            place=place["name"] if place else None,
         )
-        for shipment in data.get("shipments", [])
-        if shipment_id is None or shipment["id"] == shipment_id
     ]
 
 
@@ -60,10 +62,11 @@ def _line(item: Milestone, zone: str, base: str) -> tuple[str, str]:
     where = f" at {item.place}" if item.place else ""
     what = f"{_label(TrackingEventType(item.event).value)}{where}, {_when(item.occurred_at, zone)}"
     link = f"{base}/track/{item.waybill}"
-    text = f"Waybill {item.waybill}: {what}. Status: {_label(item.status)}.\n  Track it: {link}"
+    status = f" Status: {_label(item.status)}." if item.status else ""
+    text = f"Waybill {item.waybill}: {what}.{status}\n  Track it: {link}"
     markup = (
-        f"<li><strong>Waybill {html.escape(item.waybill)}</strong>: {html.escape(what)}. "
-        f"Status: {html.escape(_label(item.status))}. "
+        f"<li><strong>Waybill {html.escape(item.waybill)}</strong>: {html.escape(what)}."
+        f"{html.escape(status)} "
         f'<a href="{html.escape(link)}">Track it</a></li>'
     )
     return text, markup

@@ -13,10 +13,11 @@ from typing import Any, Protocol
 import aiosmtplib
 
 from models import clock
+from models.ids import to_global_id
 from models.integrations.tables import ReportCadence, WebhookEndpoint
 from resolvers.integrations.delivery_log import Outcome
-from resolvers.integrations.feed_source import FeedEvent, global_id
 from resolvers.integrations.mail_messages import milestones, report
+from resolvers.integrations.reads import FeedEvent
 from resolvers.integrations.reports import next_digest, unsubscribe_signature
 
 log = logging.getLogger("cargolive.mail")
@@ -68,7 +69,9 @@ class MailSink:
         self.base_url = base_url
 
     def _shipment(self, endpoint: WebhookEndpoint) -> str | None:
-        return None if endpoint.shipment_id is None else global_id("Shipment", endpoint.shipment_id)
+        return (
+            None if endpoint.shipment_id is None else to_global_id("Shipment", endpoint.shipment_id)
+        )
 
     def wants(self, endpoint: WebhookEndpoint, event: FeedEvent) -> bool:
         return bool(milestones(event, self._shipment(endpoint)))
@@ -86,7 +89,8 @@ class MailSink:
     async def send(self, endpoint: WebhookEndpoint, events: list[FeedEvent]) -> Outcome:
         shipment = self._shipment(endpoint)
         items = [item for event in events for item in milestones(event, shipment)]
-        key = f"{endpoint.id}.{events[-1].seq}"
+        head = events[-1].position
+        key = f"{endpoint.id}.{head.seq}.{head.part}"
         message = report(
             endpoint,
             items,

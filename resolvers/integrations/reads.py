@@ -33,7 +33,7 @@ from resolvers.integrations.cursor import Position
 from resolvers.integrations.expand import EXPANDERS, Item
 from resolvers.pagination import Page, keyset_page, page_size
 from subscriptions.log import organization_topic
-from subscriptions.reader import read_topic
+from subscriptions.reader import latest_seq, read_topic
 
 READ_BATCH = 200
 
@@ -106,6 +106,24 @@ async def read(
             break
         mark = rows[-1].seq
     return FeedPage(events=found[:limit], has_next=len(found) > limit)
+
+
+async def read_on(
+    organization: int, *, after: Position, limit: int, window: dt.timedelta
+) -> tuple[list[FeedEvent], Position]:
+    """`read` for a reader that keeps its own position (webhook and mail delivery): the events,
+    and the position read up to. Every row up to the log's head when the read began was seen
+    (seq follows commit order), so the reader may move there even when none of those rows was
+    the organization's."""
+    top = await latest_seq()
+    # seq 0 is the start of the log (a reader made while it was empty), not an event's cursor
+    start = after if after.seq > 0 else None
+    found = await read(organization, after=start, limit=limit, window=window)
+    if found.has_next:
+        return found.events, found.events[-1].position
+    return found.events, max(
+        after, Position(top, Position.LAST), *(e.position for e in found.events[-1:])
+    )
 
 
 async def page(

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from standardwebhooks import Webhook
 
-from resolvers.pagination import encode_cursor
+from resolvers.integrations.cursor import Position
 
 SECRET_PREFIX = "whsec_"
 SECRET_BYTES = 32
@@ -25,10 +25,10 @@ def _signer(secret: str) -> Webhook:
     return Webhook(secret)
 
 
-def webhook_id(endpoint_id: int, seq: int) -> str:
-    """Stable across retries and replays: the event's cursor and the endpoint, so a receiver
-    that keeps the ids it has handled drops a repeat."""
-    return f"msg_{endpoint_id}_{encode_cursor(seq)}"
+def webhook_id(endpoint_id: int, position: Position) -> str:
+    """Stable across retries and replays: the event's feed cursor and the endpoint, so a
+    receiver that keeps the ids it has handled drops a repeat."""
+    return f"msg_{endpoint_id}_{position.cursor}"
 
 
 def signature_headers(

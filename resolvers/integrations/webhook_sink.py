@@ -12,15 +12,16 @@ import orjson
 from models.integrations.tables import WebhookEndpoint
 from resolvers.integrations.addresses import PrivateAddress
 from resolvers.integrations.delivery_log import RESPONSE_BYTES, Outcome
-from resolvers.integrations.feed_source import FeedEvent
+from resolvers.integrations.reads import FeedEvent
 from resolvers.integrations.signing import signature_headers, webhook_id
 
 USER_AGENT = "Cargolive-Webhooks/1"
 
 
 def body_of(event: FeedEvent) -> str:
+    """The Standard Webhooks body: the feed event's type, when it was recorded, its `data`."""
     return orjson.dumps(
-        {"type": event.type, "timestamp": event.occurred_at.isoformat(), "data": event.data}
+        {"type": event.type.value, "timestamp": event.occurred_at.isoformat(), "data": event.data}
     ).decode()
 
 
@@ -61,7 +62,7 @@ class WebhookSink:
         # service clock that tests move.
         now = dt.datetime.now(dt.UTC)
         headers = signature_headers(
-            msg_id=webhook_id(endpoint.id, event.seq),
+            msg_id=webhook_id(endpoint.id, event.position),
             body=body,
             at=now,
             secrets_in_use=secrets_in_use(endpoint, now),

@@ -25,8 +25,8 @@ from resolvers.access import writer
 from resolvers.errors import DomainError, invalid
 from resolvers.integrations.access import own_endpoint
 from resolvers.integrations.addresses import check_host, check_url
+from resolvers.integrations.cursor import Position
 from resolvers.integrations.signing import new_secret
-from resolvers.pagination import decode_cursor
 from subscriptions.reader import latest_seq
 
 MAX_ENDPOINTS = 10
@@ -144,12 +144,12 @@ async def rotate_secret(*, viewer: Viewer | None, endpoint_id: int) -> tuple[Web
 
 
 async def replay(*, viewer: Viewer | None, endpoint_id: int, after: str) -> WebhookEndpoint:
-    """Delivers again, in order, every event after the cursor `after` (with the webhook-ids
-    they had: a receiver that kept them can tell a replayed event from a new one)."""
+    """Delivers again, in order, every event after the feed cursor `after` (with the
+    webhook-ids they had: a receiver that kept them can tell a replayed event from a new one)."""
     viewer = writer(viewer)
     endpoint = await own_endpoint(viewer, endpoint_id, "endpointId")
-    seq = decode_cursor(after, "after")
-    if seq > await latest_seq():
+    position = Position.parse(after)
+    if position.seq > await latest_seq():
         raise invalid(["after"], "is past the newest event: nothing to replay")
     now = clock.now()
     async with in_transaction() as connection:
@@ -158,7 +158,8 @@ async def replay(*, viewer: Viewer | None, endpoint_id: int, after: str) -> Webh
             WebhookEndpoint.filter(id=endpoint.id)
             .using_db(connection)
             .update(
-                cursor=seq,
+                cursor=position.seq,
+                cursor_part=position.part,
                 failing_since=None,
                 next_attempt_at=None,
                 lease_owner=None,

@@ -35,6 +35,7 @@ async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer
     deliverer = Deliverer(
         sinks,
         schedule=list(settings.webhook_retry_schedule),
+        window=settings.event_retention,
         lease=settings.delivery_lease_seconds,
         poll=settings.delivery_poll_seconds,
         concurrency=settings.delivery_concurrency,

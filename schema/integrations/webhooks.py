@@ -9,7 +9,7 @@ import strawberry
 from models.integrations import tables
 from models.integrations.tables import DeliveryStatus as DeliveryStatusEnum
 from resolvers.integrations import reads, webhooks
-from resolvers.pagination import encode_cursor
+from resolvers.integrations.cursor import Position
 from schema.base import Node, PageInfo, UserError, page_info, run_payload
 from schema.context import Info
 from schema.ids import decode_id, to_global_id
@@ -27,7 +27,9 @@ def _event_type(name: str) -> EventType | None:
 
 @strawberry.type
 class WebhookDelivery(Node):
-    event_cursor: str
+    event_cursor: str = strawberry.field(
+        description="The event's cursor in organizationEvents (replayWebhookEvents takes it)"
+    )
     event_type: EventType
     status: DeliveryStatus
     attempts: int
@@ -41,7 +43,7 @@ class WebhookDelivery(Node):
     def from_model(cls, row: tables.WebhookDelivery) -> WebhookDelivery:
         return cls(
             id=strawberry.ID(to_global_id("WebhookDelivery", row.pk)),
-            event_cursor=encode_cursor(row.seq),
+            event_cursor=Position(row.seq, row.part).cursor,
             event_type=EventType[row.event_type],
             status=row.status,
             attempts=row.attempts,
