@@ -13,8 +13,10 @@ followed: httpx does not follow them unless asked.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -118,16 +120,22 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every delivery client (making one costs a millisecond or more)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def delivery_client(
     *, production: bool, connections: int, connect_timeout: float, timeout: float
 ) -> httpx.AsyncClient:
-    """The one HTTP client of a process's deliveries: bounded connections, no redirects, no
-    proxies from the environment (they would bypass the guard), private addresses refused."""
+    """An HTTP client for deliveries: bounded connections, no redirects, no proxies from the
+    environment (they would bypass the guard), private addresses refused."""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    transport = httpx.AsyncHTTPTransport(verify=_tls(), limits=limits, trust_env=False)
     # httpx takes no network backend of its own; its pool is rebuilt with the guard.
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=_tls(),
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,

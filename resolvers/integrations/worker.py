@@ -6,6 +6,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
+
 from models.integrations.tables import EndpointKind
 from resolvers.integrations.addresses import delivery_client
 from resolvers.integrations.deliveries import Deliverer, Sink
@@ -20,14 +22,22 @@ async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer
     if settings.delivery_poll_seconds <= 0:
         yield None
         return
-    client = delivery_client(
-        production=settings.production,
-        connections=settings.delivery_concurrency,
-        connect_timeout=settings.webhook_connect_timeout_seconds,
-        timeout=settings.webhook_timeout_seconds,
+
+    def client() -> httpx.AsyncClient:  # one per endpoint (webhook_sink.py says why)
+        return delivery_client(
+            production=settings.production,
+            connections=1,
+            connect_timeout=settings.webhook_connect_timeout_seconds,
+            timeout=settings.webhook_timeout_seconds,
+        )
+
+    webhooks = WebhookSink(
+        client,
+        total_timeout=settings.webhook_timeout_seconds,
+        keep=2 * settings.delivery_concurrency,
     )
     sinks: dict[EndpointKind, Sink] = {
-        EndpointKind.WEBHOOK: WebhookSink(client, total_timeout=settings.webhook_timeout_seconds),
+        EndpointKind.WEBHOOK: webhooks,
         EndpointKind.EMAIL: MailSink(
             transport_for(settings), sender=settings.mail_sender, base_url=settings.public_url
         ),
@@ -48,4 +58,4 @@ async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer
     finally:
         stop_listening()
         await deliverer.stop()
-        await client.aclose()
+        await webhooks.close()
