@@ -146,6 +146,7 @@ def create_app(
             introspection=settings.introspection_enabled,
             max_cost=settings.max_query_cost,
             observe_cost=QUERY_COST.observe,
+            suggestions=settings.field_suggestions,
         ),
         settings=settings,
         limits=limits,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 from api import db
+from api.ports import DEFAULT_HOST, DEFAULT_PORT, port_problem
 from api.settings import Settings, SettingsError, load_settings
 from models.enums import Role
 from resolvers import demo
@@ -61,30 +62,54 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[None]]) -> No
         fail(str(error))
 
 
-async def _migrate_and_seed(settings: Settings, *, announce: bool) -> None:
+# What every start shows: the demo logins and the demo waybills (resolvers/demo.py, welcome).
+Welcome = tuple[list[tuple[str, Role]], list[tuple[str, str, str]]]
+
+
+async def _migrate_and_seed(settings: Settings) -> Welcome:
     await db.migrate(settings)
-    if settings.demo_data and await demo.database_is_empty():
-        logins = await demo.seed(
+    if not settings.demo_data:
+        return [], []
+    if await demo.database_is_empty():
+        await demo.seed(
             zone=settings.zone,
             holidays=settings.holidays,
             files_url=settings.files_url,
             claim_window_days=settings.claim_window_days,
         )
-        if announce:
-            print(f"Seeded demo data. Demo logins (password '{demo.DEMO_PASSWORD}'):")
-            for email, role in logins:
-                print(f"  {email:<28} {role.value}")
+    return await demo.welcome()
+
+
+def print_welcome(settings: Settings, base: str, welcome: Welcome) -> None:
+    logins, waybills = welcome
+    print(f"GraphQL at {base}/graphql (WebSocket: graphql-transport-ws)")
+    if not settings.production:
+        print(f"GraphiQL at {base}/graphql in a browser")
+    print(f"Tracking page at {base}/track/")
+    if logins:
+        print(f"Demo logins (password '{demo.DEMO_PASSWORD}'):")
+        for email, role in logins:
+            print(f"  {email:<28} {role.value}")
+    if waybills:
+        print("Demo waybills to track:")
+        for waybill, reference, description in waybills:
+            print(f"  {waybill} ({reference}, {description}): {base}/track/{waybill}")
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     import uvicorn
 
-    with_database(settings, lambda: _migrate_and_seed(settings, announce=True))
-    host = "localhost" if args.host in {"127.0.0.1", "0.0.0.0"} else args.host
-    print(f"GraphQL at http://{host}:{args.port}/graphql (WebSocket: graphql-transport-ws)")
-    if not settings.production:
-        print(f"GraphiQL at http://{host}:{args.port}/graphql in a browser")
-    print(f"Tracking page at http://{host}:{args.port}/track/")
+    problem = port_problem(args.host, args.port)
+    if problem is not None:
+        fail(problem)
+    welcome: list[Welcome] = []
+
+    async def prepare() -> None:
+        welcome.append(await _migrate_and_seed(settings))
+
+    with_database(settings, prepare)
+    host = "localhost" if args.host in {"127.0.0.1", "0.0.0.0", "::", "::1"} else args.host
+    print_welcome(settings, f"http://{host}:{args.port}", welcome[0])
     sys.stdout.flush()
     if args.workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         # every worker writes its metrics there; /metrics adds them up
@@ -192,10 +217,24 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="cargolive", description=__doc__)
     commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    serve = commands.add_parser("serve", help="migrate, seed an empty database, and serve")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve = commands.add_parser(
+        "serve",
+        help="migrate, seed an empty database, and serve",
+        description="Applies the migrations, adds the demo data to an empty database, prints "
+        "the URLs, the demo logins and two demo waybills, and serves HTTP and the WebSocket. "
+        "Settings come from the environment (README, 'Production').",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    )
+    serve.add_argument(
+        "--host", default=DEFAULT_HOST, help="address to listen on (0.0.0.0: every interface)"
+    )
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help="TCP port to listen on")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="processes to serve with (more than 1 needs BROADCAST_URL=redis://...)",
+    )
     serve.set_defaults(run=cmd_serve)
 
     commands.add_parser("migrate", help="apply the migrations").set_defaults(run=cmd_migrate)

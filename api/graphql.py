@@ -8,6 +8,7 @@ import orjson
 from cross_web import HTTPException
 from cross_web.content_type import parse_content_type
 from graphql import GraphQLError, OperationType, get_operation_ast
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -18,13 +19,14 @@ from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
 from api import idempotency
-from api.auth import bearer, client_address, origin_allowed
+from api.auth import client_address, credential, origin_allowed
 from api.metrics import count_errors
 from api.ratelimit import RateLimits
 from api.settings import Settings
 from api.websocket import graphql_socket
 from models.viewer import Viewer
-from resolvers.integrations.credentials import viewer_for_bearer
+from resolvers.errors import Unauthenticated
+from resolvers.integrations.credentials import refusal, viewer_for_bearer
 from schema.budget import response_too_large
 from schema.context import Context
 from schema.parsing import parsed
@@ -50,6 +52,14 @@ class CargoliveGraphQL(GraphQL[Context, None]):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
+            try:
+                await self.viewer(scope)
+            except Unauthenticated as refused:
+                accept = Headers(scope=scope).get("accept", "")
+                await unauthenticated(refused, GRAPHQL_RESPONSE_JSON in accept)(
+                    scope, receive, send
+                )
+                return
             await idempotency.serve(
                 self._http, scope, receive, send, settings=self.settings, find=self.viewer
             )
@@ -145,25 +155,43 @@ class CargoliveGraphQL(GraphQL[Context, None]):
         async def allow(action: str, who: str | None = None) -> bool:
             return await self.limits.hit(action, who or client)
 
-        token = bearer(request.headers.get("authorization"))
-        viewer = await self.viewer(request.scope, token)
+        refused: Unauthenticated | None = None
+        try:
+            viewer = await self.viewer(request.scope)
+        except Unauthenticated as error:  # a socket's: told at connection_init (api/sign_in.py)
+            viewer, refused = None, error
         if viewer is not None and viewer.api_key_id is not None and request.scope["type"] == "http":
             if not await self.limits.hit("apikey", str(viewer.api_key_id)):
                 raise RateLimited(self.settings.api_key_requests_per_minute)
         context = Context(
             viewer=viewer, settings=self.settings, request=request, response=response, allow=allow
         )
-        context.rejected_token = token is not None and viewer is None
-        context.token = token if viewer is not None else None
+        context.refused = refused
+        context.token = request.scope["state"]["credential"][0] if viewer is not None else None
         return context
 
-    async def viewer(self, scope: Scope, token: str | None) -> Viewer | None:
-        """Who the bearer credential stands for, looked up once per request."""
+    async def viewer(self, scope: Scope) -> Viewer | None:
+        """Who the request's bearer credential stands for, looked up once per request: None
+        without one, Unauthenticated (with its reason) for one that is sent but refused."""
         state = scope.setdefault("state", {})
-        if "viewer" not in state:
-            pepper = self.settings.api_key_pepper
-            state["viewer"] = await viewer_for_bearer(token, pepper=pepper) if token else None
-        return state["viewer"]
+        if "credential" not in state:
+            try:
+                token = credential(Headers(scope=scope).get("authorization"))
+                viewer = await self._look_up(token) if token else None
+                state["credential"] = (token, viewer)
+            except Unauthenticated as refused:
+                state["credential"] = refused
+        found = state["credential"]
+        if isinstance(found, Unauthenticated):
+            raise found
+        return found[1]
+
+    async def _look_up(self, token: str) -> Viewer:
+        pepper = self.settings.api_key_pepper
+        viewer = await viewer_for_bearer(token, pepper=pepper)
+        if viewer is None:
+            raise await refusal(token, pepper=pepper)
+        return viewer
 
 
 class RateLimited(Exception):
@@ -192,6 +220,23 @@ def refuse_subscriptions(query: str, operation_name: Any, max_tokens: int) -> No
     operation = get_operation_ast(document, name)
     if operation is not None and operation.operation is OperationType.SUBSCRIPTION:
         raise HTTPException(400, USE_THE_SOCKET)
+
+
+def unauthenticated(refused: Unauthenticated, graphql_response_json: bool) -> Response:
+    """A credential sent but refused: a request error (no `data`), 401 where the client speaks
+    GraphQL over HTTP's own media type (200 for application/json, as that media type asks)."""
+    extensions = {"code": "UNAUTHENTICATED", "reason": refused.reason or "invalid"}
+    count_errors([{"message": refused.message, "extensions": extensions}])
+    body = {"errors": [{"message": refused.message, "extensions": extensions}]}
+    if not graphql_response_json:
+        return JSONResponse(body)
+    challenge = f'Bearer error="invalid_token", error_description="{refused.reason}"'
+    return JSONResponse(
+        body,
+        status_code=401,
+        media_type=GRAPHQL_RESPONSE_JSON,
+        headers={"WWW-Authenticate": challenge},
+    )
 
 
 def bad_request(status: int, reason: str) -> Response:

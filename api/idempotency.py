@@ -23,7 +23,6 @@ from starlette.datastructures import Headers
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.auth import bearer
 from api.settings import Settings
 from models.viewer import Viewer
 from resolvers.integrations import idempotency
@@ -31,7 +30,7 @@ from schema.parsing import parsed
 
 HEADER = "idempotency-key"
 MAX_KEY = 255
-FindViewer = Callable[[Scope, str | None], Awaitable[Viewer | None]]
+FindViewer = Callable[[Scope], Awaitable[Viewer | None]]
 
 
 def error(status: int, code: str, message: str, **headers: str) -> Response:
@@ -126,7 +125,7 @@ async def serve(
         request = _mutation(orjson.loads(body))
     except orjson.JSONDecodeError:
         request = None
-    viewer = await find(scope, bearer(headers.get("authorization"))) if request else None
+    viewer = await find(scope) if request else None
     if request is None or viewer is None:
         await app(scope, again, send)
         return

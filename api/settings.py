@@ -203,6 +203,11 @@ class Settings(BaseSettings):
         return (not self.production) if self.introspection is None else self.introspection
 
     @property
+    def field_suggestions(self) -> bool:
+        """ "Did you mean" in errors: a help in development, a schema leak in production."""
+        return not self.production
+
+    @property
     def event_retention(self) -> dt.timedelta:
         return dt.timedelta(days=self.event_retention_days)
 

@@ -9,12 +9,13 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from api import access_watch
-from api.auth import bearer
+from api.auth import credential
 from api.credential_watch import CredentialWatch, watch
 from models import clock
 from models.viewer import Viewer
 from resolvers.accounts.users import live_sessions
-from resolvers.integrations.credentials import viewer_for_bearer
+from resolvers.errors import Unauthenticated
+from resolvers.integrations.credentials import refusal, viewer_for_bearer
 
 if TYPE_CHECKING:
     from api.settings import Settings
@@ -30,6 +31,12 @@ class Closing(Exception):
         super().__init__(reason)
         self.code = code
         self.reason = reason
+
+
+def refused_closing(refused: Unauthenticated) -> Closing:
+    """4403 with the reason first: a close reason is cut at 123 bytes."""
+    reason = f"Forbidden: {refused.reason or 'invalid'}: {refused.message}"
+    return Closing(4403, reason.encode()[:123].decode(errors="ignore"))
 
 
 class SignedIn:
@@ -68,13 +75,13 @@ class SignedIn:
         if len(given) > 1:
             raise Closing(4400, "Invalid message: authorization given more than once")
         if given:
-            token = bearer(given[0])
-            self.context.viewer = await self._look_up(token) if token else None
-            if self.context.viewer is None:
-                raise Closing(4403, "Forbidden: invalid, expired or revoked token")
-            self.context.token = token
-        elif self.context.rejected_token:
-            raise Closing(4403, "Forbidden: invalid, expired or revoked token")
+            try:
+                self.context.token = credential(given[0])
+                self.context.viewer = await self._sign_in(self.context.token)
+            except Unauthenticated as refused:
+                raise refused_closing(refused) from None
+        elif self.context.refused is not None:
+            raise refused_closing(self.context.refused)
         viewer = self.context.viewer
         if viewer is not None and viewer.api_key_id is not None:
             allow = self.context.allow
@@ -85,6 +92,14 @@ class SignedIn:
             self._watch_access(viewer)
         self.acknowledged = True
         await self.send({"type": "connection_ack"})
+
+    async def _sign_in(self, token: str | None) -> Viewer | None:
+        if token is None:
+            return None
+        viewer = await self._look_up(token)
+        if viewer is None:
+            raise await refusal(token, pepper=self.settings.api_key_pepper)
+        return viewer
 
     async def _look_up(self, token: str) -> Viewer | None:
         return await viewer_for_bearer(token, pepper=self.settings.api_key_pepper)

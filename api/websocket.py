@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any
 
 import orjson
@@ -33,9 +33,9 @@ from api.settings import Settings
 from api.sign_in import Closing, SignedIn
 from resolvers.errors import DomainError, Unauthenticated
 from resolvers.integrations import retention
-from schema.budget import costs_for, response_too_large, too_costly
+from schema.budget import costs_for, response_too_large, too_costly, too_many_operations
 from schema.context import Context
-from schema.errors import public_errors
+from schema.errors import public_errors, request_errors
 from schema.rendering import checked_document, prepare
 from subscriptions.streams import Follower, Opened, Opener, follow
 
@@ -257,8 +257,9 @@ class Connection(SignedIn):
             raise Closing(4400, "Invalid message: payload.query must be a string")
         if operation_id in self.operations:
             raise Closing(4409, f"Subscriber for {operation_id} already exists")
-        if len(self.operations) >= self.settings.max_subscriptions_per_connection:
-            await self._error(operation_id, ["too many operations on this connection"])
+        limit = self.settings.max_subscriptions_per_connection
+        if len(self.operations) >= limit:
+            await self._error(operation_id, [too_many_operations(limit)])
             return
         task = asyncio.create_task(
             self._run(operation_id, query, variables, payload.get("operationName"))
@@ -270,12 +271,11 @@ class Connection(SignedIn):
         if self.operations.get(operation_id) is task:
             del self.operations[operation_id]
 
-    async def _error(self, operation_id: str, errors: list[Any]) -> None:
-        formatted = [
-            error.formatted if isinstance(error, GraphQLError) else {"message": str(error)}
-            for error in errors
-        ]
-        await self.send({"id": operation_id, "type": "error", "payload": formatted})
+    async def _error(self, operation_id: str, errors: Sequence[GraphQLError | str]) -> None:
+        """An `error` frame: the operation is refused, each error with its code."""
+        payload = request_errors(errors, suggestions=self.settings.field_suggestions)
+        count_errors(payload)
+        await self.send({"id": operation_id, "type": "error", "payload": payload})
 
     async def _run(
         self, operation_id: str, query: str, variables: dict[str, Any], name: str | None

@@ -284,6 +284,13 @@ def _check_symbol(body: str) -> str:
 
 def new_waybill() -> str:
     body = "".join(secrets.choice(WAYBILL_ALPHABET) for _ in range(WAYBILL_RANDOM_LENGTH))
+    return waybill_with_body(body)
+
+
+def waybill_with_body(body: str) -> str:
+    """The waybill of 12 symbols of WAYBILL_ALPHABET: prefix, body and check symbol."""
+    if len(body) != WAYBILL_RANDOM_LENGTH or set(body) - set(WAYBILL_ALPHABET):
+        raise ValueError(f"a waybill body is {WAYBILL_RANDOM_LENGTH} of {WAYBILL_ALPHABET}")
     return WAYBILL_PREFIX + body + _check_symbol(body)
 
 

@@ -16,7 +16,7 @@ from resolvers.calculations.demo import seed_rates
 from resolvers.claims.demo import seed_claims
 from resolvers.disputes.demo import seed_disputes
 from resolvers.documents.demo import seed_documents
-from resolvers.shipments.demo import cast_of, seed_shipments
+from resolvers.shipments.demo import cast_of, seed_shipments, showcase
 from resolvers.shipments.demo_blocked import seed_blocked_carrier
 from resolvers.support.demo import seed_support
 
@@ -48,6 +48,17 @@ USERS = [
 
 async def database_is_empty() -> bool:
     return not await Organization.exists()
+
+
+async def welcome() -> tuple[list[tuple[str, Role]], list[tuple[str, str, str]]]:
+    """What `serve` shows on every start: the demo logins still in this database (password
+    DEMO_PASSWORD) and the demo waybills to track (waybill, reference, what it shows); both
+    empty on a database without the demo."""
+    present = set(
+        await User.filter(email__in=[email for email, *_ in USERS]).values_list("email", flat=True)
+    )
+    logins = [(email, role) for email, _, role, _ in USERS if email in present]
+    return logins, await showcase()
 
 
 async def seed(

@@ -43,4 +43,11 @@ def conflict(message: str, field: Sequence[str | int] | None = None) -> DomainEr
 
 
 class Unauthenticated(Exception):
-    """No valid token where one is needed: a top-level error, not a UserError."""
+    """No valid token where one is needed: a top-level error, not a UserError. `reason` says
+    why a credential that was sent is refused: expired, revoked, invalid (not one of ours) or
+    malformed (not `Bearer <token>`, or not shaped like a token or a key)."""
+
+    def __init__(self, message: str, reason: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.reason = reason

@@ -113,8 +113,10 @@ def assemble(
     introspection: bool = True,
     max_cost: int = DEFAULT_MAX_COST,
     observe_cost: Callable[[int], None] | None = None,
+    suggestions: bool = True,
 ) -> strawberry.Schema:
-    """The schema with these limits (the settings' own in the app)."""
+    """The schema with these limits (the settings' own in the app); `suggestions`: "Did you
+    mean" in errors (development only)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
@@ -126,14 +128,14 @@ def assemble(
         ScopeGate,
         InputGuard,
         cost_limit(max_cost, observe_cost),
-        ErrorPolicy,
+        lambda: ErrorPolicy(suggestions),
     ]
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,
-        config=StrawberryConfig(disable_field_suggestions=True),
+        config=StrawberryConfig(disable_field_suggestions=not suggestions),
         scalar_overrides=OVERRIDES,
     )
 

@@ -26,6 +26,14 @@ def too_costly(cost: int, limit: int) -> GraphQLError:
     )
 
 
+def too_many_operations(limit: int) -> GraphQLError:
+    """A socket's operation past its connection's limit (api/websocket.py)."""
+    return GraphQLError(
+        f"too many operations on this connection (the limit is {limit}): complete one first",
+        extensions={"code": "TOO_MANY_OPERATIONS", "limit": limit},
+    )
+
+
 def response_too_large(size: int) -> dict[str, Any]:
     """The error that replaces an answer over the size ceiling, the cost limit's backstop."""
     return {

@@ -10,6 +10,7 @@ from strawberry.types import Info as StrawberryInfo
 
 from models.viewer import Viewer
 from resolvers.access import signed_in
+from resolvers.errors import Unauthenticated
 from resolvers.loaders import Loaders
 
 
@@ -24,7 +25,8 @@ class Context:
     # such as an API key's id); False when it is over the limit.
     allow: Callable[..., Awaitable[bool]] | None = None
     connection_params: dict[str, Any] | None = None
-    rejected_token: bool = False
+    # A credential sent on the socket's upgrade request but refused: told at connection_init.
+    refused: Unauthenticated | None = None
     # The bearer token the viewer came from: a socket looks its viewer up again with it.
     token: str | None = None
 

@@ -2,6 +2,8 @@
 
 DATABASE_URL and BROADCAST_URL choose the backends: SQLite + memory by default, PostgreSQL +
 Redis when the test command's second pass sets them. In CI a missing service fails the run.
+On PostgreSQL, DATABASE_URL names the server only: the run works in a database of its own,
+`cargolive_test_<pid>`, created there and dropped at the end (tests/own_database.py).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from api import db
 from api.app import create_app
 from api.settings import Settings, load_settings
 from models.enums import Role
+from tests import own_database
 from tests.factories import Factory, Party
 from tests.processes import RedisServer
 from tests.servers import running
@@ -35,6 +38,18 @@ os.environ.setdefault("CARGOLIVE_SLA_CHECK_SECONDS", "0")
 # queries to the counted ones.
 os.environ.setdefault("CARGOLIVE_DELIVERY_POLL_SECONDS", "0")
 
+if os.environ["DATABASE_URL"].startswith(("postgres", "asyncpg")) and (
+    own_database.OWNED not in os.environ
+):
+    try:
+        os.environ["DATABASE_URL"] = own_database.create(os.environ["DATABASE_URL"])
+    except Exception as error:
+        pytest.exit(f"cannot create the tests' own database on DATABASE_URL's server: {error}", 2)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    own_database.drop()
+
 
 def postgres() -> bool:
     return os.environ["DATABASE_URL"].startswith(("postgres", "asyncpg"))
@@ -44,29 +59,9 @@ def settings_with(**overrides: object) -> Settings:
     return load_settings(**overrides)
 
 
-async def _empty_postgres(settings: Settings) -> None:
-    import asyncpg
-    from tortoise.backends.base.config_generator import expand_db_url
-
-    credentials = expand_db_url(settings.database_url)["credentials"]
-    connection = await asyncpg.connect(
-        host=credentials["host"],
-        port=credentials["port"],
-        user=credentials["user"],
-        password=credentials.get("password"),
-        database=credentials["database"],
-    )
-    try:
-        await connection.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
-    finally:
-        await connection.close()
-
-
 @pytest.fixture(scope="session")
 async def database() -> AsyncIterator[Settings]:
-    settings = settings_with()
-    if postgres():
-        await _empty_postgres(settings)
+    settings = settings_with()  # on PostgreSQL a new database, made above for this run
     await db.migrate(settings)
     await Tortoise.close_connections()
     await db.init(settings)

@@ -23,3 +23,14 @@ async def gql(
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+async def refused(client: httpx2.AsyncClient, token: str) -> str | None:
+    """The reason the API refuses `token` with (UNAUTHENTICATED: expired, revoked, invalid,
+    malformed), or None when it signs in."""
+    result = await gql(client, "{ __typename }", token=token)
+    if "errors" not in result:
+        return None
+    (error,) = result["errors"]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED", error
+    return error["extensions"]["reason"]

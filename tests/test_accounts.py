@@ -12,7 +12,7 @@ from models.enums import OrganizationKind, Role
 from resolvers.accounts import users as accounts
 from schema.ids import to_global_id
 from tests.factories import PASSWORD
-from tests.graphql import gql
+from tests.graphql import gql, refused
 
 LOGIN = """
 mutation ($email: String!, $password: String!) {
@@ -107,21 +107,21 @@ async def test_login_attempts_are_rate_limited_per_client(client, dealer, databa
     assert blocked["data"]["login"]["errors"][0]["code"] == "LIMIT_EXCEEDED"
 
 
-async def test_an_expired_token_is_anonymous(client, make, dealer):
+async def test_an_expired_token_is_refused_as_expired(client, make, dealer):
     token = await make.token(dealer, ttl=dt.timedelta(minutes=10))
     assert (await gql(client, VIEWER, token=token))["data"]["viewer"] is not None
 
     with clock.travel(clock.now() + dt.timedelta(minutes=10, seconds=1)):
-        assert (await gql(client, VIEWER, token=token))["data"]["viewer"] is None
+        assert await refused(client, token) == "expired"
 
 
-async def test_a_revoked_token_is_anonymous(client, make, dealer):
+async def test_a_revoked_token_is_refused_as_revoked(client, make, dealer):
     token = await make.token(dealer)
     other = await make.token(dealer)
 
     assert await accounts.revoke_token(token) is True
 
-    assert (await gql(client, VIEWER, token=token))["data"]["viewer"] is None
+    assert await refused(client, token) == "revoked"
     assert (await gql(client, VIEWER, token=other))["data"]["viewer"] is not None
     assert await accounts.revoke_token(token) is False
 

@@ -305,7 +305,13 @@ async def test_subscriptions_per_connection_are_capped(database, make):
             assert frame == {
                 "id": third,
                 "type": "error",
-                "payload": [{"message": "too many operations on this connection"}],
+                "payload": [
+                    {
+                        "message": "too many operations on this connection (the limit is 2): "
+                        "complete one first",
+                        "extensions": {"code": "TOO_MANY_OPERATIONS", "limit": 2},
+                    }
+                ],
             }
             await live.tick(12, note=1)
             assert await next_notes(socket, 1) == [1]  # the first two keep running

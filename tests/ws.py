@@ -56,3 +56,17 @@ async def closed_with(socket: ClientConnection, timeout: float = 5) -> int | Non
             await asyncio.wait_for(socket.recv(), timeout)
     except websockets.ConnectionClosed as closed:
         return closed.rcvd.code if closed.rcvd else None
+
+
+async def closed_with_reason(socket: ClientConnection, timeout: float = 5) -> tuple[int, str]:
+    """Reads until the server closes; its close code and the word after "Forbidden: " (the
+    reason of a refused credential), or the whole close reason."""
+    try:
+        while True:
+            await asyncio.wait_for(socket.recv(), timeout)
+    except websockets.ConnectionClosed as closed:
+        assert closed.rcvd is not None
+        text = closed.rcvd.reason
+        if text.startswith("Forbidden: "):
+            text = text.removeprefix("Forbidden: ").split(":", 1)[0]
+        return closed.rcvd.code, text

@@ -173,6 +173,23 @@ async def viewer_for_token(token: str) -> Viewer | None:
     return viewer_of_row(rows[0], AccessToken, token_id=rows[0]["id"])
 
 
+async def token_refusal(token: str) -> Unauthenticated:
+    """Why `token`, which `viewer_for_token` did not accept, is refused (one more query, and
+    only on this path): revoked before expired, a revocation being somebody's decision."""
+    if not token.startswith(TOKEN_PREFIX):
+        return Unauthenticated(
+            "the token is neither a login token (clv_…) nor an API key (clk_…)", "malformed"
+        )
+    row = await AccessToken.get_or_none(token_hash=token_digest(token))
+    if row is None:
+        return Unauthenticated("the token is not one this service gave out", "invalid")
+    if row.revoked_at is not None:
+        return Unauthenticated("the token was revoked (logged out or refreshed)", "revoked")
+    if row.expires_at <= clock.now():
+        return Unauthenticated(f"the token expired at {row.expires_at.isoformat()}", "expired")
+    return Unauthenticated("the token was refused", "invalid")  # it lived again meanwhile
+
+
 def viewer_of_row(row: dict[str, Any], table: type[Model], **credential: Any) -> Viewer:
     """The viewer of a credential's look-up row (user_id, role, organization_id, kind, blocked
     and the credential's expires_at, read as `table` reads it)."""

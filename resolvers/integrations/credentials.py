@@ -11,7 +11,8 @@ from tortoise.expressions import Q
 from models import clock, sql
 from models.integrations.tables import ApiKey, ApiScope
 from models.viewer import Viewer
-from resolvers.accounts.users import live_sessions, viewer_for_token, viewer_of_row
+from resolvers.accounts.users import live_sessions, token_refusal, viewer_for_token, viewer_of_row
+from resolvers.errors import Unauthenticated
 from resolvers.integrations import key_secrets
 
 Credential = tuple[str, int]  # ("token", access_token.id) or ("key", api_key.id)
@@ -27,6 +28,23 @@ async def viewer_for_bearer(secret: str, *, pepper: str) -> Viewer | None:
             note_use(viewer.api_key_id)
         return viewer
     return await viewer_for_token(secret)
+
+
+async def refusal(secret: str, *, pepper: str) -> Unauthenticated:
+    """Why `secret`, which `viewer_for_bearer` did not accept, is refused: the error a client
+    is told, with its reason (expired, revoked, invalid or malformed)."""
+    if not secret.startswith((key_secrets.LIVE_PREFIX, key_secrets.TEST_PREFIX)):
+        return await token_refusal(secret)
+    if not key_secrets.is_key(secret):  # the checksum: a typo or a truncated copy
+        return Unauthenticated("the API key is mistyped or cut short", "malformed")
+    key = await ApiKey.get_or_none(secret_hash=key_secrets.secret_hash(secret, pepper))
+    if key is None:
+        return Unauthenticated("the API key is not one this service gave out", "invalid")
+    if key.revoked_at is not None:
+        return Unauthenticated("the API key was revoked", "revoked")
+    if key.expires_at is not None and key.expires_at <= clock.now():
+        return Unauthenticated(f"the API key expired at {key.expires_at.isoformat()}", "expired")
+    return Unauthenticated("the API key was refused", "invalid")
 
 
 async def viewer_for_api_key(secret: str, *, pepper: str) -> Viewer | None:
