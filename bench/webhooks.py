@@ -208,17 +208,21 @@ async def main(database: str, seconds: float, rate: float, backlog: int, profile
         receiver = f"http://{receiving.host}:{receiving.port}"
         shipments = await setup(receiver)
         STAFF.append(await staff())
-        async with delivering(environment, "live", profiled):
+        async with delivering(environment, "live", profiled) as target:
             await asyncio.sleep(1)
+            cpu = target.cpu_seconds()
             sent, took = await paced(shipments, rate, seconds)
             live = await wait_for(client, receiver, sent * PER_ORG, 60)
+            live_cpu = target.cpu_seconds() - cpu
         await client.post(f"{receiver}/stats/reset")
         # Backlog: events written while no process delivers, then one process drains them.
         for start in range(0, backlog, 50):
             chunk = range(start, min(backlog, start + 50))
             await asyncio.gather(*(record(shipments[n % len(shipments)]) for n in chunk))
-        async with delivering(environment, "backlog", profiled):
+        async with delivering(environment, "backlog", profiled) as target:
+            cpu = target.cpu_seconds()
             drained = await wait_for(client, receiver, backlog * PER_ORG, 300)
+            backlog_cpu = target.cpu_seconds() - cpu
         rows = await WebhookDelivery.all().count()
     load_after = os.getloadavg()
     latencies = [value * 1000 for value in live["latencies"]]
@@ -228,12 +232,16 @@ async def main(database: str, seconds: float, rate: float, backlog: int, profile
         f"live: {sent} events in {took:.1f} s ({sent / took:.0f}/s), "
         f"{live['unique']} of {sent * PER_ORG} deliveries arrived, {live['duplicates']} repeats; "
         f"commit -> 2xx p50 {percentile(latencies, 0.5):.0f} ms, "
-        f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies, default=0):.0f} ms"
+        f"p99 {percentile(latencies, 0.99):.0f} ms, max {max(latencies, default=0):.0f} ms; "
+        f"delivering process CPU {live_cpu:.1f} s, "
+        f"{live_cpu / max(live['unique'], 1) * 1e6:.0f} µs per delivery"
     )
     print(
         f"backlog: {drained['unique']} of {backlog * PER_ORG} deliveries in {span:.1f} s "
         f"(first to last arrival): {drained['unique'] / span if span else 0:.0f} deliveries/s, "
-        f"{drained['duplicates']} repeats; {rows} delivery rows written in all"
+        f"{drained['duplicates']} repeats; {rows} delivery rows written in all; delivering "
+        f"process CPU {backlog_cpu:.1f} s, {backlog_cpu / max(drained['unique'], 1) * 1e6:.0f} µs "
+        f"per delivery: {drained['unique'] / max(backlog_cpu, 1e-9):.0f} deliveries per CPU-second"
     )
     print(f"load average before {load_before}, after {load_after}, cpus {os.cpu_count()}")
     await db.close()
