@@ -126,11 +126,10 @@ def _tls() -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=False)
 
 
-def delivery_client(
-    *, production: bool, connections: int, connect_timeout: float, timeout: float
-) -> httpx.AsyncClient:
-    """An HTTP client for deliveries: bounded connections, no redirects, no proxies from the
-    environment (they would bypass the guard), private addresses refused."""
+def delivery_transport(*, production: bool, connections: int) -> httpx.AsyncHTTPTransport:
+    """An httpx transport (connection pool) for deliveries: bounded connections, no proxies
+    from the environment (they would bypass the guard), private addresses refused. A
+    transport never follows redirects (only a client would)."""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     transport = httpx.AsyncHTTPTransport(verify=_tls(), limits=limits, trust_env=False)
     # httpx takes no network backend of its own; its pool is rebuilt with the guard.
@@ -141,9 +140,4 @@ def delivery_client(
         keepalive_expiry=limits.keepalive_expiry,
         network_backend=GuardedBackend(production=production),
     )
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(timeout, connect=connect_timeout),
-        follow_redirects=False,
-        trust_env=False,
-    )
+    return transport

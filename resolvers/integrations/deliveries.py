@@ -29,8 +29,6 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Any, Protocol
 
-from prometheus_client import Counter, Gauge, Histogram
-
 from models import clock
 from models.enums import ErrorCode
 from models.integrations.tables import EndpointKind, WebhookEndpoint
@@ -38,6 +36,13 @@ from resolvers.errors import DomainError
 from resolvers.integrations import delivery_log
 from resolvers.integrations.cursor import Position
 from resolvers.integrations.delivery_log import Delivered, LostLease, Outcome, Successes
+from resolvers.integrations.delivery_metrics import (
+    ATTEMPT_SECONDS,
+    COMMIT_TO_2XX,
+    DELIVERIES,
+    DISABLED,
+    LAG,
+)
 from resolvers.integrations.feed_window import FeedWindow
 from resolvers.integrations.reads import FeedEvent
 from subscriptions.reader import latest_seq
@@ -45,35 +50,6 @@ from subscriptions.reader import latest_seq
 log = logging.getLogger("cargolive.deliveries")
 BATCH = 100  # events an endpoint takes at once (and sends before writing their successes)
 LINGER = 10.0  # seconds a caught-up endpoint waits for new events before giving up its lease
-
-DELIVERIES = Counter(
-    "cargolive_deliveries_total",
-    "Delivery attempts, by endpoint kind and outcome",
-    ["kind", "outcome"],
-)
-ATTEMPT_SECONDS = Histogram(
-    "cargolive_delivery_attempt_seconds",
-    "Time from sending a delivery to the receiver's answer",
-    ["kind"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15),
-)
-COMMIT_TO_2XX = Histogram(
-    "cargolive_delivery_commit_to_2xx_seconds",
-    "Time from an event's commit to the receiver's 2xx of its delivery",
-    ["kind"],
-    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60, 300, 3600),
-)
-LAG = Gauge(
-    "cargolive_delivery_lag_events",
-    "Log positions between an endpoint's cursor and the log's head, as last seen",
-    ["endpoint"],
-    multiprocess_mode="max",
-)
-DISABLED = Gauge(
-    "cargolive_disabled_endpoints",
-    "Endpoints disabled after failing past the retry window",
-    multiprocess_mode="max",
-)
 
 
 class Sink(Protocol):

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from models.integrations.tables import EndpointKind
-from resolvers.integrations.addresses import delivery_client
+from resolvers.integrations.addresses import delivery_transport
 from resolvers.integrations.deliveries import Deliverer, Sink
 from resolvers.integrations.mail_sink import MailSink, transport_for
 from resolvers.integrations.webhook_sink import WebhookSink
@@ -23,16 +23,12 @@ async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer
         yield None
         return
 
-    def client() -> httpx.AsyncClient:  # one per endpoint (webhook_sink.py says why)
-        return delivery_client(
-            production=settings.production,
-            connections=1,
-            connect_timeout=settings.webhook_connect_timeout_seconds,
-            timeout=settings.webhook_timeout_seconds,
-        )
+    def transport() -> httpx.AsyncHTTPTransport:  # one per endpoint (webhook_sink.py says why)
+        return delivery_transport(production=settings.production, connections=1)
 
     webhooks = WebhookSink(
-        client,
+        transport,
+        connect_timeout=settings.webhook_connect_timeout_seconds,
         total_timeout=settings.webhook_timeout_seconds,
         keep=2 * settings.delivery_concurrency,
     )
