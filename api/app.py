@@ -7,9 +7,10 @@ import contextlib
 import datetime as dt
 import gc
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from starlette.applications import Starlette
@@ -20,11 +21,12 @@ from starlette.routing import Route, WebSocketRoute
 from tortoise import Tortoise
 from tortoise.contrib.starlette import RegisterTortoise
 
-from api import access_watch
+from api import access_watch, tracing
 from api.access_watch import AccessWatch
 from api.cors import GraphQLCORS
 from api.db import tortoise_config
 from api.files import file_routes
+from api.graphiql import graphiql_routes
 from api.graphql import CargoliveGraphQL
 from api.logs import configure_logging
 from api.metrics import QUERY_COST, metrics, time_gc_pauses
@@ -47,6 +49,9 @@ from schema import assemble
 from subscriptions import hub
 from subscriptions.bus import Bus
 from subscriptions.hub import Hub
+
+if TYPE_CHECKING:
+    from opentelemetry.sdk.trace import TracerProvider
 
 log = logging.getLogger("cargolive.app")
 PRUNE_SECONDS = 600  # how often each process deletes expired idempotency keys
@@ -131,10 +136,16 @@ def create_app(
     *,
     manage_database: bool = True,
     schema: strawberry.Schema | None = None,
+    tracer_provider: TracerProvider | None = None,
 ) -> Starlette:
-    """The app; `manage_database=False` when the caller (a test session) owns the ORM."""
+    """The app; `manage_database=False` when the caller (a test session) owns the ORM.
+    Traces are on with `tracer_provider`, or when OTEL_EXPORTER_OTLP_ENDPOINT is set."""
     settings = settings or get_settings()
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, production=settings.production)
+    if tracer_provider is None and tracing.enabled():
+        tracer_provider = tracing.provider_from_environment()
+    if tracer_provider is not None:
+        tracing.instrument_database(tracer_provider)
     bus = Bus(settings.broadcast_url)
     limits = RateLimits(settings)
     graphql = CargoliveGraphQL(
@@ -147,6 +158,7 @@ def create_app(
             max_cost=settings.max_query_cost,
             observe_cost=QUERY_COST.observe,
             suggestions=settings.field_suggestions,
+            tracing=tracing.operation_spans(tracer_provider) if tracer_provider else None,
         ),
         settings=settings,
         limits=limits,
@@ -206,7 +218,9 @@ def create_app(
             app.state.deliverer = await stack.enter_async_context(delivering(settings))
             if manage_database:
                 freeze_startup_objects()
+            log.info(f"ready (process {os.getpid()})", extra={"pid": os.getpid()})
             yield
+        log.info(f"stopped (process {os.getpid()})", extra={"pid": os.getpid()})
 
     app = Starlette(
         routes=[
@@ -216,10 +230,12 @@ def create_app(
             Route("/readyz", readyz),
             Route("/metrics", metrics),
             *track_routes(),
+            *graphiql_routes(),
             *file_routes(),
             *report_routes(),
         ],
         middleware=[
+            *([tracing.middleware(tracer_provider)] if tracer_provider else []),
             Middleware(RequestContext),
             Middleware(GraphQLCORS, origins=settings.allowed_origins),
             # Files stream past the JSON body cap: their own URL says how long they may be.

@@ -3,57 +3,71 @@
 Sending a frame through ASGI is a coroutine that, while the socket's buffer has room, finishes
 without ever suspending. Waking a writer task for every frame costs about as much as writing
 it, and a fan-out to thousands of sockets pays that thousands of times per event; so a frame is
-written eagerly: its send coroutine runs in place, and only when it suspends (the client reads
-slowly) does a task take it over. Frames pushed meanwhile wait in a bounded backlog, in order.
+written eagerly: its send coroutine runs in place (an eager task, asyncio.eager_task_factory,
+from Python 3.12; by hand on 3.11), and only when it suspends (the client reads slowly) does a
+task take it over. Frames pushed meanwhile wait in a bounded backlog, in order.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import sys
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 Send = Callable[[str], Coroutine[Any, Any, None]]
 
 
-def start_eagerly(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
-    """Runs `coroutine` up to its first suspension: None when it finished there, else a task
-    that finishes it (what Python 3.12's eager tasks do). Its exception, if any, is raised."""
-    try:
-        awaited = coroutine.send(None)
-    except StopIteration:
+if sys.version_info >= (3, 12):
+
+    def start_eagerly(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
+        """Runs `coroutine` up to its first suspension (asyncio's eager task): None when it
+        finished there, else the task that finishes it. Its exception, if any, is raised."""
+        task = asyncio.eager_task_factory(asyncio.get_running_loop(), coroutine)
+        if not task.done():
+            return task
+        task.result()
         return None
-    task = asyncio.ensure_future(_finish(coroutine, awaited))
-    # A task cancelled before its first step never resumes the coroutine: close it then, so
-    # that its cleanup (a `finally`) runs all the same.
-    task.add_done_callback(lambda _: coroutine.close())
-    return task
 
+else:  # Python 3.11 has no eager tasks: the same by hand, until 3.11 is dropped
 
-async def _finish(coroutine: Coroutine[Any, Any, None], awaited: Any) -> None:
-    while True:
+    def start_eagerly(coroutine: Coroutine[Any, Any, None]) -> asyncio.Task[None] | None:
+        """Runs `coroutine` up to its first suspension: None when it finished there, else a
+        task that finishes it (what Python 3.12's eager tasks do). Its exception is raised."""
         try:
-            if awaited is None:  # a bare yield, as in asyncio.sleep(0)
-                await asyncio.sleep(0)
+            awaited = coroutine.send(None)
+        except StopIteration:
+            return None
+        task = asyncio.ensure_future(_finish(coroutine, awaited))
+        # A task cancelled before its first step never resumes the coroutine: close it then,
+        # so that its cleanup (a `finally`) runs all the same.
+        task.add_done_callback(lambda _: coroutine.close())
+        return task
+
+    async def _finish(coroutine: Coroutine[Any, Any, None], awaited: Any) -> None:
+        while True:
+            try:
+                if awaited is None:  # a bare yield, as in asyncio.sleep(0)
+                    await asyncio.sleep(0)
+                else:
+                    # As a task does with what its coroutine yields: else awaiting it again
+                    # fails ("await wasn't used with future").
+                    awaited._asyncio_future_blocking = False
+                    await awaited
+            except GeneratorExit:  # this coroutine is being closed: close the one it drives
+                coroutine.close()
+                raise
+            except BaseException as error:  # cancelled or failed: the coroutine sees it
+                try:
+                    awaited = coroutine.throw(error)
+                except StopIteration:
+                    return
             else:
-                # As a task does with what its coroutine yields: else awaiting it again fails
-                # ("await wasn't used with future").
-                awaited._asyncio_future_blocking = False
-                await awaited
-        except GeneratorExit:  # this coroutine is being closed: close the one it drives
-            coroutine.close()
-            raise
-        except BaseException as error:  # cancelled or failed: the coroutine sees it where it waits
-            try:
-                awaited = coroutine.throw(error)
-            except StopIteration:
-                return
-        else:
-            try:
-                awaited = coroutine.send(None)
-            except StopIteration:
-                return
+                try:
+                    awaited = coroutine.send(None)
+                except StopIteration:
+                    return
 
 
 class Outbox:

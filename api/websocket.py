@@ -18,13 +18,13 @@ from typing import Any
 import orjson
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     GraphQLError,
     OperationDefinitionNode,
     OperationType,
     get_operation_ast,
 )
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
+from strawberry.types import ExecutionResult
 
 from api import access_watch
 from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, QUERY_COST, count_errors
@@ -36,8 +36,9 @@ from resolvers.integrations import retention
 from schema.budget import costs_for, response_too_large, too_costly, too_many_operations
 from schema.context import Context
 from schema.errors import public_errors, request_errors
+from schema.parsing import types_of
 from schema.rendering import checked_document, prepare
-from subscriptions.streams import Follower, Opened, Opener, follow
+from subscriptions.streams import Follower, Opened, Opener
 
 PROTOCOL = "graphql-transport-ws"
 # Each frame repeats its operation id: a client-chosen megabyte id made every frame a megabyte.
@@ -327,7 +328,7 @@ class Connection(SignedIn):
     def _document(self, query: str) -> tuple[DocumentNode | None, list[GraphQLError]]:
         settings = self.settings
         document, errors = checked_document(
-            self.schema._schema,
+            types_of(self.schema),
             query,
             settings.max_tokens,
             settings.max_query_depth,
@@ -354,8 +355,7 @@ class Connection(SignedIn):
         name: str | None,
     ) -> None:
         prepared = await prepare(
-            self.schema._schema,
-            document,
+            self.schema,
             operation,
             self._fresh_context(),
             query=query,
@@ -372,9 +372,7 @@ class Connection(SignedIn):
         subscriber.reopen = (prepared.stream.open, prepared.arguments, prepared.opened)
         self.live[operation_id] = subscriber
         try:
-            await follow(
-                prepared.stream, prepared.opened, prepared.key, prepared.render, subscriber
-            )
+            await prepared.follow(subscriber)
         finally:
             self.live.pop(operation_id, None)
 

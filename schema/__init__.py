@@ -5,7 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import strawberry
-from strawberry.extensions import AddValidationRules, MaxTokensLimiter, ValidationCache
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxTokensLimiter,
+    SchemaExtension,
+    ValidationCache,
+)
 from strawberry.schema.config import StrawberryConfig
 
 from schema.accounts.blocking import BlockingMutation
@@ -114,9 +119,11 @@ def assemble(
     max_cost: int = DEFAULT_MAX_COST,
     observe_cost: Callable[[int], None] | None = None,
     suggestions: bool = True,
+    tracing: type[SchemaExtension] | None = None,
 ) -> strawberry.Schema:
     """The schema with these limits (the settings' own in the app); `suggestions`: "Did you
-    mean" in errors (development only)."""
+    mean" in errors (development only); `tracing`, while traces are on, makes a span of each
+    operation (api/tracing.py)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
@@ -130,6 +137,8 @@ def assemble(
         cost_limit(max_cost, observe_cost),
         lambda: ErrorPolicy(suggestions),
     ]
+    if tracing is not None:
+        extensions.insert(0, tracing)  # outermost: the span holds the whole operation
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,

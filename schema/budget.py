@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from graphql import ExecutionResult as GraphQLExecutionResult
@@ -13,9 +14,14 @@ from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
 from schema.cost import Costs
+from schema.parsing import types_of
 
 log = logging.getLogger("cargolive.requests")
 QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+# (name, cost) of each operation an HTTP request ran: its one log line carries them
+# (api/middleware.py). Where no request collects them (the socket), each operation logs its own.
+Operations = list[tuple[str | None, str | None, int | None]]  # name, type, cost
+operations: ContextVar[Operations | None] = ContextVar("operations", default=None)
 
 
 def too_costly(cost: int, limit: int) -> GraphQLError:
@@ -51,12 +57,16 @@ def cost_limit(limit: int, observe: Callable[[int], None] | None = None) -> type
         def on_operation(self) -> Iterator[None]:
             started = time.perf_counter()
             yield
+            context = self.execution_context
+            collected = operations.get()
+            if collected is not None:
+                collected.append((context.operation_name, _operation_type(context), self.cost))
+                return
             if self.cost is None or not log.isEnabledFor(logging.INFO):
                 return
-            context = self.execution_context
             result = context.result
             log.info(
-                "graphql operation",
+                f"graphql operation {context.operation_name or '(anonymous)'} cost {self.cost}",
                 extra={
                     "operation": context.operation_name,
                     "operation_type": _operation_type(context),
@@ -89,7 +99,7 @@ def costs_for(schema: Any) -> Costs:
     """The schema's remembered costs (HTTP and socket operations share them)."""
     costs = getattr(schema, "_cargolive_costs", None)
     if costs is None:
-        costs = Costs(schema._schema)
+        costs = Costs(types_of(schema))
         schema._cargolive_costs = costs
     return costs
 

@@ -29,6 +29,8 @@ class Context:
     refused: Unauthenticated | None = None
     # The bearer token the viewer came from: a socket looks its viewer up again with it.
     token: str | None = None
+    # A socket group's roots (subscriptions.streams.Feed): the Subscription field yields them.
+    feed: Any = None
 
     def require_viewer(self) -> Viewer:
         return signed_in(self.viewer)

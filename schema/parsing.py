@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from graphql import DocumentNode, GraphQLError, parse
+import strawberry
+from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_schema, parse
 from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
@@ -50,3 +51,11 @@ class ParseOnce(SchemaExtension):
             except GraphQLError:
                 pass  # strawberry parses it again and reports the error
         yield
+
+
+@functools.lru_cache(maxsize=4)
+def types_of(schema: strawberry.Schema) -> GraphQLSchema:
+    """The served schema's types as graphql-core's, built from its printed SDL (strawberry's
+    public view of it), for what needs types only: validating a document and costing it.
+    Execution goes through strawberry's own Schema.execute and Schema.subscribe."""
+    return build_schema(schema.as_str())

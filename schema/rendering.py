@@ -7,16 +7,18 @@ events and the same result, so the socket sends them the same text.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import functools
 import json
-from collections.abc import Awaitable, Callable, Hashable
+from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+import strawberry
 from graphql import (
     DocumentNode,
-    ExecutionResult,
     FieldNode,
     GraphQLError,
     GraphQLSchema,
@@ -25,8 +27,7 @@ from graphql import (
     specified_rules,
     validate,
 )
-from graphql.execution import Executor, execute_subscription_event
-from graphql.execution.values import get_argument_values
+from strawberry.types import ExecutionResult
 
 from models.events import Event
 from resolvers.integrations.scopes import refusal
@@ -34,7 +35,7 @@ from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.integrations.gate import forbidden
 from schema.parsing import validation_rules
-from subscriptions.streams import STREAMS, Opened, Parts, Stream, roots
+from subscriptions.streams import STREAMS, Feed, Follower, Opened, Parts, Stream, follow, roots
 
 Payload = Callable[[ExecutionResult], dict[str, Any]]
 
@@ -48,6 +49,11 @@ class Prepared:
     key: Hashable
     render: Callable[[Event], Awaitable[str | Parts | None]]
     arguments: dict[str, Any]  # the field's, to open the stream again when access changes
+    close: Callable[[], None]  # ends the run behind `render`
+
+    async def follow(self, follower: Follower[Any]) -> None:
+        """Passes this subscription's events to `follower` until cancelled (streams.follow)."""
+        await follow(self.stream, self.opened, self.key, self.render, follower, self.close)
 
 
 @functools.lru_cache(maxsize=256)
@@ -70,8 +76,7 @@ def checked_document(
 
 
 async def prepare(
-    schema: GraphQLSchema,
-    document: DocumentNode,
+    schema: strawberry.Schema,
     operation: OperationDefinitionNode,
     context: Context,
     *,
@@ -80,47 +85,101 @@ async def prepare(
     name: str | None,
     payload: Payload,
 ) -> Prepared | list[GraphQLError]:
-    """Opens the stream of a subscription operation (its access checked like a query's, so a
-    refusal raises here) and builds the group's renderer; errors of the request are returned."""
-    executor = Executor.build(
-        schema,
-        document,
-        context_value=context,
-        raw_variable_values=variables,
-        operation_name=name,
-    )
-    if isinstance(executor, list):
-        return executor
+    """Opens the stream of a subscription operation through strawberry's Schema.subscribe (its
+    access checked like a query's: a refusal raises here) and builds the group's renderer;
+    errors of the request are returned."""
     field = operation.selection_set.selections[0]
     if not isinstance(field, FieldNode) or field.name.value not in STREAMS:
         return [GraphQLError("select one subscription field at the root")]
     refused = refusal(context.viewer, "subscription", [field.name.value])
     if refused is not None:  # an API key without READ
         return [forbidden(refused)]
-    stream = STREAMS[field.name.value]
-    assert schema.subscription_type is not None  # a stream is a Subscription field
-    definition = schema.subscription_type.fields[field.name.value]
-    arguments = get_argument_values(definition, field, executor.variable_values)
-    opened = await stream.open(context, arguments)
+    feed = context.feed = Feed()
+    results = await schema.subscribe(
+        query, variable_values=variables, context_value=context, operation_name=name
+    )
+    if not isinstance(results, AsyncGenerator):  # refused before it ran (variables, say)
+        return list(results.errors or [GraphQLError("the subscription did not start")])
+    first: asyncio.Future[ExecutionResult] = asyncio.ensure_future(anext(results))
+    started: set[asyncio.Future[Any]] = {first, feed.opened}
+    await asyncio.wait(started, return_when=asyncio.FIRST_COMPLETED)
+    if not feed.opened.done():  # the field refused to open its stream
+        result = await _ended(first)
+        await results.aclose()
+        errors = list(result.errors or []) if result is not None else []
+        original = errors[0].original_error if errors else None
+        if isinstance(original, Exception) and not isinstance(original, GraphQLError):
+            raise original  # a domain refusal (NOT_FOUND, FORBIDDEN), coded by the caller
+        return errors or [GraphQLError("the subscription did not start")]
+    stream, opened, arguments = feed.opened.result()
+    renderer = _Renderer(results, first, feed, context, payload)
     key = (query, name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), opened.scope)
     load = roots.loader(stream, opened)
-
-    async def render_root(root: Any) -> str:
-        context.loaders = Loaders()  # a connection lives for hours: no cache outlives an event
-        result = execute_subscription_event(executor.build_per_event_executor(root))
-        if not isinstance(result, ExecutionResult):
-            result = await result
-        return json_text(payload(result))
 
     async def render(event: Event) -> str | Parts | None:
         root = await load(event)
         if root is None:
             return None
         if isinstance(root, Parts):
-            return Parts([(part, await render_root(one)) for part, one in root])
-        return await render_root(root)
+            return Parts([(part, await renderer.render(one)) for part, one in root])
+        return await renderer.render(root)
 
-    return Prepared(stream, opened, key, render, arguments)
+    return Prepared(stream, opened, key, render, arguments, renderer.close)
+
+
+async def _ended(first: asyncio.Future[ExecutionResult]) -> ExecutionResult | None:
+    try:
+        return await first
+    except StopAsyncIteration:
+        return None
+
+
+_closing: set[asyncio.Task[None]] = set()
+
+
+class _Renderer:
+    """One group's run of its subscription: each event's root goes in through the feed, and
+    strawberry executes the document on it (extensions and error policy as for any operation)."""
+
+    def __init__(
+        self,
+        results: AsyncGenerator[ExecutionResult, None],
+        first: asyncio.Future[ExecutionResult],
+        feed: Feed,
+        context: Context,
+        payload: Payload,
+    ) -> None:
+        self._results = results
+        self._pending: asyncio.Future[ExecutionResult] | None = first  # waits for a first root
+        self._feed = feed
+        self._context = context
+        self._payload = payload
+
+    async def render(self, root: Any) -> str:
+        """Called one at a time (the group holds a lock while it renders)."""
+        self._context.loaders = (
+            Loaders()
+        )  # a connection lives for hours: no cache outlives an event
+        self._feed.push(root)
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            result = await pending
+        else:
+            result = await anext(self._results)
+        return json_text(self._payload(result))
+
+    def close(self) -> None:
+        task = asyncio.ensure_future(self._close())
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
+
+    async def _close(self) -> None:
+        if self._pending is not None:
+            self._pending.cancel()
+            with contextlib.suppress(BaseException):
+                await self._pending
+        with contextlib.suppress(Exception):
+            await self._results.aclose()
 
 
 def json_text(payload: dict[str, Any]) -> str:

@@ -47,6 +47,7 @@ class Group:
     subscribers: dict[Subscriber, None] = field(default_factory=dict)
     _rendered: OrderedDict[int, Any] = field(default_factory=OrderedDict)
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    close: Callable[[], None] | None = None  # frees what rendering holds, once the group ends
 
     def accepts(self, event: Event) -> bool:
         return event.kind in self.kinds and self.visible(event)
@@ -98,6 +99,10 @@ class Hub:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+        for topic in self._topics.values():
+            for group in topic.groups.values():
+                if group.close is not None:
+                    group.close()
         self._topics.clear()
 
     @property
@@ -129,6 +134,8 @@ class Hub:
             group.subscribers.pop(subscriber, None)
             if not group.subscribers:
                 del topic.groups[key]
+                if group.close is not None:
+                    group.close()
         if not topic.groups:
             del self._topics[topic_name]
             for task in topic.tasks:

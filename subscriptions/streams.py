@@ -197,17 +197,21 @@ async def follow(
     key: Hashable,
     render: Callable[[Event], Awaitable[P | Parts | None]],
     follower: Follower[P],
+    close: Callable[[], None] | None = None,
 ) -> None:
     """The one loop between the log and a subscriber, until cancelled: listen first (join the
     hub's group `key`), replay every visible event after the cursor, then pass on live ones,
-    each seq once. No gap at the seam: the hub listens before the replay reads."""
+    each seq once. No gap at the seam: the hub listens before the replay reads. `close` frees
+    what `render` holds: called when the group ends, or at once when another's renders it."""
     current = hub.current()
     topic = opened.topic.name
 
     def make_group() -> Group:
-        return Group(key, stream.kinds, opened.visible, render)
+        return Group(key, stream.kinds, opened.visible, render, close=close)
 
     group, live_from = await current.join(topic, key, make_group, follower)
+    if close is not None and group.close is not close:  # the group renders with another's
+        close()
     try:
         last = opened.after if opened.after is not None else live_from
         follower.last_seq = last
@@ -238,10 +242,40 @@ class _Queued(Follower[Any]):
         self.items.put_nowait(payload)
 
 
+class Feed:
+    """The roots of one socket group, handed to its Subscription field one at a time.
+
+    The socket runs a subscription through strawberry's public Schema.subscribe: the field's
+    generator opens the stream (access checked as for every caller), reports it here, then
+    yields the root of each event that the group renders. The group, not the generator, follows
+    the log (`follow`), so that one rendering serves every subscriber of the group."""
+
+    def __init__(self) -> None:
+        self.opened: asyncio.Future[tuple[Stream, Opened, dict[str, Any]]] = (
+            asyncio.get_running_loop().create_future()
+        )
+        self._roots: asyncio.Queue[Any] = asyncio.Queue(maxsize=1)
+
+    def push(self, root: Any) -> None:
+        self._roots.put_nowait(root)
+
+    async def roots(self, stream: Stream, caller: Caller, arguments: Mapping[str, Any]) -> Any:
+        opened = await stream.open(caller, arguments)
+        self.opened.set_result((stream, opened, dict(arguments)))
+        while True:
+            yield await self._roots.get()
+
+
 async def subscribe(
     stream: Stream, caller: Caller, arguments: Mapping[str, Any]
 ) -> AsyncIterator[Any]:
-    """One subscriber's own stream of root objects, for in-process callers (`schema.subscribe`)."""
+    """The roots of a Subscription field: fed by the socket's group when the caller carries a
+    `Feed`, else (in-process callers) this subscriber's own replay-then-live loop."""
+    feed = getattr(caller, "feed", None)
+    if isinstance(feed, Feed):
+        async for root in feed.roots(stream, caller, arguments):
+            yield root
+        return
     opened = await stream.open(caller, arguments)
     follower = _Queued()
     following = asyncio.create_task(

@@ -298,8 +298,10 @@ async def test_subscriptions_per_connection_are_capped(database, make):
     async with app.router.lifespan_context(app), running(app) as address:
         async with await ws.connect(address) as socket:
             await ws.init(socket, token)
-            await ws.subscribe(socket, live.TICKS, {"room": 12})
-            await ws.subscribe(socket, live.TICKS, {"room": 13})
+            # from a cursor: subscribe has no answer, so a tick could otherwise commit first
+            start = encode_cursor(await live.tick(99, note=0))
+            await ws.subscribe(socket, live.TICKS, {"room": 12, "after": start})
+            await ws.subscribe(socket, live.TICKS, {"room": 13, "after": start})
             third = await ws.subscribe(socket, live.TICKS, {"room": 14})
             frame = await ws.receive(socket)
             assert frame == {

@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import httpx2
 
 from models import validators
 from models.enums import Role
@@ -95,9 +98,13 @@ def test_the_readme_names_demo_waybills_and_no_file_outside_the_repository():
             assert (ROOT / target).resolve().is_relative_to(ROOT.resolve()), target
 
 
-def test_every_start_prints_the_logins_and_the_waybills():
+def test_every_start_prints_the_logins_and_the_waybills_and_logs_plainly():
     database = f"sqlite://{TMP / 'serve-welcome.sqlite3'}"
-    env = {"DATABASE_URL": database, "CARGOLIVE_STORAGE_URL": (TMP / "serve-files").as_uri()}
+    env = {
+        "DATABASE_URL": database,
+        "CARGOLIVE_STORAGE_URL": (TMP / "serve-files").as_uri(),
+        "CARGOLIVE_LOG_LEVEL": "INFO",
+    }
     assert run("-m", "api.cli", "seed", **env).returncode == 0
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -107,22 +114,29 @@ def test_every_start_prints_the_logins_and_the_waybills():
         [sys.executable, "-m", "api.cli", "serve", "--port", str(port)],
         env=os.environ | env,
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
         cwd=ROOT,
     )
     try:
         assert server.stdout is not None
         lines = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and not lines[-1:] == [""]:
-            line = server.stdout.readline()
+        while line := server.stdout.readline():
             lines.append(line.rstrip("\n"))
             if line.startswith(f"  {demo_waybill('CA-0850')}"):
                 break
+        for _ in range(600):  # until it answers
+            try:
+                answer = httpx2.post(
+                    f"http://127.0.0.1:{port}/graphql", json={"query": "query Hi { __typename }"}
+                )
+                break
+            except httpx2.TransportError:
+                time.sleep(0.1)
+        assert answer.status_code == 200
     finally:
-        server.terminate()
-        server.wait(30)
+        server.send_signal(signal.SIGINT)
+        _, logged = server.communicate(timeout=30)
     shown = "\n".join(lines)
     assert f"GraphQL at http://localhost:{port}/graphql" in shown
     assert "Demo logins (password 'demo'):" in shown
@@ -131,3 +145,11 @@ def test_every_start_prints_the_logins_and_the_waybills():
         waybill = demo_waybill(reference)
         assert f"{waybill} ({reference}, " in shown
         assert f"http://localhost:{port}/track/{waybill}" in shown
+    # the log: console lines in development, the request's among them, one line at each end
+    log = logged.splitlines()
+    assert "\x1b" not in logged and " object at 0x" not in logged and "{" not in logged, logged
+    assert len([line for line in log if "] ready (process" in line]) == 1, logged
+    assert len([line for line in log if "] stopped (process" in line]) == 1, logged
+    assert not [line for line in log if "shutdown" in line.lower()], logged
+    (request,) = [line for line in log if "POST /graphql 200" in line]
+    assert "operation=Hi" in request and "cost=" in request
