@@ -175,6 +175,8 @@ def create_app(
                 )
             await bus.connect()
             stack.push_async_callback(bus.disconnect)
+            await graphql.results.start()
+            stack.push_async_callback(graphql.results.stop)
             storage.install(Storage(settings.files_url))
             fanout = Hub()
             await fanout.start()
@@ -250,4 +252,5 @@ def create_app(
     app.state.settings = settings
     app.state.bus = bus
     app.state.limits = limits
+    app.state.results = graphql.results
     return app

@@ -31,6 +31,9 @@ class EventKind(str, Enum):
     ACCESS_USER = "ACCESS_USER"  # subject: user.id (a token revoked, its groups changed)
     ACCESS_ORG = "ACCESS_ORG"  # subject: organization.id (blocked)
     ACCESS_STAFF = "ACCESS_STAFF"  # subject: 0; every staff socket checks again
+    # A row changed without an event of its domain (a shipment joined a container): seen by no
+    # one, it tells the result cache (api/result_cache.py) that answers on its topics are old.
+    CHANGED = "CHANGED"  # subject: the changed row's id
 
 
 ACCESS_TOPIC = "access"

@@ -9,7 +9,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -42,6 +41,7 @@ from schema.services.extras import ExtrasMutation, ExtrasQuery
 from schema.services.live import ServicesSubscription
 from schema.services.payments import PaymentsMutation, PaymentsQuery
 from schema.services.types import ServicesMutation, ServicesQuery
+from schema.shipments import caching as _shipments_caching  # noqa: F401 (declarations)
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
@@ -140,12 +140,13 @@ def assemble(
     operation (api/tracing.py)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
-    # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
+    # parse (STACK_NOTES). ParseOnce parses and validates once per process and query text, and
+    # leaves a text that does not parse to strawberry; it replaces ValidationCache, whose key
+    # hashed the whole document on every request.
     extensions: list = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ParseOnce,
-        ValidationCache,
         ScopeGate,
         InputGuard,
         cost_limit(max_cost, observe_cost),

@@ -39,6 +39,7 @@ SHARED = {
     "schema": {
         "base",
         "budget",
+        "caching",
         "context",
         "convert",
         "cost",

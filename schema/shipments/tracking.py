@@ -166,6 +166,7 @@ class PublicTracking:
         description="In `occurredAt` order, ties in log order; each keeps its log `cursor`"
     )
     _container_id: strawberry.Private[int | None]
+    _shipment_id: strawberry.Private[int]
 
     @strawberry.field(description="The loading of the container carrying it; null before one")
     async def loading(
@@ -189,6 +190,7 @@ class PublicTracking:
             eta=row.eta,
             events=[PublicTrackingEvent.from_model(event) for event in view.events],
             _container_id=row.container_id,
+            _shipment_id=row.id,
         )
 
 
