@@ -43,6 +43,7 @@ from resolvers.integrations.credentials import flush_use
 from resolvers.integrations.idempotency import prune as prune_idempotency
 from resolvers.integrations.retention import prune
 from resolvers.integrations.worker import delivering
+from resolvers.services.levels import raise_service_alerts
 from resolvers.shipments.pickups import raise_late_pickups
 from resolvers.support.sla import raise_sla_alerts
 from schema import assemble
@@ -174,6 +175,8 @@ def create_app(
                 )
             await bus.connect()
             stack.push_async_callback(bus.disconnect)
+            await graphql.results.start()
+            stack.push_async_callback(graphql.results.stop)
             storage.install(Storage(settings.files_url))
             fanout = Hub()
             await fanout.start()
@@ -188,6 +191,9 @@ def create_app(
             )
             await stack.enter_async_context(
                 background("sla-alerts", settings.sla_check_seconds, raise_sla_alerts)
+            )
+            await stack.enter_async_context(
+                background("service-levels", settings.sla_check_seconds, raise_service_alerts)
             )
             calendar: dict[str, Any] = {
                 "holidays": frozenset(settings.holidays),
@@ -246,4 +252,5 @@ def create_app(
     app.state.settings = settings
     app.state.bus = bus
     app.state.limits = limits
+    app.state.results = graphql.results
     return app

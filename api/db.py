@@ -23,6 +23,12 @@ async def _keep_session(_: Any) -> None:
 def connection(settings: Settings) -> dict[str, Any]:
     """The `default` connection: the URL's, with the pool's size and reset on PostgreSQL."""
     expanded = expand_db_url(settings.database_url)
+    if expanded["engine"].endswith("sqlite"):
+        # One connection writes (tortoise's), in WAL mode (tortoise's default); synchronous=NORMAL
+        # syncs the WAL at checkpoints rather than at every commit: a crash of the machine may
+        # lose the last commits, never corrupt the file (SQLite's documented trade in WAL mode).
+        # bench/write_cpu.py measures what it saves per recordTrackingEvent (bench/RESULTS.md).
+        expanded["credentials"].setdefault("synchronous", "NORMAL")
     if expanded["engine"].endswith("asyncpg"):
         expanded["credentials"] |= {
             "minsize": 1,

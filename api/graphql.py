@@ -22,7 +22,9 @@ from api import idempotency
 from api.auth import client_address, credential, origin_allowed
 from api.graphiql import graphiql_page
 from api.metrics import count_errors
+from api.persisted import PersistedQueries, PersistedQueryError
 from api.ratelimit import RateLimits
+from api.result_cache import Cached, Prebuilt, ResultCache, not_modified
 from api.settings import Settings
 from api.websocket import graphql_socket
 from models.viewer import Viewer
@@ -50,6 +52,8 @@ class CargoliveGraphQL(GraphQL[Context, None]):
         )
         self.settings = settings
         self.limits = limits
+        self.persisted = PersistedQueries.from_settings(settings)
+        self.results = ResultCache(schema, settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -82,6 +86,10 @@ class CargoliveGraphQL(GraphQL[Context, None]):
             response = bad_request(error.status_code, error.reason)
         except RateLimited as limited:
             response = limited.response()
+        except PersistedQueryError as error:
+            response = error.response()
+        if response.status_code == 304:
+            response = not_modified(response)
         await response(scope, receive, send)
 
     async def parse_http_body(self, request: Any) -> Any:
@@ -93,9 +101,18 @@ class CargoliveGraphQL(GraphQL[Context, None]):
             if not (await request.get_body()).lstrip().startswith((b"{", b"[")):
                 raise HTTPException(400, "the body must be a JSON object")
         data = await super().parse_http_body(request)
+        for item in data if isinstance(data, list) else [data]:
+            item.persist_as = self.persisted.resolve(item)  # type: ignore[attr-defined]
+            item.batched = isinstance(data, list)  # type: ignore[attr-defined]
         if not isinstance(data, list) and isinstance(data.query, str):
             refuse_subscriptions(data.query, data.operation_name, self.settings.max_tokens)
         return data
+
+    def should_render_graphql_ide(self, request: Any) -> bool:
+        # A GET by persisted query hash has no `query`, and is a query all the same.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     def decode_json(self, data: str | bytes) -> object:
         # orjson: strict UTF-8 and a nesting limit, each failing as a JSONDecodeError (400)
@@ -109,7 +126,17 @@ class CargoliveGraphQL(GraphQL[Context, None]):
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> Any:
         try:
-            return await super().execute_single(*args, **kwargs)
+            data = kwargs["request_data"]
+            result = await self.results.serve(
+                lambda: super(CargoliveGraphQL, self).execute_single(*args, **kwargs),
+                data,
+                kwargs["context"],
+                kwargs["request"],
+                kwargs["sub_response"],
+            )
+            if getattr(data, "persist_as", None) is not None:
+                self.persisted.register(data.persist_as, data.query, result)
+            return result
         except HTTPException as error:
             # GraphQL over HTTP: a mutation sent with GET is 405 Method Not Allowed, not 400.
             if error.status_code == 400 and error.reason.endswith("not allowed when using GET"):
@@ -127,6 +154,8 @@ class CargoliveGraphQL(GraphQL[Context, None]):
     async def process_result(
         self, request: Request, result: ExecutionResult
     ) -> GraphQLHTTPResponse:
+        if isinstance(result, Cached):
+            return Prebuilt(result.body)  # type: ignore[return-value]
         response = process_result(result)
         count_errors(cast("list[dict[str, Any]]", response.get("errors") or []))
         sub_response = getattr(request.state, "sub_response", None)
@@ -142,7 +171,7 @@ class CargoliveGraphQL(GraphQL[Context, None]):
         return graphiql_page()
 
     def encode_json(self, data: object) -> bytes:
-        body = orjson.dumps(data)
+        body = data.body if isinstance(data, Prebuilt) else orjson.dumps(data)
         if len(body) > self.settings.max_response_bytes:
             # The backstop behind the cost limit: nothing this large goes out.
             return orjson.dumps({"data": None, "errors": [response_too_large(len(body))]})

@@ -58,6 +58,20 @@ def _tidy(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[st
     return event
 
 
+# What the console line already says in its message: left out of its key=value pairs.
+_SAID = {
+    "cargolive.requests": ("method", "path", "status", "duration_ms"),
+    "cargolive.ws": ("path", "close_code", "closed_by"),
+    "cargolive.app": ("pid",),
+}
+
+
+def _unsaid(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    for key in _SAID.get(event.get("logger", ""), ()):
+        event.pop(key, None)
+    return event
+
+
 class _Chatter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if record.levelno > logging.INFO or not isinstance(record.msg, str):
@@ -94,7 +108,7 @@ def formatter(production: bool) -> logging.Formatter:
             pad_event_to=40,
             exception_formatter=structlog.dev.plain_traceback,
         )
-        final = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer]
+        final = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, _unsaid, renderer]
     return structlog.stdlib.ProcessorFormatter(
         processors=final, foreign_pre_chain=pre_chain, use_get_message=True
     )

@@ -112,6 +112,14 @@ class Settings(BaseSettings):
     # Days after delivery during which the customer may still open an insurance claim.
     claim_window_days: int = Field(14, ge=0, le=365)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Reads (issue 20): answers of declared-cacheable queries kept until an event on a topic
+    # they read (api/result_cache.py), up to this many bytes per process; 0 turns it off.
+    result_cache: bool = True
+    result_cache_bytes: int = Field(64 * 1_048_576, ge=0, le=16 * 1024**3)
+    # Persisted queries (api/persisted.py): an Apollo persisted-query manifest registered at
+    # start, and the allow-list mode in which only its documents run over HTTP.
+    persisted_queries_file: Path | None = None
+    persisted_queries_only: bool = False
 
     @field_validator("database_url")
     @classmethod

@@ -26,6 +26,20 @@ class HttpClient:
     async def request(
         self, method: str, path: str, body: bytes = b"", headers: dict[str, str] | None = None
     ) -> tuple[int, bytes]:
+        reused = self._writer is not None and not self._writer.is_closing()
+        try:
+            return await self._request(method, path, body, headers)
+        except ConnectionError:
+            if not reused:
+                raise
+            # the server closed an idle keep-alive connection (uvicorn: after 5 s), as it may:
+            # the request never reached it, so it goes again on a new connection
+            self._reader = self._writer = None
+            return await self._request(method, path, body, headers)
+
+    async def _request(
+        self, method: str, path: str, body: bytes, headers: dict[str, str] | None
+    ) -> tuple[int, bytes]:
         reader, writer = await self._connect()
         extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
         head = (

@@ -14,4 +14,5 @@ MODEL_MODULES = [
     "models.documents.tables",
     "models.claims.tables",
     "models.integrations.tables",
+    "models.services.tables",
 ]

@@ -23,6 +23,7 @@ class EventKind(str, Enum):
     STAFF_ALERT = "STAFF_ALERT"  # subject: staff_alert.id
     DOCUMENT = "DOCUMENT"  # subject: document_change.id
     INSURANCE_CLAIM = "INSURANCE_CLAIM"  # subject: claim_change.id
+    SERVICE_REQUEST = "SERVICE_REQUEST"  # subject: service_request_change.id
     # Wake-ups for the sockets signed in with a credential: seen by no one, read by api/
     API_KEY_REVOKED = "API_KEY_REVOKED"  # subject: api_key.id
     TOKEN_REVOKED = "TOKEN_REVOKED"  # subject: access_token.id
@@ -30,6 +31,9 @@ class EventKind(str, Enum):
     ACCESS_USER = "ACCESS_USER"  # subject: user.id (a token revoked, its groups changed)
     ACCESS_ORG = "ACCESS_ORG"  # subject: organization.id (blocked)
     ACCESS_STAFF = "ACCESS_STAFF"  # subject: 0; every staff socket checks again
+    # A row changed without an event of its domain (a shipment joined a container): seen by no
+    # one, it tells the result cache (api/result_cache.py) that answers on its topics are old.
+    CHANGED = "CHANGED"  # subject: the changed row's id
 
 
 ACCESS_TOPIC = "access"

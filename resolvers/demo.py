@@ -16,6 +16,7 @@ from resolvers.calculations.demo import seed_rates
 from resolvers.claims.demo import seed_claims
 from resolvers.disputes.demo import seed_disputes
 from resolvers.documents.demo import seed_documents
+from resolvers.services.demo import seed_services
 from resolvers.shipments.demo import cast_of, seed_shipments, showcase
 from resolvers.shipments.demo_blocked import seed_blocked_carrier
 from resolvers.support.demo import seed_support
@@ -38,6 +39,7 @@ USERS = [
     ("officer@cargolive.test", "Otto Officer", Role.DISPUTE_OFFICER, "Cargolive"),
     ("warehouse@cargolive.test", "Wendy Warehouse", Role.WAREHOUSE, "Cargolive"),
     ("backoffice@cargolive.test", "Bea Backoffice", Role.BACK_OFFICE, "Cargolive"),
+    ("bidder@cargolive.test", "Bo Bidder", Role.BIDDER, "Cargolive"),
     ("dealer@cargolive.test", "Dan Dealer", Role.DEALER, "Blue Harbor Motors"),
     ("dealer2@cargolive.test", "Dina Dealer", Role.DEALER, "Caspian Auto Import"),
     ("carrier@cargolive.test", "Carl Carrier", Role.CARRIER, "Atlas Freight"),
@@ -96,4 +98,5 @@ async def seed(
         await seed_support(users, organizations, zone=zone, holidays=holidays)
         await seed_documents(files_url)
         await seed_claims(claim_window_days)
+        await seed_services(zone=zone, holidays=holidays)
     return [(email, role) for email, _, role, _ in USERS]

@@ -229,3 +229,40 @@ async def updated_page(
     rows = list(await ordered.limit(asked.size + 1)) if asked.size else []
     page = asked.page(rows, total)
     return UpdatedPage(page.items, page.has_next, page.has_previous, page.total)
+
+
+def encode_due_cursor(due_at: dt.datetime, key: int) -> str:
+    stamp = int(due_at.timestamp() * 1_000_000)
+    return base64.urlsafe_b64encode(f"d:{stamp}:{key}".encode()).decode().rstrip("=")
+
+
+def decode_due_cursor(cursor: str, field: str = "after") -> tuple[dt.datetime, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        prefix, stamp, key = text.split(":")
+        if prefix != "d":
+            raise ValueError(text)
+        return dt.datetime.fromtimestamp(int(stamp) / 1_000_000, dt.UTC), row_key(key)
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError, OSError):
+        raise invalid([field], "is not a cursor of this list in this order") from None
+
+
+@dataclass(frozen=True)
+class DuePage(Page[M]):
+    """Rows by (due_at, id), the soonest due first: a queue's order."""
+
+    def cursor(self, item: M) -> str:
+        return encode_due_cursor(item.due_at, item.pk)  # type: ignore[attr-defined]
+
+
+async def due_page(queryset: QuerySet[M], *, first: int | None, after: str | None) -> DuePage[M]:
+    size = page_size(first)
+    total = await queryset.count()
+    ordered = queryset.order_by("due_at", "id")
+    if after is not None:
+        moment, key = decode_due_cursor(after)
+        ordered = ordered.filter(Q(due_at__gt=moment) | Q(due_at=moment, id__gt=key))
+    rows = list(await ordered.limit(size + 1)) if size else []
+    return DuePage(
+        items=rows[:size], has_next=len(rows) > size, has_previous=after is not None, total=total
+    )

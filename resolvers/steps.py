@@ -1,5 +1,5 @@
-"""The two writes every step of a document or a claim makes: its row, guarded by its version,
-and a history row logged as its event (seq on the row: its cursor)."""
+"""The two writes every step of a document, a claim or a service request makes: its row,
+guarded by its version, and a history row logged as its event (seq on the row: its cursor)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,13 @@ from models import clock
 from models.claims.tables import ClaimChange, InsuranceClaim
 from models.documents.tables import Document, DocumentChange
 from models.events import EventKind
+from models.services.tables import ServiceRequest, ServiceRequestChange
 from resolvers.errors import conflict
 from subscriptions.log import Audience, Recorder, log_row
 from subscriptions.topics import Topic
 
-Row = TypeVar("Row", Document, InsuranceClaim)
-Step = TypeVar("Step", DocumentChange, ClaimChange)
+Row = TypeVar("Row", Document, InsuranceClaim, ServiceRequest)
+Step = TypeVar("Step", DocumentChange, ClaimChange, ServiceRequestChange)
 
 
 async def write_version(row: Row, what: str, **changes: Any) -> None:

@@ -9,7 +9,6 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxTokensLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -37,6 +36,12 @@ from schema.integrations.webhooks import WebhooksMutation, WebhooksQuery
 from schema.node import fetch_node
 from schema.parsing import ParseOnce, validation_rules
 from schema.scalars import OVERRIDES, InputGuard
+from schema.services.auctions import AuctionsMutation, AuctionsQuery
+from schema.services.extras import ExtrasMutation, ExtrasQuery
+from schema.services.live import ServicesSubscription
+from schema.services.payments import PaymentsMutation, PaymentsQuery
+from schema.services.types import ServicesMutation, ServicesQuery
+from schema.shipments import caching as _shipments_caching  # noqa: F401 (declarations)
 from schema.shipments.amendments import AmendmentsMutation
 from schema.shipments.containers import ContainersMutation, ContainersQuery
 from schema.shipments.live import ShipmentsSubscription
@@ -68,6 +73,10 @@ class Query(
     FeedQuery,
     WebhooksQuery,
     ReportsQuery,
+    ServicesQuery,
+    PaymentsQuery,
+    AuctionsQuery,
+    ExtrasQuery,
 ):
     @strawberry.field
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
@@ -93,6 +102,10 @@ class Mutation(
     IntegrationsMutation,
     WebhooksMutation,
     ReportsMutation,
+    ServicesMutation,
+    PaymentsMutation,
+    AuctionsMutation,
+    ExtrasMutation,
 ):
     pass
 
@@ -106,6 +119,7 @@ class Subscription(
     DocumentsSubscription,
     ClaimsSubscription,
     IntegrationsSubscription,
+    ServicesSubscription,
 ):
     pass
 
@@ -126,12 +140,13 @@ def assemble(
     operation (api/tracing.py)."""
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
-    # parse (STACK_NOTES). ParseOnce parses once per process and leaves those to strawberry.
+    # parse (STACK_NOTES). ParseOnce parses and validates once per process and query text, and
+    # leaves a text that does not parse to strawberry; it replaces ValidationCache, whose key
+    # hashed the whole document on every request.
     extensions: list = [
         lambda: AddValidationRules(rules),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         ParseOnce,
-        ValidationCache,
         ScopeGate,
         InputGuard,
         cost_limit(max_cost, observe_cost),

@@ -29,6 +29,9 @@ class Context:
     refused: Unauthenticated | None = None
     # The bearer token the viewer came from: a socket looks its viewer up again with it.
     token: str | None = None
+    # The topics of the declared objects this execution completed, while the result cache
+    # records them (schema/caching.py); None otherwise.
+    reads: set[str] | None = None
     # A socket group's roots (subscriptions.streams.Feed): the Subscription field yields them.
     feed: Any = None
 

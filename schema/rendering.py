@@ -149,7 +149,7 @@ class _Renderer:
         context: Context,
         payload: Payload,
     ) -> None:
-        self._results = results
+        self._results: AsyncGenerator[ExecutionResult, None] | None = results
         self._pending: asyncio.Future[ExecutionResult] | None = first  # waits for a first root
         self._feed = feed
         self._context = context
@@ -157,14 +157,14 @@ class _Renderer:
 
     async def render(self, root: Any) -> str:
         """Called one at a time (the group holds a lock while it renders)."""
-        self._context.loaders = (
-            Loaders()
-        )  # a connection lives for hours: no cache outlives an event
+        # a connection lives for hours: no cache outlives an event
+        self._context.loaders = Loaders()
         self._feed.push(root)
         if self._pending is not None:
             pending, self._pending = self._pending, None
             result = await pending
         else:
+            assert self._results is not None, "rendered after its group ended"
             result = await anext(self._results)
         return json_text(self._payload(result))
 
@@ -174,12 +174,17 @@ class _Renderer:
         task.add_done_callback(_closing.discard)
 
     async def _close(self) -> None:
-        if self._pending is not None:
-            self._pending.cancel()
+        # Let go of the run, its frames and its context: a subscriber whose group renders with
+        # another's run keeps this object as long as it is subscribed.
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            pending.cancel()
             with contextlib.suppress(BaseException):
-                await self._pending
-        with contextlib.suppress(Exception):
-            await self._results.aclose()
+                await pending
+        results, self._results = self._results, None
+        if results is not None:
+            with contextlib.suppress(Exception):
+                await results.aclose()
 
 
 def json_text(payload: dict[str, Any]) -> str:

@@ -25,11 +25,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cargolive.bus")
 CHANNEL_PREFIX = "cargolive:"
+# Every notice once more, with all its topics ("seq topic topic..."): for readers that follow
+# every topic at once (the result cache), which cannot subscribe to each.
+NOTICES = CHANNEL_PREFIX + "+notices"
 PENDING_LIMIT = 10_000
 SUPERVISE_SECONDS = 1.0
 _current: Bus | None = None
 _reconnect_callbacks: list[Callable[[], Awaitable[None]]] = []
 _commit_listeners: list[Callable[[], None]] = []
+_notice_listeners: list[Callable[[Iterable[Notice]], None]] = []
 
 
 def channel(topic: str) -> str:
@@ -51,8 +55,19 @@ def on_commit(listener: Callable[[], None]) -> Callable[[], None]:
     return lambda: _commit_listeners.remove(listener)
 
 
+def on_notices(listener: Callable[[Iterable[Notice]], None]) -> Callable[[], None]:
+    """Calls `listener` with the notices of every commit of this process, before the commit's
+    caller goes on (the result cache forgets old answers at once); returns the function that
+    stops it."""
+    _notice_listeners.append(listener)
+    return lambda: _notice_listeners.remove(listener)
+
+
 def announce(notices: Iterable[Notice]) -> None:
     """Hands committed events to this process's bus without waiting (no bus: the relay tells)."""
+    notices = tuple(notices)
+    for notice_listener in _notice_listeners:
+        notice_listener(notices)
     if _current is not None:
         _current.announce(notices)
     for listener in _commit_listeners:
@@ -123,12 +138,16 @@ class Bus:
         while not this.cancelling():
             notice = await self._pending.get()
             message = str(notice.seq)
-            for topic in notice.topics:
+            every = " ".join((message, *notice.topics))
+            for name, text in [
+                *((channel(topic), message) for topic in notice.topics),
+                (NOTICES, every),
+            ]:
                 try:
                     async with asyncio.timeout(1.0):
-                        await self.broadcast.publish(channel(topic), message)
+                        await self.broadcast.publish(name, text)
                 except Exception as error:  # the relay re-reads the log: nothing is lost
-                    log.warning("publish of seq %s on %s failed: %s", notice.seq, topic, error)
+                    log.warning("publish of seq %s on %s failed: %s", notice.seq, name, error)
 
     async def _supervise(self) -> None:
         while True:

@@ -46,3 +46,18 @@ async def topics_after(mark: int, topics: Collection[str]) -> tuple[dict[str, in
         .values_list("topic", "newest")
     )
     return {name: int(newest) for name, newest in rows}, top
+
+
+async def changed_after(mark: int) -> tuple[dict[str, int], int]:
+    """Every topic with a seq past `mark`, with its newest, and the log's new mark (as
+    `topics_after`, over all topics: the result cache does not know in advance which)."""
+    top = await latest_seq()
+    if top <= mark:
+        return {}, mark
+    rows = await (
+        EventTopic.filter(seq__gt=mark, seq__lte=top)
+        .annotate(newest=Max("seq"))
+        .group_by("topic")
+        .values_list("topic", "newest")
+    )
+    return {name: int(newest) for name, newest in rows}, top

@@ -66,18 +66,13 @@ async def test_development_logs_one_readable_line_per_request(client, developmen
         r"\[cargolive\.requests\] ",
         line,
     ), line
-    fields = dict(re.findall(r" (\w+)=(\S+)", line))
-    assert fields | {"duration_ms": "-"} == {
+    # what the message says (method, path, status, duration) is not repeated after it
+    assert dict(re.findall(r" (\w+)=(\S+)", line)) == {
         "cost": "1",
         "operation": "WhoAmI",
         "operation_type": "query",
-        "method": "POST",
-        "path": "/graphql",
-        "status": "200",
         "request_id": "r1",
-        "duration_ms": "-",
     }
-    assert float(fields["duration_ms"]) > 0
     assert ESCAPE not in line and not line.startswith("{")
 
 
@@ -121,7 +116,6 @@ async def test_sockets_log_their_opening_and_close_code(server, development):
     opened, closed, opened_again, refused_line = development.lines()
     assert "socket opened /graphql" in opened and "[cargolive.ws]" in opened
     assert "socket closed /graphql 1000 by the client" in closed
-    assert dict(re.findall(r" (\w+)=(\S+)", closed))["close_code"] == "1000"
     assert "socket opened /graphql" in opened_again
     assert "socket closed /graphql 4400 by the server" in refused_line
 

@@ -4,6 +4,7 @@ statement a span inside that, and every log line carries the trace id. Off, noth
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -102,3 +103,43 @@ async def test_traces_are_off_unless_the_endpoint_is_set(app, monkeypatch):
     assert logs.trace_id() is None
     monkeypatch.setenv(tracing.ENDPOINT, "http://collector:4318")
     assert tracing.enabled()
+
+
+async def test_a_socket_is_a_span_and_its_operations_spans_inside(database, make):
+    from tests import ws
+    from tests.servers import running
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    app = create_app(database, manage_database=False, tracer_provider=provider)
+    dealer = await make.party(Role.DEALER)
+    try:
+        async with app.router.lifespan_context(app), running(app) as address:
+            socket = await ws.connect(address)
+            assert (await ws.init(socket, dealer.token))["type"] == "connection_ack"
+            await ws.send(
+                socket,
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": "query Mine { viewer { email } }"},
+                },
+            )
+            assert (await ws.receive(socket))["type"] == "next"
+            await socket.close()
+            for _ in range(200):  # the socket's span ends once the server has seen the close
+                if [s for s in exporter.get_finished_spans() if s.kind.name == "SERVER"]:
+                    break
+                await asyncio.sleep(0.05)
+    finally:
+        TortoiseORMInstrumentor().uninstrument()
+        logs.trace_id = lambda: None
+        configure_logging("WARNING")
+
+    spans = exporter.get_finished_spans()
+    (connection,) = [span for span in spans if span.kind.name == "SERVER"]
+    operation = named(spans, "query Mine")
+    assert operation.context.trace_id == connection.context.trace_id
+    # no span per frame
+    assert not [span for span in spans if "send" in span.name or "receive" in span.name]

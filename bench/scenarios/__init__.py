@@ -6,14 +6,16 @@ from collections.abc import Awaitable, Callable
 
 from bench.report import Outcome
 from bench.run import Run
-from bench.scenarios import fanout, http, idle, slow, spread, storm
+from bench.scenarios import fanout, feed, http, idle, reads, slow, spread, storm
 
 SCENARIOS: dict[str, Callable[[Run], Awaitable[Outcome]]] = {
     "fanout": fanout.run,
     "spread": spread.run,
     "idle": idle.run,
     "query": http.query,
+    "reads": reads.run,
     "mutation": http.mutation,
     "storm": storm.run,
     "slow": slow.run,
+    "feed": feed.run,  # issue 16: one organization's feed
 }

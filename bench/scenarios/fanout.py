@@ -4,6 +4,7 @@ naive app, with the payload Cargolive sent, so all three write the same bytes.""
 from __future__ import annotations
 
 import copy
+import os
 from typing import Any
 
 import orjson
@@ -58,11 +59,12 @@ async def _reference(run: Run, module: str, path: str, sample: Any) -> Fanout:
         return result
 
 
-async def _cargolive(run: Run, chosen: Backend) -> Fanout:
+async def _cargolive(run: Run, chosen: Backend, command: list[str] | None = None) -> Fanout:
     async with fresh_database(chosen) as backend, announcing(backend):
         seeded = await workload.seed(shipments=1)
         env = backend.server_env()
-        async with server("cargolive", cargolive_command(), env, root=run.server_root) as target:
+        command = command or cargolive_command()
+        async with server("cargolive", command, env, root=run.server_root) as target:
             writer = workload.Writer(backend, target, seeded)
             variables = workload.variables(seeded.global_ids[0])
             subs = [
@@ -106,6 +108,10 @@ async def run(run: Run) -> Outcome:
         sample = sample or result.sample
         _figures(outcome, "Cargolive", chosen.label, result)
     assert sample is not None
+    if os.environ.get("BENCH_SEAM"):  # issue 13: the socket on strawberry's handler seam
+        seam = await _cargolive(run, run.backends[0], reference_command("bench.seam"))
+        results[f"seam {run.backends[0].label}"] = seam
+        _figures(outcome, "Cargolive on strawberry's handler", run.backends[0].label, seam)
     for module, path in (("ceiling", "/trigger"), ("naive", "/publish")):
         results[module] = await _reference(run, module, path, sample)
         _figures(outcome, module, "-", results[module])

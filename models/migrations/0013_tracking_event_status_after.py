@@ -56,7 +56,7 @@ async def fill_statuses(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0015_feed_positions')]  # landed after 0015 (0014 not yet)
+    dependencies = [('models', '0016_changed_events')]  # one line: 0012, 0015, 0014, 0016, 0013
 
     initial = False
 

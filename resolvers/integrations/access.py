@@ -14,6 +14,7 @@ from tortoise.queryset import QuerySet
 from models.accounts.tables import Organization
 from models.enums import OrganizationKind, Role
 from models.integrations.tables import ApiKey, EndpointKind, WebhookEndpoint
+from models.services.rules import REQUEST_TYPES
 from models.support.tables import DealerDesk
 from models.viewer import Viewer
 from resolvers.access import signed_in
@@ -21,6 +22,7 @@ from resolvers.claims.access import visible_claims
 from resolvers.disputes.access import visible_disputes
 from resolvers.documents.access import visible_documents
 from resolvers.errors import forbidden, invalid, not_found
+from resolvers.services.access import visible_requests
 from resolvers.shipments.access import visible_containers, visible_shipments
 from resolvers.support.access import visible_threads
 
@@ -102,6 +104,7 @@ VISIBLE: dict[str, Callable[[Viewer], QuerySet[Any]]] = {
     "SupportThread": visible_threads,
     "Document": visible_documents,
     "InsuranceClaim": visible_claims,
+    **dict.fromkeys(REQUEST_TYPES, visible_requests),
 }
 
 

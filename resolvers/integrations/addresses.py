@@ -13,8 +13,10 @@ followed: httpx does not follow them unless asked.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
+import ssl
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
@@ -118,24 +120,24 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         await self.inner.sleep(seconds)
 
 
-def delivery_client(
-    *, production: bool, connections: int, connect_timeout: float, timeout: float
-) -> httpx.AsyncClient:
-    """The one HTTP client of a process's deliveries: bounded connections, no redirects, no
-    proxies from the environment (they would bypass the guard), private addresses refused."""
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """One TLS context for every delivery client (making one costs a millisecond or more)."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
+def delivery_transport(*, production: bool, connections: int) -> httpx.AsyncHTTPTransport:
+    """An httpx transport (connection pool) for deliveries: bounded connections, no proxies
+    from the environment (they would bypass the guard), private addresses refused. A
+    transport never follows redirects (only a client would)."""
     limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
-    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    transport = httpx.AsyncHTTPTransport(verify=_tls(), limits=limits, trust_env=False)
     # httpx takes no network backend of its own; its pool is rebuilt with the guard.
     transport._pool = httpcore.AsyncConnectionPool(
-        ssl_context=httpx.create_ssl_context(trust_env=False),
+        ssl_context=_tls(),
         max_connections=limits.max_connections,
         max_keepalive_connections=limits.max_keepalive_connections,
         keepalive_expiry=limits.keepalive_expiry,
         network_backend=GuardedBackend(production=production),
     )
-    return httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(timeout, connect=connect_timeout),
-        follow_redirects=False,
-        trust_env=False,
-    )
+    return transport

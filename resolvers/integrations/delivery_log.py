@@ -8,6 +8,8 @@ is only ever moved forward by one process at a time.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
 import random
 from collections.abc import Sequence
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
-from models import clock
+from models import clock, sql
 from models.alerts.tables import StaffAlertKind
 from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from resolvers.alerts.events import raise_staff_alert
@@ -116,6 +118,35 @@ async def _write_delivery(
             .using_db(connection)
             .update(seq=position.seq, part=position.part, event_type=event_type, **fields)
         )
+
+
+CLAIM = """UPDATE "webhook_endpoint" SET "lease_owner" = {owner}, "lease_until" = {until}
+WHERE "id" IN (SELECT "id" FROM "webhook_endpoint"
+  WHERE "enabled" AND ("cursor" < {top} OR "cursor_part" < {last})
+    AND ("next_attempt_at" IS NULL OR "next_attempt_at" <= {due})
+    AND ("lease_until" IS NULL OR "lease_until" < {free})
+  ORDER BY "id" LIMIT {limit}{lock})
+RETURNING "id\""""
+
+
+async def claim(owner: str, *, top: int, lease: float, limit: int) -> list[int]:
+    """Leases up to `limit` endpoints that have events up to `top` to deliver and are due;
+    their ids."""
+    connection, p = sql.default()
+    now = clock.now()
+    until = now + dt.timedelta(seconds=lease)
+    text = CLAIM.format(
+        owner=p(owner),
+        until=p(sql.db_value(WebhookEndpoint, "lease_until", until)),
+        top=p(top),
+        last=p(Position.LAST),
+        due=p(sql.db_value(WebhookEndpoint, "next_attempt_at", now)),
+        free=p(sql.db_value(WebhookEndpoint, "lease_until", now)),
+        limit=p(limit),
+        lock=" FOR UPDATE SKIP LOCKED" if p.numbered else "",
+    )
+    rows = await connection.execute_query_dict(text, p.values)
+    return [int(row["id"]) for row in rows]
 
 
 async def record_success(
@@ -224,3 +255,123 @@ async def release(endpoint_id: int, owner: str) -> None:
     await WebhookEndpoint.filter(id=endpoint_id, lease_owner=owner).update(
         lease_owner=None, lease_until=None
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Delivered:
+    position: Position
+    event_type: str
+    outcome: Outcome
+
+
+@dataclass(slots=True)
+class _Write:
+    endpoint: WebhookEndpoint
+    delivered: list[Delivered]
+    position: Position
+    lease_until: dt.datetime
+    done: asyncio.Future[None]
+
+
+MOVE = """WITH "v" ("key", "was_cursor", "was_part", "to_cursor", "to_part") AS (VALUES {rows})
+UPDATE "webhook_endpoint" SET "cursor" = "v"."to_cursor", "cursor_part" = "v"."to_part",
+  "lease_until" = {until}, "updated_at" = {now}
+FROM "v" WHERE "webhook_endpoint"."id" = "v"."key" AND "lease_owner" = {owner}
+  AND "cursor" = "v"."was_cursor" AND "cursor_part" = "v"."was_part" AND "enabled"
+RETURNING "id\""""
+INSERT_ROWS = 1000  # delivery rows per INSERT statement
+
+
+class Successes:
+    """The successes of every endpoint a process delivers, written together: while one write
+    runs, the next ones queue, and the next write takes them all, as one transaction with one
+    UPDATE for every cursor (each conditional on the lease and the cursor it started from, as
+    `_move`) and one INSERT of the delivery rows. A drain waits for its write before it takes
+    its next events, so an endpoint never has two writes in flight."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self._queue: list[_Write] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def write(
+        self,
+        endpoint: WebhookEndpoint,
+        delivered: list[Delivered],
+        position: Position,
+        lease_until: dt.datetime,
+    ) -> None:
+        """`delivered` succeeded and the endpoint is read up to `position`: LostLease when the
+        endpoint is no longer this process's to move (nothing of it is written then)."""
+        done = asyncio.get_running_loop().create_future()
+        self._queue.append(_Write(endpoint, delivered, position, lease_until, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all(), name="delivery-successes")
+        await done
+        endpoint.cursor, endpoint.cursor_part = position.seq, position.part
+        endpoint.lease_until = lease_until
+
+    async def close(self) -> None:
+        if self._writer is not None:
+            self._writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._writer
+
+    async def _write_all(self) -> None:
+        while self._queue:
+            writes, self._queue = self._queue, []
+            try:
+                moved = await self._write(writes)
+            except Exception as error:
+                for write in writes:
+                    if not write.done.done():
+                        write.done.set_exception(error)
+                continue
+            for write in writes:
+                if write.done.done():
+                    continue
+                if write.endpoint.id in moved:
+                    write.done.set_result(None)
+                else:
+                    write.done.set_exception(LostLease(write.endpoint.id))
+
+    async def _write(self, writes: list[_Write]) -> set[int]:
+        now = clock.now()
+        until = max(write.lease_until for write in writes)
+        async with in_transaction() as connection:
+            p = sql.Params(connection.capabilities.dialect)
+            rows = ", ".join(
+                f"(CAST({p(w.endpoint.id)} AS BIGINT), CAST({p(w.endpoint.cursor)} AS BIGINT), "
+                f"CAST({p(w.endpoint.cursor_part)} AS INTEGER), "
+                f"CAST({p(w.position.seq)} AS BIGINT), CAST({p(w.position.part)} AS INTEGER))"
+                for w in writes
+            )
+            text = MOVE.format(
+                rows=rows,
+                until=p(sql.db_value(WebhookEndpoint, "lease_until", until)),
+                now=p(sql.db_value(WebhookEndpoint, "updated_at", now)),
+                owner=p(self.owner),
+            )
+            found = await connection.execute_query_dict(text, p.values)
+            moved = {int(row["id"]) for row in found}
+            deliveries = [
+                {
+                    "endpoint_id": write.endpoint.id,
+                    "seq": item.position.seq,
+                    "part": item.position.part,
+                    "event_type": item.event_type,
+                    "created_at": now,
+                    **_attempt_fields(item.outcome, now),
+                    "status": DeliveryStatus.SUCCEEDED,
+                    "attempts": 1,
+                    "next_attempt_at": None,
+                }
+                for write in writes
+                if write.endpoint.id in moved
+                for item in write.delivered
+            ]
+            for start in range(0, len(deliveries), INSERT_ROWS):
+                await sql.insert(
+                    connection, WebhookDelivery, deliveries[start : start + INSERT_ROWS]
+                )
+        return moved

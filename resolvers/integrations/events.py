@@ -8,6 +8,7 @@ A field is only ever added to a version; renaming or removing one makes a versio
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Literal, TypedDict
 
 from models.claims.tables import ClaimChange
@@ -15,9 +16,12 @@ from models.disputes.tables import DisputeUpdate
 from models.documents.tables import DocumentChange
 from models.ids import to_global_id
 from models.integrations.tables import EventType
+from models.services.rules import EVENT_TYPES, TYPE_NAMES
+from models.services.tables import ServiceRequest, ServiceRequestChange
 from models.shipments.containers import LoadingChange
 from models.shipments.tables import TrackingEvent
 from models.support.tables import SupportMessage
+from models.validators import round_money
 
 VERSION: Literal[1] = 1
 
@@ -103,6 +107,21 @@ class InsuranceClaimUpdated(TypedDict):
     shipmentId: str
     previousStatus: str | None
     status: str
+    occurredAt: str
+
+
+class ServiceRequestUpdated(TypedDict):
+    """Every kind of service request alike (one EventType per kind, one shape)."""
+
+    version: Literal[1]
+    requestId: str
+    kind: str
+    shipmentId: str | None
+    previousStatus: str | None
+    status: str
+    amount: str | None
+    currency: str | None
+    note: str | None
     occurredAt: str
 
 
@@ -236,6 +255,30 @@ def insurance_claim_updated(change: ClaimChange, shipment_id: int) -> InsuranceC
     }
 
 
+def _amount(request: ServiceRequest) -> str | None:
+    if request.amount is None or request.currency is None:
+        return None
+    return f"{round_money(Decimal(request.amount), request.currency):f}"
+
+
+def service_request_updated(
+    change: ServiceRequestChange, request: ServiceRequest
+) -> ServiceRequestUpdated:
+    shipment = request.shipment_id
+    return {
+        "version": VERSION,
+        "requestId": to_global_id(TYPE_NAMES[request.kind], request.id),
+        "kind": request.kind.value,
+        "shipmentId": to_global_id("Shipment", shipment) if shipment else None,
+        "previousStatus": change.previous_status.value if change.previous_status else None,
+        "status": change.status.value,
+        "amount": _amount(request),
+        "currency": request.currency,
+        "note": change.note,
+        "occurredAt": when(change.occurred_at),
+    }
+
+
 def support_message_posted(message: SupportMessage, by_dealer: bool) -> SupportMessagePosted:
     return {
         "version": VERSION,
@@ -257,4 +300,5 @@ DATA_TYPES: dict[EventType, type] = {
     EventType.SUPPORT_MESSAGE_POSTED: SupportMessagePosted,
     EventType.DOCUMENT_UPDATED: DocumentUpdated,
     EventType.INSURANCE_CLAIM_UPDATED: InsuranceClaimUpdated,
+    **{EventType(name): ServiceRequestUpdated for name in EVENT_TYPES.values()},
 }

@@ -19,6 +19,8 @@ from models.disputes.tables import Dispute, DisputeUpdate
 from models.documents.tables import Document, DocumentChange
 from models.events import Event, EventKind, ShipmentFact
 from models.integrations.tables import EventType
+from models.services.rules import EVENT_TYPES, TYPE_NAMES
+from models.services.tables import ServiceRequest, ServiceRequestChange
 from models.shipments.containers import Container, LoadingChange
 from models.shipments.tables import Shipment, TrackingEvent, TrackingEventType
 from models.support.tables import SupportMessage, SupportThread
@@ -191,4 +193,22 @@ async def _claim(events: Sequence[Event], organization: int) -> dict[int, list[I
         data = event_data.insurance_claim_updated(change, claims[change.claim_id]["shipment_id"])
         subject = ("InsuranceClaim", change.claim_id)
         found[event.seq] = [Item(EventType.INSURANCE_CLAIM_UPDATED, subject, data)]
+    return found
+
+
+@expands(EventKind.SERVICE_REQUEST)
+async def _service_request(events: Sequence[Event], organization: int) -> dict[int, list[Item]]:
+    changes = await _by_id(ServiceRequestChange, {event.subject_id for event in events})
+    requests = await _by_id(ServiceRequest, {c.request_id for c in changes.values()})
+    found: dict[int, list[Item]] = {}
+    for event in events:
+        change = changes.get(event.subject_id)
+        if change is None:
+            continue
+        request = requests[change.request_id]
+        if request.dealer_id != organization:  # the dealer's own, never another's
+            continue
+        data = event_data.service_request_updated(change, request)
+        subject = (TYPE_NAMES[request.kind], request.id)
+        found[event.seq] = [Item(EventType(EVENT_TYPES[request.kind]), subject, data)]
     return found

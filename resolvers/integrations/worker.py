@@ -6,8 +6,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import httpx
+
 from models.integrations.tables import EndpointKind
-from resolvers.integrations.addresses import delivery_client
+from resolvers.integrations.addresses import delivery_transport
 from resolvers.integrations.deliveries import Deliverer, Sink
 from resolvers.integrations.mail_sink import MailSink, transport_for
 from resolvers.integrations.webhook_sink import WebhookSink
@@ -20,14 +22,18 @@ async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer
     if settings.delivery_poll_seconds <= 0:
         yield None
         return
-    client = delivery_client(
-        production=settings.production,
-        connections=settings.delivery_concurrency,
+
+    def transport() -> httpx.AsyncHTTPTransport:  # one per endpoint (webhook_sink.py says why)
+        return delivery_transport(production=settings.production, connections=1)
+
+    webhooks = WebhookSink(
+        transport,
         connect_timeout=settings.webhook_connect_timeout_seconds,
-        timeout=settings.webhook_timeout_seconds,
+        total_timeout=settings.webhook_timeout_seconds,
+        keep=2 * settings.delivery_concurrency,
     )
     sinks: dict[EndpointKind, Sink] = {
-        EndpointKind.WEBHOOK: WebhookSink(client, total_timeout=settings.webhook_timeout_seconds),
+        EndpointKind.WEBHOOK: webhooks,
         EndpointKind.EMAIL: MailSink(
             transport_for(settings), sender=settings.mail_sender, base_url=settings.public_url
         ),
@@ -48,4 +54,4 @@ async def delivering(settings: Any, **overrides: Any) -> AsyncIterator[Deliverer
     finally:
         stop_listening()
         await deliverer.stop()
-        await client.aclose()
+        await webhooks.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tortoise.exceptions import IntegrityError
-from tortoise.transactions import in_transaction
 
 from models import clock
 from models.enums import ErrorCode, Role
@@ -26,8 +25,10 @@ from resolvers.checks import Place
 from resolvers.errors import DomainError, conflict, forbidden, invalid, invalid_transition
 from resolvers.shipments.access import find_container, find_shipment
 from resolvers.shipments.events import (
+    log_container_joined,
     position,
 )
+from subscriptions.log import recording
 
 LOADERS = (Role.WAREHOUSE, Role.DISPATCHER)  # and ADMIN
 
@@ -144,7 +145,7 @@ async def assign_to_container(
     await _check_room(container, vehicles)
 
     now = clock.now()
-    async with in_transaction():
+    async with recording() as log:
         locked = await Container.filter(id=container.id).select_for_update().get()
         _joinable(locked)
         await _check_room(locked, vehicles)
@@ -154,5 +155,6 @@ async def assign_to_container(
         if not moved:
             raise conflict("the shipment changed meanwhile: load it again and retry")
         await Container.filter(id=locked.id).update(version=locked.version + 1, updated_at=now)
+        await log_container_joined(log, shipment, locked)
     await locked.refresh_from_db()
     return locked

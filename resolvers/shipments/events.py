@@ -278,3 +278,15 @@ async def log_loading_change(
         occurred_at=change.occurred_at,
         facts=facts(inside),
     )
+
+
+async def log_container_joined(log: Recorder, shipment: Shipment, container: Container) -> None:
+    """A shipment joined a container: no tracking event, but every page of the shipment shows
+    its container, so the log says so on both topics (CHANGED: no stream shows it)."""
+    await log.append(
+        kind=EventKind.CHANGED,
+        subject_id=shipment.id,
+        topics=[shipment_topic(shipment.id), container_topic(container.id)],
+        audience=Audience(staff=False),
+        occurred_at=clock.now(),
+    )

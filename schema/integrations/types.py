@@ -12,6 +12,7 @@ from models.accounts.tables import User as UserRow
 from models.integrations import tables
 from models.integrations.tables import ApiScope as ApiScopeEnum
 from models.integrations.tables import EventType
+from models.services.rules import REQUEST_TYPES
 from models.viewer import Viewer
 from resolvers.integrations import access, apikeys, reads
 from resolvers.integrations import reads as feed
@@ -24,6 +25,7 @@ from schema.disputes.types import Dispute
 from schema.documents.types import Document
 from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
+from schema.services.types import present
 from schema.shipments.containers import Container
 from schema.shipments.types import Shipment
 from schema.support.types import SupportThread
@@ -177,6 +179,7 @@ SUBJECT_TYPES: dict[str, Callable[[Any], Any]] = {
     "SupportThread": SupportThread.from_model,
     "Document": Document.from_model,
     "InsuranceClaim": InsuranceClaim.from_model,
+    **dict.fromkeys(REQUEST_TYPES, present),
 }
 
 

@@ -65,9 +65,7 @@ class TrackingEvent(Node):
     _shipment_id: strawberry.Private[int | None]
 
     @classmethod
-    def from_model(
-        cls, row: tables.TrackingEvent, shipment_id: int | None = None
-    ) -> TrackingEvent:
+    def from_model(cls, row: tables.TrackingEvent, shipment_id: int | None = None) -> TrackingEvent:
         return cls(
             id=strawberry.ID(to_global_id("TrackingEvent", row.pk)),
             cursor=_cursor(row),
@@ -215,6 +213,7 @@ class PublicTracking:
         description="In `occurredAt` order, ties in log order; each keeps its log `cursor`"
     )
     _container_id: strawberry.Private[int | None]
+    _shipment_id: strawberry.Private[int]
 
     @strawberry.field(description="The loading of the container carrying it; null before one")
     async def loading(
@@ -238,6 +237,7 @@ class PublicTracking:
             eta=row.eta,
             events=[PublicTrackingEvent.from_model(event, row.id) for event in view.events],
             _container_id=row.container_id,
+            _shipment_id=row.id,
         )
 
 

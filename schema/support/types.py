@@ -4,6 +4,7 @@ and the Query and Mutation parts."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -29,6 +30,9 @@ from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
 from schema.shipments.types import Shipment
 from schema.support.groups import SupportGroup, group_of, user_of
+
+if TYPE_CHECKING:
+    from schema.services.types import ServiceRequest
 
 __all__ = ["SupportGroup"]  # Organization.supportGroup finds it here
 
@@ -169,6 +173,17 @@ class SupportThread(Node):
         )
         row = await loader.load(self._row.shipment_id)
         return Shipment.from_model(row) if row else None
+
+    @strawberry.field(description="The service requests started from or linked to the thread")
+    async def service_requests(
+        self, info: Info
+    ) -> list[Annotated[ServiceRequest, strawberry.lazy("schema.services.types")]]:
+        from resolvers.services.reads import requests_of
+        from schema.services.types import present
+
+        viewer = info.context.require_viewer()
+        rows = await requests_of(info.context.loaders, viewer, "thread_id").load(self._row.id)
+        return [present(row) for row in rows]
 
     @strawberry.field
     async def messages(

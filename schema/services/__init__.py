@@ -1,0 +1,1 @@
+"""The desk's services as typed requests (issue 19)."""
