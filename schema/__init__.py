@@ -51,7 +51,8 @@ from schema.shipments.tracking import TrackingMutation, TrackingQuery
 from schema.shipments.types import ShipmentsMutation, ShipmentsQuery
 from schema.support.groups import SupportGroupsMutation, SupportGroupsQuery
 from schema.support.live import SupportSubscription
-from schema.support.types import SupportMutation, SupportQuery
+from schema.support.threads import SupportMutation
+from schema.support.types import SupportQuery
 
 # What one operation may return, in objects (schema/cost.py); api/settings.py says why this much.
 DEFAULT_MAX_COST = 50_000

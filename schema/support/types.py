@@ -1,5 +1,5 @@
 """Support threads, their messages, service-level timers and ratings: types, inputs, payloads,
-and the Query and Mutation parts."""
+and the Query part (the Mutation part: schema/support/threads.py)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,10 @@ from models.support.tables import ThreadStatus as ThreadStatusEnum
 from models.support.tables import ThreadTopic as ThreadTopicEnum
 from resolvers.pagination import encode_cursor
 from resolvers.shipments import reads as shipment_reads
-from resolvers.support import messages as support_messages
 from resolvers.support import reads as support_reads
 from resolvers.support import sla as support_sla
-from resolvers.support import threads as support_threads
 from schema.accounts.types import Organization, User
-from schema.base import Node, PageInfo, UserError, edges, page_info, run_payload
+from schema.base import Node, PageInfo, UserError, edges, page_info
 from schema.context import Context, Info
 from schema.ids import decode_id, to_global_id
 from schema.node import node_fetcher
@@ -274,11 +272,11 @@ async def _message_node(info: Info, key: int) -> SupportMessage | None:
     return SupportMessage.from_model(row) if row else None
 
 
-def _thread(row: tables.SupportThread) -> dict[str, object]:
+def thread_result(row: tables.SupportThread) -> dict[str, object]:
     return {"thread": SupportThread.from_model(row)}
 
 
-def _thread_id(value: strawberry.ID) -> int:
+def thread_key(value: strawberry.ID) -> int:
     return decode_id(value, "SupportThread", ["threadId"])
 
 
@@ -320,87 +318,3 @@ class SupportQuery:
             page_info=page_info(page),
             total_count=page.total,
         )
-
-
-@strawberry.type
-class SupportMutation:
-    @strawberry.mutation
-    async def open_support_thread(
-        self, info: Info, input: OpenSupportThreadInput
-    ) -> SupportThreadPayload:
-        async def action() -> dict[str, object]:
-            shipment_id = None
-            if input.shipment_id is not None:
-                shipment_id = decode_id(input.shipment_id, "Shipment", ["input", "shipmentId"])
-            row = await support_threads.open_support_thread(
-                viewer=info.context.viewer,
-                subject=input.subject,
-                category=input.category,
-                topic=input.topic,
-                body=input.body,
-                shipment_id=shipment_id,
-                coverage=coverage(info.context),
-            )
-            return _thread(row)
-
-        return await run_payload(SupportThreadPayload, action)
-
-    @strawberry.mutation
-    async def post_support_message(
-        self, info: Info, thread_id: strawberry.ID, body: str, internal: bool = False
-    ) -> SupportMessagePayload:
-        async def action() -> dict[str, object]:
-            row = await support_messages.post_support_message(
-                viewer=info.context.viewer,
-                thread_id=_thread_id(thread_id),
-                body=body,
-                internal=internal,
-                coverage=coverage(info.context),
-            )
-            return {"message": SupportMessage.from_model(row)}
-
-        return await run_payload(SupportMessagePayload, action)
-
-    @strawberry.mutation
-    async def assign_support_thread(
-        self, info: Info, thread_id: strawberry.ID, assignee_id: strawberry.ID
-    ) -> SupportThreadPayload:
-        async def action() -> dict[str, object]:
-            row = await support_threads.assign_support_thread(
-                viewer=info.context.viewer,
-                thread_id=_thread_id(thread_id),
-                assignee_id=decode_id(assignee_id, "User", ["assigneeId"]),
-            )
-            return _thread(row)
-
-        return await run_payload(SupportThreadPayload, action)
-
-    @strawberry.mutation
-    async def set_support_thread_status(
-        self, info: Info, thread_id: strawberry.ID, status: ThreadStatus
-    ) -> SupportThreadPayload:
-        async def action() -> dict[str, object]:
-            row = await support_threads.set_support_thread_status(
-                viewer=info.context.viewer,
-                thread_id=_thread_id(thread_id),
-                status=status,
-                coverage=coverage(info.context),
-            )
-            return _thread(row)
-
-        return await run_payload(SupportThreadPayload, action)
-
-    @strawberry.mutation
-    async def rate_support_thread(
-        self, info: Info, thread_id: strawberry.ID, score: int, comment: str | None = None
-    ) -> SupportThreadPayload:
-        async def action() -> dict[str, object]:
-            row = await support_threads.rate_support_thread(
-                viewer=info.context.viewer,
-                thread_id=_thread_id(thread_id),
-                score=score,
-                comment=comment,
-            )
-            return _thread(row)
-
-        return await run_payload(SupportThreadPayload, action)
