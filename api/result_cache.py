@@ -42,9 +42,9 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from models.viewer import Viewer
-from schema.caching import Plan, plan, record_topics
+from schema.caching import Plan, plan, unrecorded
 from schema.context import Context
-from schema.parsing import parsed
+from schema.parsing import parsed, types_of
 from subscriptions import bus
 from subscriptions.log import Notice
 from subscriptions.reader import changed_after, latest_seq
@@ -119,7 +119,9 @@ class ResultCache:
         self.hits = self.misses = self.stored = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._unlisten: Callable[[], None] | None = None
-        record_topics(schema._schema)
+        missing = unrecorded(schema)
+        if missing:  # a kept answer would outlive a change of these objects
+            raise RuntimeError(f"declared with topics but not recorded: {', '.join(missing)}")
 
     # -- learning of events ------------------------------------------------------------------
 
@@ -227,7 +229,7 @@ class ResultCache:
         if key in self.plans:
             return self.plans[key]
         try:
-            found = plan(self.schema._schema, parsed(query, self.max_tokens), operation_name)
+            found = plan(types_of(self.schema), parsed(query, self.max_tokens), operation_name)
         except GraphQLError:
             found = None
         if len(self.plans) >= PLANS:

@@ -5,7 +5,8 @@ A type is declared with the fields whose answers may be kept. The declaration is
 that every write that can change one of those fields, or the objects they lead to, records an
 event in the log on one of the topics the declaration names (resolvers/<domain>/events.py):
 - a type with `topics` names them for each of its objects; execution records them as it
-  completes each object (graphql-core's `is_type_of`, wrapped once per type, is the hook);
+  completes each object (the strawberry type's `is_type_of = records_topics(name)` is the hook,
+  and the cache refuses to start while a declared type lacks it: `unrecorded`);
 - a type without is a value of the object above it (a Location, a page, its edges, an event
   row that never changes): it is kept only where a declared field of a type with topics leads.
 Root fields are declared with the topics their arguments name (a null answer is kept only when
@@ -81,7 +82,6 @@ class Plan:
     """An operation that may be kept: its root fields and what each one declared."""
 
     roots: tuple[RootField, ...]
-    schema: GraphQLSchema
 
     @property
     def shared(self) -> bool:
@@ -126,7 +126,7 @@ def plan(schema: GraphQLSchema, document: DocumentNode, operation_name: str | No
         roots.append(RootField((node.alias or node.name).value, node, policy))
     if not roots or len({root.key for root in roots}) != len(roots):
         return None
-    return Plan(tuple(roots), schema)
+    return Plan(tuple(roots))
 
 
 def _declared(
@@ -175,25 +175,32 @@ def _fields(
                 yield from _fields(fragments[name].selection_set, fragments, seen)
 
 
-def record_topics(schema: GraphQLSchema) -> None:
-    """Wraps `is_type_of` of every declared type with topics: as execution completes one of its
-    objects, its topics join `context.reads` (when the context records them). Once per schema."""
-    if getattr(schema, "_cargolive_records_topics", False):
-        return
-    for name, declared in TYPES.items():
-        type_ = schema.type_map.get(name)
-        if declared.topics is None or not isinstance(type_, GraphQLObjectType):
-            continue
-        type_.is_type_of = _recording(declared.topics, type_.is_type_of)
-    schema._cargolive_records_topics = True  # type: ignore[attr-defined]
+def records_topics(type_name: str) -> Any:
+    """The `is_type_of` of a strawberry type that `cacheable` declares with topics: strawberry
+    hands it to graphql-core, which calls it as execution completes each object of the type.
+    It adds the object's topics to `context.reads` (when the context records them)."""
 
-
-def _recording(topics: Callable[[Any], Iterable[Topic]], original: Any) -> Any:
-    def is_type_of(value: Any, info: Any) -> Any:
+    def is_type_of(cls: type, value: Any, info: Any) -> bool:
         reads = getattr(info.context, "reads", None)
-        if reads is not None:
-            for topic in topics(value):
+        declared = TYPES.get(type_name)
+        if reads is not None and declared is not None and declared.topics is not None:
+            for topic in declared.topics(value):
                 reads.add(topic.name)
-        return original(value, info) if original is not None else True
+        return isinstance(value, cls)
 
-    return is_type_of
+    is_type_of.records_topics = type_name  # type: ignore[attr-defined]
+    return classmethod(is_type_of)
+
+
+def unrecorded(schema: Any) -> list[str]:
+    """The types declared with topics whose strawberry type lacks `records_topics`: their
+    objects would be read without their topics, and a kept answer would outlive a change."""
+    missing = []
+    for name, declared in TYPES.items():
+        if declared.topics is None:
+            continue
+        definition = schema.get_type_by_name(name)
+        hook = getattr(definition, "is_type_of", None)
+        if getattr(getattr(hook, "__func__", hook), "records_topics", None) != name:
+            missing.append(name)
+    return missing

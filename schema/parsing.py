@@ -67,24 +67,22 @@ class ParseOnce(SchemaExtension):
         yield
 
     def on_validate(self) -> Iterator[None]:
+        # strawberry validates between the two halves of this hook unless errors are set
+        # already: a text validated before gets its errors from here, a new one is validated by
+        # strawberry (its rules for @oneOf and Maybe included) and its errors kept afterwards.
         context = self.execution_context
-        if self._text_key is not None and context.pre_execution_errors is None:
-            rules = tuple(context.validation_rules)
-            key = (id(context.schema), *self._text_key, rules)
-            errors = _VALIDATED.get(key)
-            if errors is None:
-                document = context.graphql_document
-                assert document is not None
-                # strawberry's own (its rules for @oneOf and Maybe added); imported here as
-                # strawberry's ValidationCache does, to avoid an import cycle
-                from strawberry.schema.schema import validate_document
-
-                errors = validate_document(context.schema._schema, document, rules)
-                if len(_VALIDATED) >= VALIDATED_LIMIT:
-                    _VALIDATED.clear()  # a flood of distinct documents: start over
-                _VALIDATED[key] = errors
-            context.pre_execution_errors = errors
+        if self._text_key is None or context.pre_execution_errors is not None:
+            yield
+            return
+        key = (id(context.schema), *self._text_key, tuple(context.validation_rules))
+        known = _VALIDATED.get(key)
+        if known is not None:
+            context.pre_execution_errors = known
         yield
+        if known is None and context.pre_execution_errors is not None:
+            if len(_VALIDATED) >= VALIDATED_LIMIT:
+                _VALIDATED.clear()  # a flood of distinct documents: start over
+            _VALIDATED[key] = context.pre_execution_errors
 
 
 @functools.lru_cache(maxsize=4)

@@ -15,13 +15,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from api.app import create_app
+from api.result_cache import ResultCache
 from bench.workload import TRACKING_PAGE
 from models.enums import Role
 from models.shipments.containers import LoadingStatus
 from models.shipments.tables import ShipmentStatus
 from schema import schema as served
-from schema.caching import ROOTS, TYPES
+from schema.caching import ROOTS, TYPES, Cacheable, unrecorded
+from schema.parsing import types_of
 from tests.claims import OPEN_CLAIM
+from tests.conftest import settings_with
 from tests.disputing import REQUEST_CANCELLATION
 from tests.factories import Factory, Party
 from tests.graphql import gql
@@ -43,12 +46,20 @@ PUBLIC = TRACK.replace("events {", "loading { loadingStatus loadedVehicles } eve
 
 
 def test_every_declaration_names_a_served_type_and_its_fields():
-    types = served._schema.type_map
+    types = types_of(served).type_map
     for name, declared in TYPES.items():
         assert name in types, name
         assert declared.fields <= set(types[name].fields), name  # type: ignore[attr-defined]
-    query = served._schema.query_type
+    query = types_of(served).query_type
     assert query is not None and set(ROOTS) <= set(query.fields)
+
+
+def test_a_type_declared_with_topics_must_record_them(monkeypatch):
+    assert unrecorded(served) == []
+    monkeypatch.setitem(TYPES, "Vehicle", Cacheable(TYPES["Vehicle"].fields, lambda _: ()))
+    assert unrecorded(served) == ["Vehicle"]  # its objects would be read without their topics
+    with pytest.raises(RuntimeError, match="declared with topics but not recorded: Vehicle"):
+        ResultCache(served, settings_with())
 
 
 async def _serving(settings: Any) -> AsyncIterator[tuple[Any, httpx2.AsyncClient]]:

@@ -24,6 +24,7 @@ from schema.base import (
     page_info,
     run_payload,
 )
+from schema.caching import records_topics
 from schema.context import Info
 from schema.convert import location, optional_place
 from schema.ids import decode_id, to_global_id
@@ -57,6 +58,7 @@ class PublicLoading:
 
 @strawberry.type
 class Container(Node):
+    is_type_of = records_topics("Container")  # the result cache learns what it read
     number: str = strawberry.field(description="ISO 6346, check digit verified, e.g. CSQU3054383")
     type: ContainerType
     loading_status: LoadingStatus

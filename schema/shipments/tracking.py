@@ -16,6 +16,7 @@ from resolvers.errors import DomainError
 from resolvers.pagination import SeqPage, encode_cursor
 from resolvers.shipments import reads, tracking
 from schema.base import Location, LocationInput, Node, PageInfo, UserError, page_info, run_payload
+from schema.caching import records_topics
 from schema.context import Info
 from schema.convert import location, optional_place
 from schema.ids import decode_id, to_global_id
@@ -204,6 +205,7 @@ class PublicTrackingEvent:
 
 @strawberry.type
 class PublicTracking:
+    is_type_of = records_topics("PublicTracking")  # the result cache learns what it read
     waybill: str
     status: ShipmentStatus
     origin: Location

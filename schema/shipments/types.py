@@ -31,6 +31,7 @@ from schema.base import (
     page_info,
     run_payload,
 )
+from schema.caching import records_topics
 from schema.context import Info
 from schema.convert import amount, location, money, place
 from schema.ids import decode_id, to_global_id
@@ -85,6 +86,7 @@ class DestinationChange:
 
 @strawberry.type
 class Shipment(Node):
+    is_type_of = records_topics("Shipment")  # the result cache learns what it read
     waybill: str = strawberry.field(
         description="Public tracking number: unguessable, printed on the waybill"
     )
