@@ -252,7 +252,7 @@ class ResultCache:
         if found is None:
             return await execute()
         try:
-            variables = orjson.dumps(data.variables or {}, option=orjson.OPT_SORT_KEYS)
+            variables = orjson.dumps(data.variables or {}, option=orjson.OPT_SORT_KEYS).decode()
         except TypeError:
             return await execute()
         viewer = context.viewer

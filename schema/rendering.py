@@ -113,7 +113,8 @@ async def prepare(
         return errors or [GraphQLError("the subscription did not start")]
     stream, opened, arguments = feed.opened.result()
     renderer = _Renderer(results, first, feed, context, payload)
-    key = (query, name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS), opened.scope)
+    # decoded: orjson's bytes keep a 4 kB buffer, and every subscriber holds its group's key
+    key = (query, name, orjson.dumps(variables, option=orjson.OPT_SORT_KEYS).decode(), opened.scope)
     load = roots.loader(stream, opened)
 
     async def render(event: Event) -> str | Parts | None:
@@ -185,6 +186,7 @@ class _Renderer:
         if results is not None:
             with contextlib.suppress(Exception):
                 await results.aclose()
+        self._context = self._feed = None  # type: ignore[assignment]
 
 
 def json_text(payload: dict[str, Any]) -> str:
