@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import NamedTuple
 
 import strawberry
 from strawberry.extensions import (
@@ -138,7 +140,32 @@ def assemble(
 ) -> strawberry.Schema:
     """The schema with these limits (the settings' own in the app); `suggestions`: "Did you
     mean" in errors (development only); `tracing`, while traces are on, makes a span of each
-    operation (api/tracing.py)."""
+    operation (api/tracing.py). One schema per set of limits and process: a schema is some
+    50,000 objects in reference cycles, and a test session that built one per app left millions
+    of them to full garbage collections that stopped the process for seconds."""
+    limits = Limits(
+        max_depth, max_aliases, max_tokens, introspection, max_cost, observe_cost, suggestions
+    )
+    return _assembled(limits) if tracing is None else _build(limits, tracing)
+
+
+class Limits(NamedTuple):
+    max_depth: int
+    max_aliases: int
+    max_tokens: int
+    introspection: bool
+    max_cost: int
+    observe_cost: Callable[[int], None] | None
+    suggestions: bool
+
+
+@functools.lru_cache(maxsize=8)
+def _assembled(limits: Limits) -> strawberry.Schema:
+    return _build(limits, None)
+
+
+def _build(limits: Limits, tracing: type[SchemaExtension] | None) -> strawberry.Schema:
+    max_depth, max_aliases, max_tokens, introspection, max_cost, observe_cost, suggestions = limits
     rules = list(validation_rules(max_depth, max_aliases, introspection))
     # strawberry's ParserCache is left out on purpose: it broke the errors of queries that do not
     # parse (STACK_NOTES). ParseOnce parses and validates once per process and query text, and

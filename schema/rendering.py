@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import json
+import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -56,7 +56,16 @@ class Prepared:
         await follow(self.stream, self.opened, self.key, self.render, follower, self.close)
 
 
-@functools.lru_cache(maxsize=256)
+Checked = tuple[DocumentNode | None, tuple[GraphQLError, ...]]
+# Per schema, and only while it lives: a cache keyed by the schema itself kept every schema a
+# process ever built (the test suite builds one per app) and their millions of objects made
+# each full garbage collection seconds long.
+_CHECKED: weakref.WeakKeyDictionary[GraphQLSchema, dict[tuple[Any, ...], Checked]] = (
+    weakref.WeakKeyDictionary()
+)
+CHECKED_LIMIT = 256
+
+
 def checked_document(
     schema: GraphQLSchema,
     query: str,
@@ -64,9 +73,30 @@ def checked_document(
     max_depth: int,
     max_aliases: int,
     introspection: bool,
-) -> tuple[DocumentNode | None, tuple[GraphQLError, ...]]:
+) -> Checked:
     """`query` parsed and validated, once per process: thousands of screens subscribe with the
     same few documents, and validating one cost more than all the rest of a subscribe."""
+    cache = _CHECKED.get(schema)
+    if cache is None:
+        cache = _CHECKED[schema] = {}
+    key = (query, max_tokens, max_depth, max_aliases, introspection)
+    found = cache.get(key)
+    if found is None:
+        found = _check(schema, *key)
+        if len(cache) >= CHECKED_LIMIT:
+            cache.clear()  # a flood of distinct documents: start over
+        cache[key] = found
+    return found
+
+
+def _check(
+    schema: GraphQLSchema,
+    query: str,
+    max_tokens: int,
+    max_depth: int,
+    max_aliases: int,
+    introspection: bool,
+) -> Checked:
     try:
         document = parse(query, max_tokens=max_tokens)
     except GraphQLError as error:
