@@ -82,21 +82,15 @@ def checked_document(
     key = (query, max_tokens, max_depth, max_aliases, introspection)
     found = cache.get(key)
     if found is None:
-        found = _check(schema, *key)
+        found = _check(schema, key)
         if len(cache) >= CHECKED_LIMIT:
             cache.clear()  # a flood of distinct documents: start over
         cache[key] = found
     return found
 
 
-def _check(
-    schema: GraphQLSchema,
-    query: str,
-    max_tokens: int,
-    max_depth: int,
-    max_aliases: int,
-    introspection: bool,
-) -> Checked:
+def _check(schema: GraphQLSchema, key: tuple[str, int, int, int, bool]) -> Checked:
+    query, max_tokens, max_depth, max_aliases, introspection = key
     try:
         document = parse(query, max_tokens=max_tokens)
     except GraphQLError as error:

@@ -191,8 +191,7 @@ class Shipment(Node):
     ) -> list[Annotated[TrackingEvent, strawberry.lazy("schema.shipments.tracking")]]:
         from schema.shipments.tracking import TrackingEvent
 
-        topic = shipment_topic(self._row.id).name
-        rows = await reads.timeline_of(info.context.loaders).load(topic)
+        rows = await reads.timeline_of(info.context.loaders).load(shipment_topic(self._row.id).name)
         return [TrackingEvent.from_model(row, self._row.id) for row in rows]
 
     @strawberry.field(description="The latest proposal to move it off a blocked carrier")
