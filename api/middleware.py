@@ -45,6 +45,12 @@ def _operation_fields(ran: Operations) -> dict[str, Any]:
     return fields
 
 
+# The scope key under which a socket's frames find the server's own `send`. A frame is data:
+# no middleware looks at it (they watch accept and close), and each layer's wrapper is one more
+# coroutine per frame and subscriber, at fan-out's tens of thousands of frames a second.
+FRAME_SEND = "cargolive.frame_send"
+
+
 class RequestContext:
     """Gives every request an id (the caller's X-Request-ID when sane), counts it, and logs one
     line for it: method, path, status, duration and the GraphQL operation's name and cost; for
@@ -127,6 +133,7 @@ class RequestContext:
                 code, closed_by = message.get("code", 1005), "client"
             return message
 
+        scope[FRAME_SEND] = send
         try:
             await self.app(scope, watched_receive, watched_send)
         finally:

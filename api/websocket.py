@@ -28,6 +28,7 @@ from strawberry.types import ExecutionResult
 
 from api import access_watch
 from api.metrics import ACTIVE_SUBSCRIPTIONS, OPEN_SOCKETS, QUERY_COST, count_errors
+from api.middleware import FRAME_SEND
 from api.outbox import Outbox
 from api.settings import Settings
 from api.sign_in import Closing, SignedIn
@@ -119,6 +120,7 @@ class Operation(Follower[str]):
 class Connection(SignedIn):
     def __init__(self, websocket: WebSocket, schema: Any, settings: Settings, context: Context):
         self.ws = websocket
+        self._frame_send = websocket.scope.get(FRAME_SEND) or websocket.send
         self.schema = schema
         self.settings = settings
         self.context = context
@@ -141,8 +143,9 @@ class Connection(SignedIn):
     # -- sending
 
     def _send_text(self, frame: str) -> Coroutine[Any, Any, None]:
-        # WebSocket.send_text without its own coroutine: one fewer per frame and socket
-        return self.ws.send({"type": "websocket.send", "text": frame})
+        # Straight to the server's send, past starlette's and the middlewares' wrappers (one
+        # coroutine each per frame and socket); accept and close still go through them.
+        return self._frame_send({"type": "websocket.send", "text": frame})
 
     def overflow(self) -> None:
         self.close(1013, "subscriber too slow: reconnect and resume from your cursor")
