@@ -14,7 +14,7 @@ from models.alerts.tables import StaffAlert, StaffAlertKind
 from models.integrations.tables import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from models.shipments.tables import EventClassifier, ShipmentStatus, TrackingEventType
 from resolvers.accounts.users import viewer_for_token
-from resolvers.integrations import reads, webhooks
+from resolvers.integrations import deliveries, delivery_log, reads, webhooks
 from resolvers.integrations.cursor import Position
 from resolvers.integrations.signing import webhook_id
 from resolvers.integrations.worker import delivering
@@ -103,6 +103,38 @@ async def test_every_event_once_in_order_through_500s_and_a_receiver_down(
     retried = await WebhookDelivery.filter(endpoint_id=endpoint.id, attempts__gt=1).count()
     assert retried >= 2
     assert await WebhookDelivery.filter(status=DeliveryStatus.PENDING).count() == 0
+
+
+async def test_an_endpoint_claimed_as_its_drain_ends_is_drained_at_once(
+    dealer, dispatcher, shipment, monkeypatch
+):
+    """A drain that caught up and gave its endpoint up is still ending when the next round
+    claims the endpoint for a new event: a new drain takes the claim up. Before, the claim lay
+    unused until its lease ran out (a minute: the webhook bench's one 60 s delivery)."""
+    monkeypatch.setattr(deliveries, "LINGER", 0.2)
+    leaving = asyncio.Event()
+    release = delivery_log.release
+
+    async def slow_release(endpoint_id: int, owner: str) -> None:
+        await release(endpoint_id, owner)
+        leaving.set()
+        await asyncio.sleep(1)  # still ending while the next rounds claim the endpoint
+
+    monkeypatch.setattr(delivery_log, "release", slow_release)
+    receiver = Receiver(secrets=[])
+    async with receiving(receiver, free_port()):
+        endpoint, secret = await endpoint_for(dealer, receiver.url)
+        receiver.secrets = [secret]
+        settings = settings_with(**{**FAST, "delivery_lease_seconds": 600})
+        async with delivering(settings):
+            first = await record_events(dispatcher, shipment.id, 1)
+            await receiver.wait_for(1)
+            await leaving.wait()
+            second = await record_events(dispatcher, shipment.id, 1)
+            await receiver.wait_for(2, seconds=30)  # not the lease's ten minutes
+    assert receiver.unique_ids() == [
+        webhook_id(endpoint.id, Position(seq, 0)) for seq in first + second
+    ]
 
 
 async def test_rotation_signs_with_both_secrets_during_the_overlap(dealer, dispatcher, shipment):

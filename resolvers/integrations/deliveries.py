@@ -111,6 +111,10 @@ class Deliverer:
         self.linger = min(LINGER, lease / 3)
         self._drains: dict[int, asyncio.Task[None]] = {}
         self._stale: set[int] = set()  # drains to re-read their endpoint (claimed again)
+        # Claimed while a drain of it was running: if that drain was already on its way out
+        # (it had given the lease up), a new drain starts when it ends; else the claim held by
+        # this process would lie unused until the lease ran out.
+        self._claimed_again: set[int] = set()
         self._endpoints: dict[int, WebhookEndpoint] = {}  # the rows the drains deliver by
         self._head = 0  # the log's newest seq as last seen
         self._moved = asyncio.Event()  # set, and replaced, whenever the head moves
@@ -125,6 +129,7 @@ class Deliverer:
         self._loop = asyncio.create_task(self._run(), name="deliveries")
 
     async def stop(self) -> None:
+        self._claimed_again.clear()  # nothing new starts while stopping
         tasks = [*([self._loop] if self._loop else []), *self._drains.values()]
         for task in tasks:
             task.cancel()
@@ -175,10 +180,9 @@ class Deliverer:
                 # this process, so the drain still running goes on with it, from the row as
                 # it is now (a second one would deliver the same endpoint twice at once).
                 self._stale.add(endpoint_id)
+                self._claimed_again.add(endpoint_id)
                 continue
-            task = asyncio.create_task(self._drain(endpoint_id), name=f"deliver-{endpoint_id}")
-            self._drains[endpoint_id] = task
-            task.add_done_callback(self._forget)
+            self._start(endpoint_id)
         if time.monotonic() - self._counted > 10:
             self._counted = time.monotonic()
             disabled = WebhookEndpoint.filter(enabled=False).exclude(disabled_reason=None)
@@ -200,10 +204,18 @@ class Deliverer:
             for name in SETTINGS[1:-2]:
                 setattr(endpoint, name, row[name])
 
+    def _start(self, endpoint_id: int) -> None:
+        task = asyncio.create_task(self._drain(endpoint_id), name=f"deliver-{endpoint_id}")
+        self._drains[endpoint_id] = task
+        task.add_done_callback(self._forget)
+
     def _forget(self, task: asyncio.Task[None]) -> None:
         for key, running in list(self._drains.items()):
             if running is task:
                 del self._drains[key]
+                if key in self._claimed_again and not task.cancelled():  # the claim unused
+                    self._claimed_again.discard(key)
+                    self._start(key)
 
     async def idle(self) -> None:
         """Waits until no endpoint is being drained here (for tests and shutdown)."""
@@ -212,6 +224,7 @@ class Deliverer:
 
     async def _endpoint(self, endpoint_id: int) -> WebhookEndpoint | None:
         self._stale.discard(endpoint_id)
+        self._claimed_again.discard(endpoint_id)
         self._endpoints.pop(endpoint_id, None)
         endpoint = await WebhookEndpoint.get_or_none(id=endpoint_id, lease_owner=self.owner)
         if endpoint is None or not endpoint.enabled:
