@@ -29,6 +29,7 @@ CHANNEL_PREFIX = "cargolive:"
 # every topic at once (the result cache), which cannot subscribe to each.
 NOTICES = CHANNEL_PREFIX + "+notices"
 PENDING_LIMIT = 10_000
+PUBLISH_BATCH = 100  # notices published in one round trip at most
 SUPERVISE_SECONDS = 1.0
 _current: Bus | None = None
 _reconnect_callbacks: list[Callable[[], Awaitable[None]]] = []
@@ -38,6 +39,15 @@ _notice_listeners: list[Callable[[Iterable[Notice]], None]] = []
 
 def channel(topic: str) -> str:
     return CHANNEL_PREFIX + topic
+
+
+def _messages(notice: Notice) -> list[tuple[str, str]]:
+    """A notice's messages: its seq on each topic's channel, and on NOTICES with its topics."""
+    seq = str(notice.seq)
+    return [
+        *((channel(topic), seq) for topic in notice.topics),
+        (NOTICES, " ".join((seq, *notice.topics))),
+    ]
 
 
 def current() -> Bus | None:
@@ -136,18 +146,23 @@ class Bus:
         # A cancel landing inside a publish can be swallowed below us (wait_for on 3.11 does,
         # and so did redis-py 8 here): stop on the request itself, or disconnect() hangs.
         while not this.cancelling():
-            notice = await self._pending.get()
-            message = str(notice.seq)
-            every = " ".join((message, *notice.topics))
-            for name, text in [
-                *((channel(topic), message) for topic in notice.topics),
-                (NOTICES, every),
-            ]:
-                try:
-                    async with asyncio.timeout(1.0):
-                        await self.broadcast.publish(name, text)
-                except Exception as error:  # the relay re-reads the log: nothing is lost
-                    log.warning("publish of seq %s on %s failed: %s", notice.seq, name, error)
+            notices = [await self._pending.get()]
+            while not self._pending.empty() and len(notices) < PUBLISH_BATCH:
+                notices.append(self._pending.get_nowait())
+            messages = [message for notice in notices for message in _messages(notice)]
+            try:
+                async with asyncio.timeout(1.0):
+                    await self._publish(messages)
+            except Exception as error:  # the relay re-reads the log: nothing is lost
+                seqs = f"{notices[0].seq}..{notices[-1].seq}"
+                log.warning("publish of seqs %s failed: %s", seqs, error)
+
+    async def _publish(self, messages: list[tuple[str, str]]) -> None:
+        if self._backend is not None:
+            await self._backend.publish_all(messages)
+            return
+        for name, text in messages:
+            await self.broadcast.publish(name, text)
 
     async def _supervise(self) -> None:
         while True:

@@ -50,6 +50,10 @@ from subscriptions.reader import latest_seq
 log = logging.getLogger("cargolive.deliveries")
 BATCH = 100  # events an endpoint takes at once (and sends before writing their successes)
 LINGER = 10.0  # seconds a caught-up endpoint waits for new events before giving up its lease
+# Every commit wakes the deliverer, and a round is two statements (the log's head, the claim):
+# at 550 writes/s that was 1,100 statements/s of a process's database work, with no endpoint to
+# deliver to. Commits within this many seconds of the first share one round.
+COALESCE = 0.02
 
 
 class Sink(Protocol):
@@ -156,6 +160,7 @@ class Deliverer:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self.poll):
                     await self._wake.wait()
+                    await asyncio.sleep(COALESCE)
             self._wake.clear()
 
     async def round(self) -> int:
