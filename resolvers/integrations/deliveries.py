@@ -27,7 +27,7 @@ import socket
 import time
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any
 
 from models import clock
 from models.enums import ErrorCode
@@ -45,26 +45,14 @@ from resolvers.integrations.delivery_metrics import (
 )
 from resolvers.integrations.feed_window import FeedWindow
 from resolvers.integrations.reads import FeedEvent
+from resolvers.integrations.sink import Sink
 from subscriptions.reader import latest_seq
 
 log = logging.getLogger("cargolive.deliveries")
 BATCH = 100  # events an endpoint takes at once (and sends before writing their successes)
 LINGER = 10.0  # seconds a caught-up endpoint waits for new events before giving up its lease
-# Every commit wakes the deliverer, and a round is two statements (the log's head, the claim):
-# at 550 writes/s that was 1,100 statements/s of a process's database work, with no endpoint to
-# deliver to. Commits within this many seconds of the first share one round.
+# Commits within this many seconds share one round (two statements: the log's head, the claim)
 COALESCE = 0.02
-
-
-class Sink(Protocol):
-    """How one kind of endpoint takes events: a webhook POST, a mail."""
-
-    def wants(self, endpoint: WebhookEndpoint, event: FeedEvent) -> bool: ...
-
-    def digest_due(self, endpoint: WebhookEndpoint) -> dt.datetime | None:
-        """For a digest endpoint, when the one after this one is due; None: one per event."""
-
-    async def send(self, endpoint: WebhookEndpoint, events: list[FeedEvent]) -> Outcome: ...
 
 
 def _cursor(endpoint: WebhookEndpoint) -> Position:
@@ -115,9 +103,7 @@ class Deliverer:
         self.linger = min(LINGER, lease / 3)
         self._drains: dict[int, asyncio.Task[None]] = {}
         self._stale: set[int] = set()  # drains to re-read their endpoint (claimed again)
-        # Claimed while a drain of it was running: if that drain was already on its way out
-        # (it had given the lease up), a new drain starts when it ends; else the claim held by
-        # this process would lie unused until the lease ran out.
+        # Claimed while its drain ran: if that drain was ending, a new one starts after it
         self._claimed_again: set[int] = set()
         self._endpoints: dict[int, WebhookEndpoint] = {}  # the rows the drains deliver by
         self._head = 0  # the log's newest seq as last seen

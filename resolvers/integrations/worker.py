@@ -10,8 +10,9 @@ import httpx
 
 from models.integrations.tables import EndpointKind
 from resolvers.integrations.addresses import delivery_transport
-from resolvers.integrations.deliveries import Deliverer, Sink
+from resolvers.integrations.deliveries import Deliverer
 from resolvers.integrations.mail_sink import MailSink, transport_for
+from resolvers.integrations.sink import Sink
 from resolvers.integrations.webhook_sink import WebhookSink
 from subscriptions import bus
 
