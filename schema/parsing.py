@@ -10,8 +10,9 @@ itself and answers with the syntax error as usual.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
-from typing import Any
+import weakref
+from collections.abc import Hashable, Iterator
+from typing import Any, Generic, TypeVar
 
 import strawberry
 from graphql import DocumentNode, GraphQLError, GraphQLSchema, build_schema, parse
@@ -19,6 +20,8 @@ from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRul
 from strawberry.extensions import SchemaExtension
 from strawberry.extensions.max_aliases import create_validator as alias_rule
 from strawberry.extensions.query_depth_limiter import create_validator as depth_rule
+
+V = TypeVar("V")
 
 
 @functools.lru_cache(maxsize=8)
@@ -42,8 +45,29 @@ def parsed(query: str, max_tokens: int | None) -> DocumentNode:
     return parse(query, max_tokens=max_tokens)
 
 
-_VALIDATED: dict[tuple[Any, ...], list[GraphQLError]] = {}
-VALIDATED_LIMIT = 1024
+class PerSchema(Generic[V]):
+    """A bounded cache per schema that lives only as long as its schema: a cache keyed by the
+    schema itself kept every schema a process built (a test session builds many), and an id()
+    key may name a dead schema's successor. A flood of distinct keys starts it over."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._caches: weakref.WeakKeyDictionary[Any, dict[Hashable, V]] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def get(self, schema: Any, key: Hashable) -> V | None:
+        cache = self._caches.get(schema)
+        return None if cache is None else cache.get(key)
+
+    def put(self, schema: Any, key: Hashable, value: V) -> None:
+        cache = self._caches.setdefault(schema, {})
+        if len(cache) >= self.limit:
+            cache.clear()
+        cache[key] = value
+
+
+_VALIDATED: PerSchema[list[GraphQLError]] = PerSchema(1024)
 
 
 class ParseOnce(SchemaExtension):
@@ -74,15 +98,13 @@ class ParseOnce(SchemaExtension):
         if self._text_key is None or context.pre_execution_errors is not None:
             yield
             return
-        key = (id(context.schema), *self._text_key, tuple(context.validation_rules))
-        known = _VALIDATED.get(key)
+        key = (*self._text_key, tuple(context.validation_rules))
+        known = _VALIDATED.get(context.schema, key)
         if known is not None:
             context.pre_execution_errors = known
         yield
         if known is None and context.pre_execution_errors is not None:
-            if len(_VALIDATED) >= VALIDATED_LIMIT:
-                _VALIDATED.clear()  # a flood of distinct documents: start over
-            _VALIDATED[key] = context.pre_execution_errors
+            _VALIDATED.put(context.schema, key, context.pre_execution_errors)
 
 
 @functools.lru_cache(maxsize=4)

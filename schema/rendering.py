@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import weakref
 from collections.abc import AsyncGenerator, Awaitable, Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +22,6 @@ from graphql import (
     GraphQLError,
     GraphQLSchema,
     OperationDefinitionNode,
-    parse,
     specified_rules,
     validate,
 )
@@ -34,7 +32,7 @@ from resolvers.integrations.scopes import refusal
 from resolvers.loaders import Loaders
 from schema.context import Context
 from schema.integrations.gate import forbidden
-from schema.parsing import validation_rules
+from schema.parsing import PerSchema, parsed, validation_rules
 from subscriptions.streams import STREAMS, Feed, Follower, Opened, Parts, Stream, follow, roots
 
 Payload = Callable[[ExecutionResult], dict[str, Any]]
@@ -57,13 +55,7 @@ class Prepared:
 
 
 Checked = tuple[DocumentNode | None, tuple[GraphQLError, ...]]
-# Per schema, and only while it lives: a cache keyed by the schema itself kept every schema a
-# process ever built (the test suite builds one per app) and their millions of objects made
-# each full garbage collection seconds long.
-_CHECKED: weakref.WeakKeyDictionary[GraphQLSchema, dict[tuple[Any, ...], Checked]] = (
-    weakref.WeakKeyDictionary()
-)
-CHECKED_LIMIT = 256
+_CHECKED: PerSchema[Checked] = PerSchema(256)
 
 
 def checked_document(
@@ -76,23 +68,18 @@ def checked_document(
 ) -> Checked:
     """`query` parsed and validated, once per process: thousands of screens subscribe with the
     same few documents, and validating one cost more than all the rest of a subscribe."""
-    cache = _CHECKED.get(schema)
-    if cache is None:
-        cache = _CHECKED[schema] = {}
     key = (query, max_tokens, max_depth, max_aliases, introspection)
-    found = cache.get(key)
+    found = _CHECKED.get(schema, key)
     if found is None:
         found = _check(schema, key)
-        if len(cache) >= CHECKED_LIMIT:
-            cache.clear()  # a flood of distinct documents: start over
-        cache[key] = found
+        _CHECKED.put(schema, key, found)
     return found
 
 
 def _check(schema: GraphQLSchema, key: tuple[str, int, int, int, bool]) -> Checked:
     query, max_tokens, max_depth, max_aliases, introspection = key
     try:
-        document = parse(query, max_tokens=max_tokens)
+        document = parsed(query, max_tokens)
     except GraphQLError as error:
         return None, (error,)
     rules = [*specified_rules, *validation_rules(max_depth, max_aliases, introspection)]

@@ -7,7 +7,6 @@ import asyncio
 import datetime as dt
 import json
 import socket as sockets
-import weakref
 from pathlib import Path
 
 import pytest
@@ -18,6 +17,7 @@ from models.enums import Role
 from resolvers.accounts.users import revoke_token
 from resolvers.pagination import encode_cursor
 from schema import rendering
+from schema.parsing import PerSchema
 from tests import live, ws
 from tests.conftest import settings_with
 from tests.servers import running
@@ -143,7 +143,7 @@ async def test_a_document_is_checked_once_however_many_sockets_send_it(
         checked.append(key[0])  # the query text
         return check(schema, key)
 
-    monkeypatch.setattr(rendering, "_CHECKED", weakref.WeakKeyDictionary())
+    monkeypatch.setattr(rendering, "_CHECKED", PerSchema(256))
     monkeypatch.setattr(rendering, "_check", counted)
     for room, note in ((13, 1), (14, 2)):
         async with await ws.connect(live_server) as socket:
