@@ -102,9 +102,9 @@ class Deliverer:
         self.successes = Successes(self.owner)
         self.linger = min(LINGER, lease / 3)
         self._drains: dict[int, asyncio.Task[None]] = {}
-        self._stale: set[int] = set()  # drains to re-read their endpoint (claimed again)
-        # Claimed while its drain ran: if that drain was ending, a new one starts after it
-        self._claimed_again: set[int] = set()
+        # Drains to re-read their endpoint (claimed again, replayed, changed); one that ends
+        # without having read it is followed by a new drain that does (`_forget`)
+        self._stale: set[int] = set()
         self._endpoints: dict[int, WebhookEndpoint] = {}  # the rows the drains deliver by
         self._head = 0  # the log's newest seq as last seen
         self._moved = asyncio.Event()  # set, and replaced, whenever the head moves
@@ -119,7 +119,7 @@ class Deliverer:
         self._loop = asyncio.create_task(self._run(), name="deliveries")
 
     async def stop(self) -> None:
-        self._claimed_again.clear()  # nothing new starts while stopping
+        self._stale.clear()  # nothing new starts while stopping
         tasks = [*([self._loop] if self._loop else []), *self._drains.values()]
         for task in tasks:
             task.cancel()
@@ -171,7 +171,6 @@ class Deliverer:
                 # this process, so the drain still running goes on with it, from the row as
                 # it is now (a second one would deliver the same endpoint twice at once).
                 self._stale.add(endpoint_id)
-                self._claimed_again.add(endpoint_id)
                 continue
             self._start(endpoint_id)
         if time.monotonic() - self._counted > 10:
@@ -204,8 +203,8 @@ class Deliverer:
         for key, running in list(self._drains.items()):
             if running is task:
                 del self._drains[key]
-                if key in self._claimed_again and not task.cancelled():  # the claim unused
-                    self._claimed_again.discard(key)
+                # claimed again as it was ending (its lease given up): the claim is not lost
+                if key in self._stale and not task.cancelled():
                     self._start(key)
 
     async def idle(self) -> None:
@@ -215,7 +214,6 @@ class Deliverer:
 
     async def _endpoint(self, endpoint_id: int) -> WebhookEndpoint | None:
         self._stale.discard(endpoint_id)
-        self._claimed_again.discard(endpoint_id)
         self._endpoints.pop(endpoint_id, None)
         endpoint = await WebhookEndpoint.get_or_none(id=endpoint_id, lease_owner=self.owner)
         if endpoint is None or not endpoint.enabled:
