@@ -113,10 +113,13 @@ def register(stream: Stream) -> Stream:
 
 
 class RootCache:
-    """Each event's root object is loaded from the database once per process and stream."""
+    """Each event's root object is loaded from the database once per process and stream, also
+    when several groups render the event at once (streams on different topics, dispatched side
+    by side): they share the one load in flight. Loaded at different times, a root that reads
+    its object as it is now (a request's status) showed two subscribers two different states."""
 
     def __init__(self, size: int = 1024) -> None:
-        self._rows: OrderedDict[tuple[str, Hashable, int], Any] = OrderedDict()
+        self._rows: OrderedDict[tuple[str, Hashable, int], asyncio.Future[Any]] = OrderedDict()
         self._size = size
 
     def loader(self, stream: Stream, opened: Opened) -> Load:
@@ -124,13 +127,22 @@ class RootCache:
 
         async def load_once(event: Event) -> Any:
             key = (stream.name, opened.load_key, event.seq)
-            if key not in self._rows:
-                self._rows[key] = await load(event)
+            loading = self._rows.get(key)
+            if loading is None:
+                loading = self._rows[key] = asyncio.ensure_future(load(event))
+                loading.add_done_callback(lambda done: self._forget_failed(key, done))
                 while len(self._rows) > self._size:
                     self._rows.popitem(last=False)
-            return self._rows[key]
+            # shielded: a subscriber that leaves does not cancel the others' load
+            return await asyncio.shield(loading)
 
         return load_once
+
+    def _forget_failed(self, key: tuple[str, Hashable, int], done: asyncio.Future[Any]) -> None:
+        """A load that failed is not kept: the next render of the event loads it again."""
+        if done.cancelled() or done.exception() is not None:
+            if self._rows.get(key) is done:
+                del self._rows[key]
 
 
 roots = RootCache()

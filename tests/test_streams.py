@@ -8,12 +8,14 @@ import asyncio
 import pytest
 
 from models.enums import Role
+from models.events import Event
 from resolvers.accounts.users import viewer_for_token
 from resolvers.pagination import encode_cursor
 from schema.context import Context
 from subscriptions import hub as hub_module
 from subscriptions.hub import Hub
-from subscriptions.streams import STREAMS, Stream, register
+from subscriptions.streams import STREAMS, Opened, RootCache, Stream, register
+from subscriptions.topics import Topic
 from tests import live
 
 TICKS = "subscription ($room: Int!, $after: String) { ticks(room: $room, after: $after) { note } }"
@@ -102,3 +104,43 @@ def test_a_stream_name_is_registered_once():
     with pytest.raises(ValueError, match="'ticks' is registered already"):
         register(again)
     assert STREAMS["ticks"] is live.TICKS_STREAM
+
+
+async def test_an_events_root_is_loaded_once_however_many_groups_render_it_at_once():
+    loads: list[int] = []
+    gate = asyncio.Event()
+
+    async def load(event: Event) -> dict[str, int]:
+        loads.append(event.seq)
+        await gate.wait()  # the database answers after every group asked
+        return {"seq": event.seq, "load": len(loads)}
+
+    stream = Stream(name="rooted", kinds=frozenset(), open=None, load=load)  # type: ignore[arg-type]
+    cache = RootCache()
+    event = Event(seq=7)
+    groups = [
+        cache.loader(stream, Opened(topic=Topic(name), scope=name, visible=bool, after=None))
+        for name in ("org:1", "staff")
+    ]
+    rendering = [asyncio.ensure_future(group(event)) for group in groups]
+    await asyncio.sleep(0)
+    gate.set()
+    assert await asyncio.gather(*rendering) == [{"seq": 7, "load": 1}] * 2
+    assert loads == [7]
+
+
+async def test_a_failed_root_load_is_tried_again():
+    attempts: list[int] = []
+
+    async def load(event: Event) -> int:
+        attempts.append(event.seq)
+        if len(attempts) == 1:
+            raise ConnectionError("the database went away")
+        return event.seq
+
+    stream = Stream(name="retried", kinds=frozenset(), open=None, load=load)  # type: ignore[arg-type]
+    loader = RootCache().loader(stream, Opened(topic=Topic("t"), scope=1, visible=bool, after=None))
+    with pytest.raises(ConnectionError):
+        await loader(Event(seq=3))
+    assert await loader(Event(seq=3)) == 3
+    assert attempts == [3, 3]
