@@ -74,7 +74,7 @@ async def main() -> None:
             {"query": TRACKING_PAGE, "variables": page_variables(seeded.global_ids[0])}
         )
         token = seeded.viewer_token
-        for label, cache in (("cache on, kept", True), ("cache off", False)):
+        for label, cache in (("cache off", False), ("cache on, kept", True)):
             app = create_app(
                 settings.model_copy(update={"result_cache": cache}), manage_database=False
             )

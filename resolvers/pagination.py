@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -118,42 +118,52 @@ class SeqPage(Page[M]):
         return encode_cursor(seq)
 
 
-def rank_columns(p: Any, partition: str, seq: str, asked: Window) -> str:
-    """The `page_total` and `page_rank` columns of a windowed query that pages every
-    `partition` at once by `seq`: rank 0 is the cursor's own row, 1.. the rows from it on in
-    the direction asked (keep ranks 0 to size + 1; `ranked_pages` makes the pages)."""
-    key = asked.key(limit=MAX_SEQ)
-    order = f"{seq} DESC" if asked.backward else seq
-    if key is None:
-        passed = "1 = 0"  # from the start (backwards: from the end)
-    else:
-        passed = f"{seq} {'>=' if asked.backward else '<='} {p(key)}"
-    return f"""COUNT(*) OVER (PARTITION BY {partition}) AS page_total,
-        ROW_NUMBER() OVER (PARTITION BY {partition} ORDER BY {order})
-            - COUNT(CASE WHEN {passed} THEN 1 END) OVER (PARTITION BY {partition}) AS page_rank"""
-
-
-def ranked_pages(
-    model: type[M],
-    rows: list[dict[str, Any]],
+def seq_pages_sql(
+    p: Any,
     keys: Sequence[K],
-    key_column: str,
     asked: Window,
+    *,
+    columns: str,
+    rows_of: Callable[[K], str],
+    seq: str,
+) -> str:
+    """One statement for a page of every key's rows in `seq` order: per key, its total joined
+    to at most size + 1 rows past the cursor in the direction asked, read through the index on
+    (key, seq), so that a page costs its size whatever the key's history (ranking every row
+    of a key, as this did before, made a shipment's page cost its whole history); a key with
+    nothing past the cursor gives one row of NULLs that carries its total. `rows_of(key)` is
+    "FROM ... WHERE <that key's rows>", called twice per key (the total, then the page) so
+    that placeholders come in the order they appear (SQLite's `?` are positional)."""
+    cursor = asked.key(limit=MAX_SEQ)
+    order = f"{seq} DESC" if asked.backward else seq
+    branches = []
+    for index, key in enumerate(keys):
+        head = f"SELECT {index} AS page_key, (SELECT COUNT(*) {rows_of(key)}) AS page_total"
+        page = f"SELECT {columns} {rows_of(key)}"
+        if cursor is not None:
+            page += f" AND {seq} {'<' if asked.backward else '>'} {p(cursor)}"
+        page += f" ORDER BY {order} LIMIT {p(asked.size + 1)}"
+        branches.append(
+            f"SELECT * FROM ({head}) AS head_{index} LEFT JOIN ({page}) AS page_{index} ON 1 = 1"
+        )
+    return "\nUNION ALL\n".join(branches)
+
+
+def seq_pages(
+    model: type[M], rows: list[dict[str, Any]], keys: Sequence[K], asked: Window
 ) -> list[SeqPage[M]]:
-    """One page per key from the rows of a windowed query (`rank_columns`), in `keys`' order;
-    the row ranked 0 only carries the total when nothing follows it."""
-    by_key: dict[K, list[dict[str, Any]]] = {key: [] for key in keys}
+    """One page per key, in `keys`' order, from the rows of `seq_pages_sql`."""
+    found: list[list[dict[str, Any]]] = [[] for _ in keys]
+    totals = [0] * len(keys)
     for row in rows:
-        by_key[row[key_column]].append(row)
+        index = row.pop("page_key")
+        totals[index] = row.pop("page_total")
+        if row["seq"] is not None:
+            found[index].append(row)
     pages = []
-    for key in keys:
-        found = sorted(by_key[key], key=lambda row: row["page_rank"])
-        following = [
-            model._init_from_db(**{k: v for k, v in row.items() if not k.startswith("page_")})
-            for row in found
-            if row["page_rank"] > 0
-        ]
-        page = asked.page(following, found[0]["page_total"] if found else 0)
+    for following, total in zip(found, totals, strict=True):
+        following.sort(key=lambda row: row["seq"], reverse=asked.backward)
+        page = asked.page([model._init_from_db(**row) for row in following], total)
         pages.append(SeqPage(page.items, page.has_next, page.has_previous, page.total))
     return pages
 

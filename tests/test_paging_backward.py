@@ -185,3 +185,47 @@ async def test_a_backward_page_costs_what_a_forward_one_does(client, make):
     ]
     assert refusals[0]["code"] == "QUERY_TOO_COSTLY"
     assert refusals[0] == refusals[1]
+
+
+SHIPMENTS_WITH_EVENTS = f"""
+query ({ARGUMENTS}) {{
+  shipments(first: 10) {{ edges {{ node {{ id events({PAGING}) {{ {PAGE_FIELDS} }} }} }} }}
+}}
+"""
+
+
+async def test_several_shipments_events_pages_in_one_query_are_each_their_own(
+    client, make, dealer, warehouse
+):
+    """The events pages of a list of shipments are read in one statement, a branch per
+    shipment reading only its page: each page must still be the one its shipment alone gives,
+    with its own total, whatever cursor is asked (one of another shipment's included)."""
+    counts = (0, 3, 7)
+    shipments = [await make.shipment(customer=dealer.organization_id) for _ in counts]
+    for shipment, count in zip(shipments, counts, strict=True):
+        for number in range(count):
+            event = {"shipmentId": gid("Shipment", shipment.id), "type": "DELAYED"}
+            recorded = await gql(
+                client,
+                RECORD,
+                {"input": event | {"description": f"{number}"}},
+                token=warehouse.token,
+            )
+            assert recorded["data"]["recordTrackingEvent"]["errors"] == []
+    alone = {}
+    for shipment in shipments:
+        fetch = fetcher(client, EVENTS, dealer.token, id=gid("Shipment", shipment.id))
+        alone[gid("Shipment", shipment.id)] = fetch
+    everything = {key: await fetch({"first": 100}) for key, fetch in alone.items()}
+    cursors = [edge["cursor"] for page in everything.values() for edge in page["edges"]]
+    windows = [{"first": 2}, {"last": 2}, {"first": 0}, {"last": 0}]
+    windows += [{"first": 2, "after": cursor} for cursor in cursors]
+    windows += [{"last": 3, "before": cursor} for cursor in cursors]
+    for window in windows:
+        together = await gql(client, SHIPMENTS_WITH_EVENTS, window, token=dealer.token)
+        assert "errors" not in together, together
+        nodes = [edge["node"] for edge in together["data"]["shipments"]["edges"]]
+        assert {node["id"] for node in nodes} == set(alone)
+        for node in nodes:
+            assert node["events"] == await alone[node["id"]](window), (window, node["id"])
+            assert node["events"]["totalCount"] == len(everything[node["id"]]["edges"])

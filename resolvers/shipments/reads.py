@@ -26,8 +26,8 @@ from resolvers.pagination import (
     SeqPage,
     Window,
     keyset_page,
-    rank_columns,
-    ranked_pages,
+    seq_pages,
+    seq_pages_sql,
     updated_page,
     window,
 )
@@ -141,21 +141,21 @@ def visible_shipment(loaders: Loaders, viewer: Viewer) -> DataLoader[int, Shipme
 
 
 async def _pages(topics: Sequence[str], asked: Window) -> list[SeqPage[TrackingEvent]]:
-    """One query for every topic's page: ROW_NUMBER() over each topic, minus the rows up to
-    the cursor, ranks the rows from it on (resolvers/pagination.py, `rank_columns`)."""
+    """One statement for every topic's page (resolvers/pagination.py, `seq_pages_sql`)."""
     connection, p = sql.default()
-    text = f"""
-        SELECT * FROM (
-            SELECT te.*, et.topic AS page_topic,
-                {rank_columns(p, "et.topic", "te.seq", asked)}
-            FROM event_topic et JOIN tracking_event te ON te.seq = et.seq
-            WHERE et.topic IN ({", ".join(p(topic) for topic in topics)})
-        ) ranked
-        WHERE page_rank BETWEEN 0 AND {p(asked.size + 1)}
-        ORDER BY page_topic, seq
-    """
+    text = seq_pages_sql(
+        p,
+        topics,
+        asked,
+        columns="te.*",
+        rows_of=lambda topic: (
+            "FROM event_topic et JOIN tracking_event te ON te.seq = et.seq "
+            f"WHERE et.topic = {p(topic)}"
+        ),
+        seq="et.seq",
+    )
     rows = await connection.execute_query_dict(text, p.values)
-    return ranked_pages(TrackingEvent, rows, topics, "page_topic", asked)
+    return seq_pages(TrackingEvent, rows, topics, asked)
 
 
 async def events_page(

@@ -31,8 +31,8 @@ from resolvers.pagination import (
     SeqPage,
     Window,
     keyset_page,
-    rank_columns,
-    ranked_pages,
+    seq_pages,
+    seq_pages_sql,
     window,
 )
 from resolvers.support.access import visible_messages, visible_moves, visible_threads
@@ -113,21 +113,21 @@ def desk_of(loaders: Loaders) -> DataLoader[int, DealerDesk | None]:
 async def _pages(
     thread_ids: Sequence[int], asked: Window, public_only: bool
 ) -> list[SeqPage[SupportMessage]]:
-    """One query for every thread's page (as shipments' events_page does for tracking).
-    Placeholders are made in the order they appear in the text: SQLite's `?` are positional."""
+    """One statement for every thread's page (as shipments' events_page does for tracking)."""
     connection, p = sql.default()
-    text = f"""
-        SELECT * FROM (
-            SELECT m.*, {rank_columns(p, "m.thread_id", "m.seq", asked)}
-            FROM support_message m
-            WHERE m.thread_id IN ({", ".join(p(key) for key in thread_ids)})
-                {f"AND m.internal = {p(False)}" if public_only else ""}
-        ) ranked
-        WHERE page_rank BETWEEN 0 AND {p(asked.size + 1)}
-        ORDER BY thread_id, seq
-    """
+    text = seq_pages_sql(
+        p,
+        thread_ids,
+        asked,
+        columns="m.*",
+        rows_of=lambda thread: (
+            f"FROM support_message m WHERE m.thread_id = {p(thread)}"
+            + (f" AND m.internal = {p(False)}" if public_only else "")
+        ),
+        seq="m.seq",
+    )
     rows = await connection.execute_query_dict(text, p.values)
-    return ranked_pages(SupportMessage, rows, thread_ids, "thread_id", asked)
+    return seq_pages(SupportMessage, rows, thread_ids, asked)
 
 
 async def messages_page(
