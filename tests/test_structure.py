@@ -50,7 +50,18 @@ SHARED = {
         "rendering",
         "scalars",
     },
-    "models": {"calendar", "clock", "enums", "events", "ids", "iso", "sql", "validators", "viewer"},
+    "models": {
+        "calendar",
+        "clock",
+        "enums",
+        "events",
+        "ids",
+        "indexes",
+        "iso",
+        "sql",
+        "validators",
+        "viewer",
+    },
 }
 # The modules every domain has in a layer: its tables; its GraphQL types; who sees what, and
 # its reads (pages, DataLoaders, the root of an event).

@@ -37,6 +37,7 @@ class User(Model):
 
     class Meta:
         table = "user_account"
+        indexes = (("organization_id",),)
 
 
 class AccessToken(Model):
@@ -58,6 +59,7 @@ class AccessToken(Model):
 
     class Meta:
         table = "access_token"
+        indexes = (("user_id",),)
 
 
 class BlockChange(Model):
@@ -79,3 +81,4 @@ class BlockChange(Model):
 
     class Meta:
         table = "block_change"
+        indexes = (("changed_by_id",), ("organization_id",))

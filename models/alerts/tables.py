@@ -44,3 +44,4 @@ class StaffAlert(Model):
 
     class Meta:
         table = "staff_alert"
+        indexes = (("dispute_id",), ("shipment_id",), ("thread_id",))

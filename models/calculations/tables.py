@@ -198,7 +198,7 @@ class RateChange(Model):
 
     class Meta:
         table = "calc_rate_change"
-        indexes = (("rate_table", "id"),)
+        indexes = (("rate_table", "id"), ("editor_id",))
 
 
 # The model of each rate table.

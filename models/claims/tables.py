@@ -42,6 +42,7 @@ class InsuranceClaim(Model):
 
     class Meta:
         table = "insurance_claim"
+        indexes = (("damage_event_id",), ("reported_by_id",), ("shipment_id",))
 
 
 class ClaimChange(Model):
@@ -65,6 +66,7 @@ class ClaimChange(Model):
 
     class Meta:
         table = "claim_change"
+        indexes = (("by_id",), ("claim_id",))
 
 
 class ClaimPayment(Model):
@@ -86,3 +88,4 @@ class ClaimPayment(Model):
 
     class Meta:
         table = "claim_payment"
+        indexes = (("paid_by_id",),)

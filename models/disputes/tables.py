@@ -95,6 +95,7 @@ class Dispute(Model):
 
     class Meta:
         table = "dispute"
+        indexes = (("opened_by_id",), ("shipment_id",))
 
 
 class DisputeMessage(Model):
@@ -114,6 +115,7 @@ class DisputeMessage(Model):
 
     class Meta:
         table = "dispute_message"
+        indexes = (("author_id",), ("dispute_id",))
 
 
 class AgreementProposal(Model):
@@ -139,6 +141,7 @@ class AgreementProposal(Model):
 
     class Meta:
         table = "agreement_proposal"
+        indexes = (("dispute_id",), ("proposed_by_id",))
 
 
 class Refund(Model):
@@ -168,6 +171,7 @@ class Refund(Model):
     class Meta:
         table = "refund"
         unique_together = (("shipment", "kind"),)
+        indexes = (("dispute_id",),)
 
 
 class DisputeUpdate(Model):
@@ -198,3 +202,4 @@ class DisputeUpdate(Model):
 
     class Meta:
         table = "dispute_update"
+        indexes = (("dispute_id",), ("message_id",), ("proposal_id",))

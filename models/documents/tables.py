@@ -74,6 +74,15 @@ class Document(Model):
 
     class Meta:
         table = "document"
+        indexes = (
+            ("claim_id",),
+            ("created_by_id",),
+            ("dispute_id",),
+            ("requested_by_id",),
+            ("shipment_id",),
+            ("thread_id",),
+            ("uploaded_by_id",),
+        )
 
 
 class DocumentUpload(Model):
@@ -101,6 +110,7 @@ class DocumentUpload(Model):
 
     class Meta:
         table = "document_upload"
+        indexes = (("created_by_id",), ("document_id",))
 
 
 class DocumentChange(Model):
@@ -124,3 +134,4 @@ class DocumentChange(Model):
 
     class Meta:
         table = "document_change"
+        indexes = (("by_id",), ("document_id",))

@@ -96,7 +96,7 @@ class WebhookEndpoint(Model):
 
     class Meta:
         table = "webhook_endpoint"
-        indexes = (("enabled", "next_attempt_at"),)
+        indexes = (("enabled", "next_attempt_at"), ("organization_id",), ("shipment_id",))
 
 
 class WebhookDelivery(Model):
@@ -163,7 +163,7 @@ class ApiKey(Model):
 
     class Meta:
         table = "api_key"
-        indexes = (("organization_id", "created_at"),)
+        indexes = (("organization_id", "created_at"), ("created_by_id",), ("user_id",))
 
 
 class IdempotentRequest(Model):

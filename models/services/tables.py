@@ -99,7 +99,15 @@ class ServiceRequest(Model):
 
     class Meta:
         table = "service_request"
-        indexes = (("dealer_id", "kind", "status"),)
+        indexes = (
+            ("dealer_id", "kind", "status"),
+            ("created_by_id",),
+            ("document_id",),
+            ("new_document_id",),
+            ("related_id",),
+            ("shipment_id",),
+            ("thread_id",),
+        )
 
 
 class ServiceRequestChange(Model):
@@ -127,6 +135,7 @@ class ServiceRequestChange(Model):
 
     class Meta:
         table = "service_request_change"
+        indexes = (("by_id",), ("request_id",))
 
 
 class ServiceParcel(Model):
@@ -149,6 +158,7 @@ class ServiceParcel(Model):
 
     class Meta:
         table = "service_parcel"
+        indexes = (("received_by_id",), ("request_id",))
 
 
 class CreditLine(Model):
@@ -171,6 +181,7 @@ class CreditLine(Model):
 
     class Meta:
         table = "credit_line"
+        indexes = (("updated_by_id",),)
 
 
 class ServiceLevel(Model):

@@ -74,6 +74,7 @@ class Container(Model):
 
     class Meta:
         table = "container"
+        indexes = (("stuffed_confirmed_by_id",),)
 
 
 class LoadingChange(Model):
@@ -96,3 +97,4 @@ class LoadingChange(Model):
 
     class Meta:
         table = "loading_change"
+        indexes = (("container_id",), ("recorded_by_id",))

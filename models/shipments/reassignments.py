@@ -44,3 +44,4 @@ class CarrierReassignment(Model):
 
     class Meta:
         table = "carrier_reassignment"
+        indexes = (("from_carrier_id",), ("proposed_by_id",), ("shipment_id",), ("to_carrier_id",))

@@ -132,7 +132,12 @@ class Shipment(Model):
     class Meta:
         table = "shipment"
         # shipments(orderBy: UPDATED_AT_ASC): a keyset over (updated_at, id)
-        indexes = (("updated_at", "id"),)
+        indexes = (
+            ("updated_at", "id"),
+            ("carrier_id", "id"),
+            ("container_id",),
+            ("customer_id", "id"),
+        )
 
 
 class Vehicle(Model):
@@ -151,6 +156,7 @@ class Vehicle(Model):
 
     class Meta:
         table = "vehicle"
+        indexes = (("shipment_id",),)
 
 
 class TrackingEvent(Model):
@@ -188,3 +194,4 @@ class TrackingEvent(Model):
 
     class Meta:
         table = "tracking_event"
+        indexes = (("container_id",), ("recorded_by_id",), ("shipment_id",))

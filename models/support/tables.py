@@ -105,6 +105,7 @@ class SupportGroupMember(Model):
     class Meta:
         table = "support_group_member"
         unique_together = (("group", "user"),)
+        indexes = (("user_id",),)
 
 
 class DealerDesk(Model):
@@ -127,6 +128,7 @@ class DealerDesk(Model):
 
     class Meta:
         table = "dealer_desk"
+        indexes = (("account_manager_id",), ("group_id",))
 
 
 class GroupMove(Model):
@@ -163,6 +165,13 @@ class GroupMove(Model):
 
     class Meta:
         table = "group_move"
+        indexes = (
+            ("decided_by_id",),
+            ("from_group_id",),
+            ("organization_id",),
+            ("requested_by_id",),
+            ("to_group_id",),
+        )
 
 
 class SupportThread(Model):
@@ -198,6 +207,13 @@ class SupportThread(Model):
 
     class Meta:
         table = "support_thread"
+        indexes = (
+            ("assignee_id",),
+            ("dealer_id",),
+            ("group_id",),
+            ("opened_by_id",),
+            ("shipment_id",),
+        )
 
 
 class SupportMessage(Model):
@@ -218,6 +234,7 @@ class SupportMessage(Model):
 
     class Meta:
         table = "support_message"
+        indexes = (("author_id",), ("thread_id", "seq"))
 
 
 class ThreadRating(Model):
@@ -246,3 +263,4 @@ class ThreadRating(Model):
 
     class Meta:
         table = "thread_rating"
+        indexes = (("agent_id",), ("group_id",), ("rated_by_id",))
