@@ -30,6 +30,7 @@ from schema.documents.live import DocumentsSubscription
 from schema.documents.requests import DocumentsMutation
 from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
+from schema.execution import PlainLeaves
 from schema.integrations.gate import ScopeGate
 from schema.integrations.live import IntegrationsSubscription
 from schema.integrations.reports import ReportsMutation, ReportsQuery
@@ -189,6 +190,7 @@ def _build(limits: Limits, tracing: type[SchemaExtension] | None) -> strawberry.
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not suggestions),
         scalar_overrides=OVERRIDES,
+        execution_context_class=PlainLeaves,
     )
 
 

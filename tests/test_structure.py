@@ -44,6 +44,7 @@ SHARED = {
         "convert",
         "cost",
         "errors",
+        "execution",
         "ids",
         "node",
         "parsing",
