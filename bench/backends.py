@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tortoise import Tortoise
+from tortoise.backends.base.executor import EXECUTOR_CACHE
 
 from api import db
 from api.settings import Settings, load_settings
@@ -87,6 +88,9 @@ async def fresh_database(chosen: Backend) -> AsyncIterator[Backend]:
     else:
         chosen = backend("sqlite")
     settings = chosen.settings()
+    # tortoise keeps each table's INSERT by connection name, not dialect: the SQLite text with
+    # its `?` placeholders failed on PostgreSQL when one run took both backends in turn
+    EXECUTOR_CACHE.clear()
     await db.migrate(settings)
     await Tortoise.close_connections()
     await db.init(settings)

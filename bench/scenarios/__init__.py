@@ -11,6 +11,7 @@ from bench.scenarios import fanout, feed, http, idle, reads, slow, spread, storm
 SCENARIOS: dict[str, Callable[[Run], Awaitable[Outcome]]] = {
     "fanout": fanout.run,
     "spread": spread.run,
+    "hot": spread.hot,  # issue 20: one shipment at the same rate
     "idle": idle.run,
     "query": http.query,
     "reads": reads.run,
