@@ -141,3 +141,31 @@ async def test_a_page_of_shipments_costs_the_same_queries_whatever_its_size(
         assert node["events"]["totalCount"] == EVENTS_EACH
         assert node["events"]["pageInfo"]["hasNextPage"] is True
     assert len(statements) == QUERIES_PER_PAGE, "\n".join(statements)
+
+
+SHIPMENT_PAGE = """
+query ($id: ID!) {
+  shipment(id: $id) {
+    id vehicles { vin } container { number }
+    events(first: 5) { totalCount edges { node { type } } }
+  }
+}
+"""
+
+
+async def test_a_page_sends_the_same_statement_texts_for_every_shipment(client, fifty, dealer):
+    """Values travel as parameters, never in the text: asyncpg prepares each text once per
+    connection and reuses it (PostgreSQL's prepared statements), sqlite3 keeps each compiled
+    in its statement cache. A text that changed with the shipment would be prepared anew."""
+    shipments = await payload(
+        client, "{ shipments(first: 2) { edges { node { id } } } }", {}, dealer
+    )
+    texts = []
+    for edge in shipments["edges"]:
+        with counting_queries() as statements:
+            page = await payload(client, SHIPMENT_PAGE, {"id": edge["node"]["id"]}, dealer)
+        assert page["events"]["totalCount"] == EVENTS_EACH
+        texts.append([statement.rsplit(": [", 1)[0] for statement in statements])
+    first, second = texts
+    assert len(first) == 5, first  # the token, the shipment, its vehicles, container, events
+    assert first == second
