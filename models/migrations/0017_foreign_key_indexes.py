@@ -1,4 +1,6 @@
-"""An index led by every foreign key (the visibility rules, loaders and pages filter by them),
+"""An index led by every foreign key (the visibility rules, loaders and pages filter by them;
+not the recording user of a tracking event or a loading change, which nothing reads by and
+which would cost every event's write: models/indexes.py, UNINDEXED),
 and back every index the models declare that earlier migrations lost: 0012's AddField of
 access_token.session_id made none (both backends), and SQLite's table rebuilds dropped
 tracking_event's and staff_alert's seq, sla_timer's breach_at and warn_at, and sla_timer's
@@ -206,10 +208,6 @@ class Migration(migrations.Migration):
             index=Index(fields=['container_id']),
         ),
         ops.AddIndex(
-            model_name='LoadingChange',
-            index=Index(fields=['recorded_by_id']),
-        ),
-        ops.AddIndex(
             model_name='RateChange',
             index=Index(fields=['editor_id']),
         ),
@@ -328,10 +326,6 @@ class Migration(migrations.Migration):
         ops.AddIndex(
             model_name='TrackingEvent',
             index=Index(fields=['container_id']),
-        ),
-        ops.AddIndex(
-            model_name='TrackingEvent',
-            index=Index(fields=['recorded_by_id']),
         ),
         ops.AddIndex(
             model_name='TrackingEvent',

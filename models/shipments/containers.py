@@ -97,4 +97,4 @@ class LoadingChange(Model):
 
     class Meta:
         table = "loading_change"
-        indexes = (("container_id",), ("recorded_by_id",))
+        indexes = (("container_id",),)  # not recorded_by_id: models/indexes.py, UNINDEXED

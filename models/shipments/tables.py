@@ -194,4 +194,4 @@ class TrackingEvent(Model):
 
     class Meta:
         table = "tracking_event"
-        indexes = (("container_id",), ("recorded_by_id",), ("shipment_id",))
+        indexes = (("container_id",), ("shipment_id",))  # not recorded_by_id: UNINDEXED
