@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bench.report import Outcome
 from bench.stats import summary_ms
 
 
@@ -112,3 +113,36 @@ def check(
     return Delivery(
         summary_ms(latencies), lost, duplicated, sum(map(len, expected)), len(latencies)
     )
+
+
+def add_delivery(
+    outcome: Outcome,
+    label: str,
+    delivery: Delivery,
+    sent: Paced,
+    cpu: float,
+    collections: str,
+    p99_ms: float,
+    p50_ms: float | None = None,
+) -> None:
+    """The figures of a paced run (spread, hot, feed), with their latency targets."""
+    outcome.add("Cargolive", label, "events written/s", sent.rate)
+    outcome.add("Cargolive", label, "deliveries", delivery.received)
+    p50 = delivery.latency["p50"]
+    if p50_ms is None:
+        outcome.add("Cargolive", label, "latency p50", p50, "ms")
+    else:
+        outcome.add(
+            "Cargolive", label, "latency p50", p50, "ms", f"≤ {p50_ms:.0f} ms", p50 <= p50_ms
+        )
+    p99 = delivery.latency["p99"]
+    outcome.add("Cargolive", label, "latency p99", p99, "ms", f"≤ {p99_ms:.0f} ms", p99 <= p99_ms)
+    outcome.add("Cargolive", label, "latency max", delivery.latency["max"], "ms")
+    outcome.add("Cargolive", label, "lost", delivery.lost, "", "0", delivery.lost == 0)
+    outcome.add(
+        "Cargolive", label, "duplicated", delivery.duplicated, "", "0", delivery.duplicated == 0
+    )
+    outcome.add("Cargolive", label, "server CPU busy", cpu * 100, "%")
+    outcome.add("Cargolive", label, "full GC collections", collections)
+    if sent.failed:
+        outcome.notes.append(f"{label}: {len(sent.failed)} writes failed, e.g. {sent.failed[0]}")

@@ -99,7 +99,9 @@ async def main() -> None:
                     profiler.enable()
                     await record(app, bodies, seeded.writer_token)
                     profiler.disable()
-                    pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_SORT", "tottime")).print_stats(arguments.profile)
+                    pstats.Stats(profiler).sort_stats(
+                        os.environ.get("BENCH_SORT", "tottime")
+                    ).print_stats(arguments.profile)
         finally:
             await db.close()
         wall = statistics.median(r[0] for r in rounds) * 1e6

@@ -7,7 +7,7 @@ import asyncio
 
 from bench import workload
 from bench.backends import Backend, announcing, fresh_database
-from bench.pacing import Delivery, Paced, check, paced
+from bench.pacing import Delivery, Paced, add_delivery, check, paced
 from bench.processes import cargolive_command, load_processes, server
 from bench.report import Outcome
 from bench.run import Run, full_collections, open_all, socket_notes
@@ -84,27 +84,5 @@ async def run(run: Run) -> Outcome:
     for chosen in run.backends:
         delivery, sent, cpu, notes, collections = await measure(run, chosen)
         outcome.notes += notes
-        label = chosen.label
-        outcome.add("Cargolive", label, "events written/s", sent.rate)
-        outcome.add("Cargolive", label, "deliveries", delivery.received)
-        outcome.add("Cargolive", label, "latency p50", delivery.latency["p50"], "ms")
-        outcome.add(
-            "Cargolive",
-            label,
-            "latency p99",
-            delivery.latency["p99"],
-            "ms",
-            f"≤ {P99_MS:.0f} ms",
-            delivery.latency["p99"] <= P99_MS,
-        )
-        outcome.add("Cargolive", label, "latency max", delivery.latency["max"], "ms")
-        outcome.add("Cargolive", label, "lost", delivery.lost, "", "0", delivery.lost == 0)
-        outcome.add(
-            "Cargolive", label, "duplicated", delivery.duplicated, "", "0", delivery.duplicated == 0
-        )
-        outcome.add("Cargolive", label, "server CPU busy", cpu * 100, "%")
-        outcome.add("Cargolive", label, "full GC collections", collections)
-        if sent.failed:
-            failed = f"{len(sent.failed)} writes failed, e.g. {sent.failed[0]}"
-            outcome.notes.append(f"{label}: {failed}")
+        add_delivery(outcome, chosen.label, delivery, sent, cpu, collections, P99_MS)
     return outcome
