@@ -128,13 +128,30 @@ async def missing(
     return lacking
 
 
+class Repeated(Exception):
+    """A unique index cannot be made again: rows written while it was lost repeat its key."""
+
+
 async def restore(client: BaseDBAsyncClient, models: Iterable[type[Model]]) -> list[Wanted]:
-    """Makes what the tables of `models` declare and lack; returns what it made."""
+    """Makes what the tables of `models` declare and lack; returns what it made. A unique one
+    whose key rows repeat is not made: Repeated names the table, the columns and the keys, and
+    the migration stops before anything else (nothing here picks which row to keep)."""
     made = await missing(client, models)
     for want in made:
         columns = ", ".join(f'"{column}"' for column in want.columns)
+        if want.unique:
+            repeated = await client.execute_query_dict(
+                f'SELECT {columns}, COUNT(*) AS "rows" FROM "{want.table}" GROUP BY {columns} '
+                "HAVING COUNT(*) > 1 LIMIT 5"
+            )
+            if repeated:
+                raise Repeated(
+                    f"{want.table} ({', '.join(want.columns)}) must be unique, but rows repeat "
+                    f"these keys: {repeated}; remove the extra rows, then migrate again"
+                )
         unique = "UNIQUE " if want.unique else ""
-        await client.execute_script(
+        # not execute_script: on SQLite it commits first, out of the migration's transaction
+        await client.execute_query(
             f'CREATE {unique}INDEX IF NOT EXISTS "{want.name}" ON "{want.table}" ({columns})'
         )
     return made

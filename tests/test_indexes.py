@@ -4,10 +4,12 @@ has no index reads the whole table, so that its cost grows with the table, not t
 
 from __future__ import annotations
 
+import pytest
 from tortoise import Tortoise
 from tortoise.transactions import in_transaction
 
 from models import indexes
+from models.calculations.tables import InlandRate
 from models.indexes import Wanted
 from models.shipments.tables import TrackingEvent, Vehicle
 
@@ -39,7 +41,7 @@ async def test_a_lost_index_is_found_and_made_again(database):
     try:
         async with in_transaction() as connection:
             for name in await _index_names(connection, table):
-                await connection.execute_script(f'DROP INDEX "{name}"')
+                await connection.execute_query(f'DROP INDEX "{name}"')
             lost = await indexes.missing(connection, [TrackingEvent], keys=True)
             assert seq in lost
             assert {want.columns for want in lost} >= {("shipment_id",), ("container_id",)}
@@ -64,3 +66,39 @@ async def _index_names(connection, table: str) -> list[str]:
         return [row["name"] for row in rows]
     rows = await connection.execute_query_dict(f'PRAGMA index_list("{table}")')
     return [row["name"] for row in rows if row["origin"] == "c"]
+
+
+async def test_a_lost_unique_index_over_repeated_rows_is_refused_by_name(database):
+    """Rows written while a unique index was lost may repeat its key: the migration stops with
+    the table, the columns and the keys, and makes nothing (it cannot know which row to keep).
+    The table is rebuilt without its constraints, as SQLite's rebuild leaves it; rolled back."""
+    table = InlandRate._meta.db_table
+
+    class Rollback(Exception):
+        pass
+
+    try:
+        async with in_transaction() as connection:
+            for statement in (  # one by one: SQLite's executescript commits first
+                f'CREATE TABLE "{table}_bare" AS SELECT * FROM "{table}"',
+                f'DROP TABLE "{table}"',
+                f'ALTER TABLE "{table}_bare" RENAME TO "{table}"',
+            ):
+                await connection.execute_query(statement)
+            p = "$1, $2" if connection.capabilities.dialect == "postgres" else "?, ?"
+            for key in (1, 2):
+                await connection.execute_query(
+                    f'INSERT INTO "{table}" (id, region, vehicle_class, amount, currency, demo) '
+                    f"VALUES ({p}, 'SEDAN', 1, 'USD', FALSE)",
+                    [key, "Ohio"],
+                )
+            with pytest.raises(
+                indexes.Repeated, match=r"calc_inland_rate \(region, vehicle_class\)"
+            ):
+                await indexes.restore(connection, [InlandRate])
+            lost = await indexes.missing(connection, [InlandRate])
+            assert Wanted(table, ("region", "vehicle_class"), unique=True) in lost
+            raise Rollback
+    except Rollback:
+        pass
+    assert await indexes.missing(Tortoise.get_connection("default"), [InlandRate]) == []
