@@ -64,8 +64,8 @@ def coercion(leaf: GraphQLLeafType) -> Callable[[Any], Any]:
     members: list[Enum] = list(wrapped)
     for member in members:
         for name, value in leaf.values.items():
-            if member.value == value.value:
-                names.setdefault(member, name)
+            if member.value == value.value:  # the first, as strawberry's own loop finds it
+                names[member] = name
                 break
     fallback = leaf.coerce_output_value
 

@@ -4,14 +4,34 @@ has no index reads the whole table, so that its cost grows with the table, not t
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import pytest
 from tortoise import Tortoise
+from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.transactions import in_transaction
 
 from models import indexes
 from models.calculations.tables import InlandRate
 from models.indexes import Wanted
 from models.shipments.tables import TrackingEvent, Vehicle
+from models.sql import Params
+
+
+class _Rollback(Exception):
+    pass
+
+
+@asynccontextmanager
+async def rolled_back() -> AsyncIterator[BaseDBAsyncClient]:
+    """A transaction that is always rolled back, its DDL with it (both backends)."""
+    try:
+        async with in_transaction() as connection:
+            yield connection
+            raise _Rollback
+    except _Rollback:
+        pass
 
 
 def models() -> list:
@@ -35,23 +55,16 @@ async def test_a_lost_index_is_found_and_made_again(database):
     table = TrackingEvent._meta.db_table
     seq = Wanted(table, ("seq",))
 
-    class Rollback(Exception):
-        pass
-
-    try:
-        async with in_transaction() as connection:
-            for name in await _index_names(connection, table):
-                await connection.execute_query(f'DROP INDEX "{name}"')
-            lost = await indexes.missing(connection, [TrackingEvent], keys=True)
-            assert seq in lost
-            assert {want.columns for want in lost} >= {("shipment_id",), ("container_id",)}
-            assert await indexes.restore(connection, [TrackingEvent]) == [
-                want for want in lost if want in indexes.declared(TrackingEvent)
-            ]
-            assert await indexes.missing(connection, [TrackingEvent], keys=True) == []
-            raise Rollback
-    except Rollback:
-        pass
+    async with rolled_back() as connection:
+        for name in await _index_names(connection, table):
+            await connection.execute_query(f'DROP INDEX "{name}"')
+        lost = await indexes.missing(connection, [TrackingEvent], keys=True)
+        assert seq in lost
+        assert {want.columns for want in lost} >= {("shipment_id",), ("container_id",)}
+        assert await indexes.restore(connection, [TrackingEvent]) == [
+            want for want in lost if want in indexes.declared(TrackingEvent)
+        ]
+        assert await indexes.missing(connection, [TrackingEvent], keys=True) == []
     assert await indexes.missing(Tortoise.get_connection("default"), [TrackingEvent]) == []
 
 
@@ -74,31 +87,22 @@ async def test_a_lost_unique_index_over_repeated_rows_is_refused_by_name(databas
     The table is rebuilt without its constraints, as SQLite's rebuild leaves it; rolled back."""
     table = InlandRate._meta.db_table
 
-    class Rollback(Exception):
-        pass
-
-    try:
-        async with in_transaction() as connection:
-            for statement in (  # one by one: SQLite's executescript commits first
-                f'CREATE TABLE "{table}_bare" AS SELECT * FROM "{table}"',
-                f'DROP TABLE "{table}"',
-                f'ALTER TABLE "{table}_bare" RENAME TO "{table}"',
-            ):
-                await connection.execute_query(statement)
-            p = "$1, $2" if connection.capabilities.dialect == "postgres" else "?, ?"
-            for key in (1, 2):
-                await connection.execute_query(
-                    f'INSERT INTO "{table}" (id, region, vehicle_class, amount, currency, demo) '
-                    f"VALUES ({p}, 'SEDAN', 1, 'USD', FALSE)",
-                    [key, "Ohio"],
-                )
-            with pytest.raises(
-                indexes.Repeated, match=r"calc_inland_rate \(region, vehicle_class\)"
-            ):
-                await indexes.restore(connection, [InlandRate])
-            lost = await indexes.missing(connection, [InlandRate])
-            assert Wanted(table, ("region", "vehicle_class"), unique=True) in lost
-            raise Rollback
-    except Rollback:
-        pass
+    async with rolled_back() as connection:
+        for statement in (  # one by one: SQLite's executescript commits first
+            f'CREATE TABLE "{table}_bare" AS SELECT * FROM "{table}"',
+            f'DROP TABLE "{table}"',
+            f'ALTER TABLE "{table}_bare" RENAME TO "{table}"',
+        ):
+            await connection.execute_query(statement)
+        for key in (1, 2):
+            p = Params(connection.capabilities.dialect)
+            await connection.execute_query(
+                f'INSERT INTO "{table}" (id, region, vehicle_class, amount, currency, demo) '
+                f"VALUES ({p(key)}, {p('Ohio')}, 'SEDAN', 1, 'USD', FALSE)",
+                p.values,
+            )
+        with pytest.raises(indexes.Repeated, match=r"calc_inland_rate \(region, vehicle_class\)"):
+            await indexes.restore(connection, [InlandRate])
+        lost = await indexes.missing(connection, [InlandRate])
+        assert Wanted(table, ("region", "vehicle_class"), unique=True) in lost
     assert await indexes.missing(Tortoise.get_connection("default"), [InlandRate]) == []
