@@ -29,6 +29,8 @@ def connection(settings: Settings) -> dict[str, Any]:
         # lose the last commits, never corrupt the file (SQLite's documented trade in WAL mode).
         # bench/write_cpu.py measures what it saves per recordTrackingEvent (bench/RESULTS.md).
         expanded["credentials"].setdefault("synchronous", "NORMAL")
+        # tortoise's SQLite client with its statements run on the loop's thread (api/sqlite.py)
+        expanded["engine"] = "api.sqlite"
     if expanded["engine"].endswith("asyncpg"):
         expanded["credentials"] |= {
             "minsize": 1,
