@@ -44,7 +44,9 @@ async def load_both(
     """A closed loop (throughput), then an open loop at `rate` (latency at the target rate)."""
     where = {"host": target.host, "port": target.port, "requests": batch}
     await load.call("http", **where, seconds=2.0, connections=connections)  # warm-up
+    cpu = target.cpu_seconds()
     closed = await load.call("http", **where, seconds=run.seconds(SECONDS), connections=connections)
+    closed["cpu"] = target.cpu_seconds() - cpu
     async with run.profiled(target, name):
         opened = await load.call(
             "http", **where, seconds=run.seconds(SECONDS), connections=connections * 2, rate=rate
@@ -76,6 +78,8 @@ def report(
         closed_rate >= closed_target,
     )
     outcome.add("Cargolive", label, "closed loop: p99", closed_p99, "ms")
+    cpu_us = closed["cpu"] / len(closed["latencies_ns"]) * 1e6
+    outcome.add("Cargolive", label, "closed loop: server CPU per request", cpu_us, "µs")
     outcome.add("Cargolive", label, f"open loop at {rate:.0f}/s: achieved", open_rate, "/s")
     outcome.add("Cargolive", label, f"open loop at {rate:.0f}/s: p50", open_p50, "ms")
     outcome.add(
