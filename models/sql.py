@@ -33,7 +33,8 @@ def default() -> tuple[BaseDBAsyncClient, Params]:
     return connection, Params(connection.capabilities.dialect)
 
 
-def _column(model: type[Model], name: str) -> str:
+def column(model: type[Model], name: str) -> str:
+    """The quoted column of the field `name` of `model`."""
     return f'"{model._meta.fields_db_projection[name]}"'
 
 
@@ -48,12 +49,12 @@ def python_value(model: type[Model], name: str, value: Any) -> Any:
     return model._meta.fields_map[name].to_python_value(value)
 
 
-def _insert(model: type[Model], rows: Sequence[Mapping[str, Any]], p: Params) -> str:
+def insert_text(model: type[Model], rows: Sequence[Mapping[str, Any]], p: Params) -> str:
     names = list(rows[0])
     values = ", ".join(
         "(" + ", ".join(p(db_value(model, name, row[name])) for name in names) + ")" for row in rows
     )
-    columns = ", ".join(_column(model, name) for name in names)
+    columns = ", ".join(column(model, name) for name in names)
     return f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES {values}'
 
 
@@ -66,22 +67,22 @@ async def insert(
     """INSERTs `rows` (values by field name, all rows with the same fields) in one statement;
     the `returning` field of each row, in order, when asked."""
     p = Params(connection.capabilities.dialect)
-    text = _insert(model, rows, p)
+    text = insert_text(model, rows, p)
     if returning is None:
         await connection.execute_query(text, p.values)
         return []
     found = await connection.execute_query_dict(
-        f"{text} RETURNING {_column(model, returning)}", p.values
+        f"{text} RETURNING {column(model, returning)}", p.values
     )
-    column = model._meta.fields_db_projection[returning]
-    return [row[column] for row in found]
+    name = model._meta.fields_db_projection[returning]
+    return [row[name] for row in found]
 
 
 async def create(connection: BaseDBAsyncClient, model: type[M], values: Mapping[str, Any]) -> M:
     """INSERTs one row and returns it as the ORM would have read it back."""
     p = Params(connection.capabilities.dialect)
     (row,) = await connection.execute_query_dict(
-        f"{_insert(model, [values], p)} RETURNING *", p.values
+        f"{insert_text(model, [values], p)} RETURNING *", p.values
     )
     return model._init_from_db(**row)
 
@@ -92,11 +93,11 @@ async def update(
     """UPDATEs the row whose primary key is `key` with `values` (by field name)."""
     p = Params(connection.capabilities.dialect)
     changes = ", ".join(
-        f"{_column(model, name)} = {p(db_value(model, name, value))}"
+        f"{column(model, name)} = {p(db_value(model, name, value))}"
         for name, value in values.items()
     )
     pk = model._meta.pk_attr
     await connection.execute_query(
-        f'UPDATE "{model._meta.db_table}" SET {changes} WHERE {_column(model, pk)} = {p(key)}',
+        f'UPDATE "{model._meta.db_table}" SET {changes} WHERE {column(model, pk)} = {p(key)}',
         p.values,
     )

@@ -74,37 +74,65 @@ class Recorder:
         audience: Audience,
         occurred_at: dt.datetime,
         facts: Facts | None = None,
+        subject: type[Model] | None = None,
     ) -> int:
         """Appends one event row (and its topics, one per organization of its audience among
         them) in this transaction; returns its seq. `facts`: what a later reader of the log
-        needs and cannot read back from the rows (models/events.py)."""
+        needs and cannot read back from the rows (models/events.py). `subject`: the table
+        whose row `subject_id` keeps the seq in its `seq` column (its cursor), set here too."""
         if not self._ordered:
             await self._order_by_commit()
-        # hand-written: through the ORM these two rows cost a fifth of a recordTrackingEvent
-        (seq,) = await sql.insert(
-            self.connection,
-            Event,
-            [
-                {
-                    "kind": kind,
-                    "subject_id": subject_id,
-                    "audience_orgs": sorted(audience.orgs),
-                    "staff": audience.staff,
-                    "public": audience.public,
-                    "occurred_at": occurred_at,
-                    "recorded_at": clock.now(),
-                    "facts": facts,
-                }
-            ],
-            returning="seq",
-        )
         everyone = [*topics, *(organization_topic(org) for org in sorted(audience.orgs))]
-        unique = tuple(dict.fromkeys(topic.name for topic in everyone))
-        await sql.insert(
-            self.connection, EventTopic, [{"topic": topic, "seq": seq} for topic in unique]
-        )
-        self.notices.append(Notice(seq, unique))
+        unique = list(dict.fromkeys(topic.name for topic in everyone))
+        event = {
+            "kind": kind,
+            "subject_id": subject_id,
+            "audience_orgs": sorted(audience.orgs),
+            "staff": audience.staff,
+            "public": audience.public,
+            "occurred_at": occurred_at,
+            "recorded_at": clock.now(),
+            "facts": facts,
+        }
+        # hand-written: through the ORM these rows cost a fifth of a recordTrackingEvent
+        if self.connection.capabilities.dialect == "postgres":
+            seq = await self._append_at_once(event, unique, subject, subject_id)
+        else:  # SQLite: no INSERT in a WITH, and a statement is a call in this process
+            (seq,) = await sql.insert(self.connection, Event, [event], returning="seq")
+            rows = [{"topic": topic, "seq": seq} for topic in unique]
+            await sql.insert(self.connection, EventTopic, rows)
+            if subject is not None:
+                await sql.update(self.connection, subject, subject_id, {"seq": seq})
+        self.notices.append(Notice(seq, tuple(unique)))
         return seq
+
+    async def _append_at_once(
+        self,
+        event: dict[str, object],
+        topics: list[str],
+        subject: type[Model] | None,
+        subject_id: int,
+    ) -> int:
+        """The event, its topics and the subject's seq in one statement: one round trip of
+        PostgreSQL's rather than three."""
+        p = sql.Params("postgres")
+        parts = [f"e AS ({sql.insert_text(Event, [event], p)} RETURNING seq)"]
+        table, column = EventTopic._meta.db_table, sql.column(EventTopic, "topic")
+        parts.append(
+            f'e_topics AS (INSERT INTO "{table}" ({column}, {sql.column(EventTopic, "seq")}) '
+            f"SELECT topic, e.seq FROM e, unnest({p(topics)}::text[]) AS topic)"
+        )
+        if subject is not None:
+            table = subject._meta.db_table
+            key = sql.column(subject, subject._meta.pk_attr)
+            parts.append(
+                f'e_subject AS (UPDATE "{table}" SET {sql.column(subject, "seq")} = e.seq '
+                f"FROM e WHERE {key} = {p(subject_id)})"
+            )
+        found = await self.connection.execute_query_dict(
+            f"WITH {', '.join(parts)} SELECT seq FROM e", p.values
+        )
+        return int(found[0]["seq"])
 
     async def _order_by_commit(self) -> None:
         # seq must follow commit order: a seq taken inside a transaction could otherwise commit
@@ -146,8 +174,8 @@ async def log_row(
         audience=audience,
         occurred_at=occurred_at,
         facts=facts,
+        subject=cast("type[Model]", type(row)),
     )
-    await sql.update(log.connection, cast("type[Model]", type(row)), row.id, {"seq": row.seq})
     return row
 
 

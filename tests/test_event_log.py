@@ -6,6 +6,7 @@ import asyncio
 
 from models import clock
 from models.events import Event, EventKind, EventTopic
+from models.shipments.tables import EventClassifier, TrackingEvent, TrackingEventType
 from subscriptions.log import Audience, recording
 from subscriptions.reader import latest_seq, read_topic, topics_after
 from subscriptions.topics import Topic
@@ -85,3 +86,38 @@ async def test_topics_and_marks(database):
     newest, mark = await topics_after(seq - 1, {"t:3", "t:4"})
     assert newest == {"t:3": seq} and mark == seq
     assert await topics_after(mark, {"t:3"}) == ({}, mark)
+
+
+async def test_an_appended_event_sets_its_subjects_seq_and_no_other_row(database, make, dealer):
+    """`subject=` writes the seq into the subject's row in the same step (on PostgreSQL, the
+    same statement as the event and its topics)."""
+    shipment = await make.shipment(customer=dealer.organization_id)
+    rows = [
+        await TrackingEvent.create(
+            shipment_id=shipment.id,
+            type=TrackingEventType.PICKED_UP,
+            classifier=EventClassifier.ACTUAL,
+            occurred_at=clock.now(),
+            recorded_at=clock.now(),
+        )
+        for _ in range(2)
+    ]
+    async with recording() as log:
+        seq = await log.append(
+            kind=EventKind.TRACKING,
+            subject_id=rows[1].id,
+            topics=[Topic("shipment", shipment.id)],
+            audience=Audience(orgs=frozenset({dealer.organization_id}), public=True),
+            occurred_at=clock.now(),
+            subject=TrackingEvent,
+        )
+    stored_rows = await TrackingEvent.filter(id__in=[r.id for r in rows]).order_by("id")
+    assert [row.seq for row in stored_rows] == [None, seq]
+    stored = await Event.get(seq=seq)
+    assert (stored.subject_id, stored.audience_orgs, stored.public) == (
+        rows[1].id,
+        [dealer.organization_id],
+        True,
+    )
+    topics = await EventTopic.filter(seq=seq).order_by("topic").values_list("topic", flat=True)
+    assert topics == sorted([f"shipment:{shipment.id}", f"org:{dealer.organization_id}"])
