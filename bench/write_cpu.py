@@ -1,7 +1,7 @@
 """`python -m bench.write_cpu [--profile N]`: recordTrackingEvent through the whole ASGI app
 in-process on SQLite, one request after another: wall time and CPU per request, with SQLite's
 `synchronous` at FULL (its default) and at NORMAL (Cargolive's, api/db.py). --profile N prints
-cProfile's N costliest functions at NORMAL.
+cProfile's N costliest functions at NORMAL. On uvloop, as the server.
 """
 
 from __future__ import annotations
@@ -110,4 +110,6 @@ async def main() -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    import uvloop  # what `cargolive serve` runs on (uvicorn's loop="auto")
+
+    uvloop.run(main())
