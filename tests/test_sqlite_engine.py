@@ -43,10 +43,14 @@ async def ticking(until: asyncio.Event) -> int:
     return ticks
 
 
-def test_the_settings_choose_this_engine_for_sqlite_only():
-    assert db.connection(settings_with(database_url="sqlite:///tmp/x.sqlite3"))["engine"] == (
-        "api.sqlite"
-    )
+def test_the_settings_choose_this_engine_for_sqlite_only_and_pass_it_the_busy_timeout():
+    sqlite = db.connection(settings_with(database_url="sqlite:///tmp/x.sqlite3?busy_timeout=100"))
+    assert sqlite["engine"] == "api.sqlite"
+    credentials = dict(sqlite["credentials"])
+    path = credentials.pop("file_path")
+    client = InlineSqliteClient(path, connection_name="x", **credentials)
+    assert client.patience_ms == 100
+    assert "busy_timeout" not in client.pragmas  # SQLite's own handler would block the loop
     postgres = db.connection(settings_with(database_url="postgres://u@localhost:5432/x"))
     assert postgres["engine"] == "tortoise.backends.asyncpg"
 
