@@ -2,9 +2,9 @@
 
 aiosqlite runs every call in a thread of its own: the statement goes over a queue, the thread
 wakes, runs it and wakes the loop back through its self-pipe. On a recordTrackingEvent (eight
-statements) those hand-offs cost more CPU than the statements: 1.2 of 3.3 ms per request
-(`python -m bench.write_cpu`, bench/RESULTS.md), while the statements themselves take tens of
-microseconds. Cargolive's statements are short (keyset pages, single-row writes, WAL with
+statements) those hand-offs cost about a ninth of the request's CPU on uvloop, 330-440 µs of
+2.9-3.6 ms (`python -m bench.write_cpu`, bench/RESULTS.md), more than the statements themselves
+take. Cargolive's statements are short (keyset pages, single-row writes, WAL with
 synchronous=NORMAL syncing only at checkpoints), and tortoise already lets one call at a time
 use the connection, so they run where they are awaited. Each still yields to the loop first,
 so concurrent requests interleave statement by statement as they did with the thread.
@@ -38,7 +38,11 @@ FIRST_PAUSE, LONGEST_PAUSE = 0.001, 0.05  # seconds between tries, doubling
 def is_busy(error: sqlite3.OperationalError) -> bool:
     """Refused for another connection's lock: worth trying again (not a stale snapshot)."""
     code = getattr(error, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF == sqlite3.SQLITE_BUSY and code != 517
+    return (
+        code is not None
+        and code & 0xFF == sqlite3.SQLITE_BUSY
+        and code != sqlite3.SQLITE_BUSY_SNAPSHOT
+    )
 
 
 class InlineConnection(aiosqlite.Connection):
