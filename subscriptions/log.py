@@ -116,21 +116,21 @@ class Recorder:
         """The event, its topics and the subject's seq in one statement: one round trip of
         PostgreSQL's rather than three."""
         p = sql.Params("postgres")
-        parts = [f"e AS ({sql.insert_text(Event, [event], p)} RETURNING seq)"]
-        table, column = EventTopic._meta.db_table, sql.column(EventTopic, "topic")
+        seq = sql.column(Event, "seq")
+        parts = [f"e AS ({sql.insert_text(Event, [event], p)} RETURNING {seq})"]
+        topic_columns = f'{sql.column(EventTopic, "topic")}, {sql.column(EventTopic, "seq")}'
         parts.append(
-            f'e_topics AS (INSERT INTO "{table}" ({column}, {sql.column(EventTopic, "seq")}) '
-            f"SELECT topic, e.seq FROM e, unnest({p(topics)}::text[]) AS topic)"
+            f'e_topics AS (INSERT INTO "{EventTopic._meta.db_table}" ({topic_columns}) '
+            f"SELECT topic, e.{seq} FROM e, unnest({p(topics)}::text[]) AS topic)"
         )
         if subject is not None:
-            table = subject._meta.db_table
             key = sql.column(subject, subject._meta.pk_attr)
             parts.append(
-                f'e_subject AS (UPDATE "{table}" SET {sql.column(subject, "seq")} = e.seq '
-                f"FROM e WHERE {key} = {p(subject_id)})"
+                f'e_subject AS (UPDATE "{subject._meta.db_table}" '
+                f'SET {sql.column(subject, "seq")} = e.{seq} FROM e WHERE {key} = {p(subject_id)})'
             )
         found = await self.connection.execute_query_dict(
-            f"WITH {', '.join(parts)} SELECT seq FROM e", p.values
+            f"WITH {', '.join(parts)} SELECT {seq} AS seq FROM e", p.values
         )
         return int(found[0]["seq"])
 
