@@ -87,9 +87,7 @@ def connect(database: str, patience_ms: int) -> InlineConnection:
     def connector() -> sqlite3.Connection:
         # timeout=0: no busy handler; check_same_thread=False: opened in the worker thread,
         # used on the loop's (one call at a time: tortoise holds a lock around each)
-        return sqlite3.connect(
-            database, isolation_level=None, timeout=0, check_same_thread=False
-        )
+        return sqlite3.connect(database, isolation_level=None, timeout=0, check_same_thread=False)
 
     return InlineConnection(connector, patience_ms, iter_chunk_size=64)
 

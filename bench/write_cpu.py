@@ -7,7 +7,6 @@ cProfile's N costliest functions at NORMAL. On uvloop, as the server.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import cProfile
 import os
 import pstats

@@ -118,7 +118,7 @@ class Recorder:
         p = sql.Params("postgres")
         seq = sql.column(Event, "seq")
         parts = [f"e AS ({sql.insert_text(Event, [event], p)} RETURNING {seq})"]
-        topic_columns = f'{sql.column(EventTopic, "topic")}, {sql.column(EventTopic, "seq")}'
+        topic_columns = f"{sql.column(EventTopic, 'topic')}, {sql.column(EventTopic, 'seq')}"
         parts.append(
             f'e_topics AS (INSERT INTO "{EventTopic._meta.db_table}" ({topic_columns}) '
             f"SELECT topic, e.{seq} FROM e, unnest({p(topics)}::text[]) AS topic)"
@@ -127,7 +127,7 @@ class Recorder:
             key = sql.column(subject, subject._meta.pk_attr)
             parts.append(
                 f'e_subject AS (UPDATE "{subject._meta.db_table}" '
-                f'SET {sql.column(subject, "seq")} = e.{seq} FROM e WHERE {key} = {p(subject_id)})'
+                f"SET {sql.column(subject, 'seq')} = e.{seq} FROM e WHERE {key} = {p(subject_id)})"
             )
         found = await self.connection.execute_query_dict(
             f"WITH {', '.join(parts)} SELECT {seq} AS seq FROM e", p.values
