@@ -50,13 +50,19 @@ def python_value(model: type[Model], name: str, value: Any) -> Any:
     return model._meta.fields_map[name].to_python_value(value)
 
 
-def insert_text(model: type[Model], rows: Sequence[Mapping[str, Any]], p: Params) -> str:
+def insert_text(
+    model: type[Model], rows: Sequence[Mapping[str, Any]], p: Params, after: str | None = None
+) -> str:
+    """INSERT of `rows`; with `after` (a one-row relation, such as a CTE that takes a lock),
+    one row SELECTed FROM it: its defaults (a seq) are drawn only once `after` is read."""
     names = list(rows[0])
-    values = ", ".join(
-        "(" + ", ".join(p(db_value(model, name, row[name])) for name in names) + ")" for row in rows
-    )
+    values = [", ".join(p(db_value(model, name, row[name])) for name in names) for row in rows]
     columns = ", ".join(column(model, name) for name in names)
-    return f'INSERT INTO "{model._meta.db_table}" ({columns}) VALUES {values}'
+    into = f'INSERT INTO "{model._meta.db_table}" ({columns})'
+    if after is not None:
+        (one,) = values
+        return f"{into} SELECT {one} FROM {after}"
+    return f"{into} VALUES " + ", ".join(f"({row})" for row in values)
 
 
 async def insert(

@@ -63,7 +63,7 @@ class Notice:
 class Recorder:
     connection: BaseDBAsyncClient
     notices: list[Notice] = field(default_factory=list)
-    _ordered: bool = False
+    _ordered: bool = False  # PostgreSQL: this transaction holds EVENT_LOG_LOCK
 
     async def append(
         self,
@@ -80,8 +80,6 @@ class Recorder:
         them) in this transaction; returns its seq. `facts`: what a later reader of the log
         needs and cannot read back from the rows (models/events.py). `subject`: the table
         whose row `subject_id` keeps the seq in its `seq` column (its cursor), set here too."""
-        if not self._ordered:
-            await self._order_by_commit()
         everyone = [*topics, *(organization_topic(org) for org in sorted(audience.orgs))]
         unique = list(dict.fromkeys(topic.name for topic in everyone))
         event = {
@@ -97,7 +95,8 @@ class Recorder:
         # hand-written: through the ORM these rows cost a fifth of a recordTrackingEvent
         if self.connection.capabilities.dialect == "postgres":
             seq = await self._append_at_once(event, unique, subject, subject_id)
-        else:  # SQLite: no INSERT in a WITH, and a statement is a call in this process
+        else:  # SQLite: no INSERT in a WITH, and a statement is a call in this process;
+            # every write transaction is serialised already, so seqs follow commit order
             (seq,) = await sql.insert(self.connection, Event, [event], returning="seq")
             rows = [{"topic": topic, "seq": seq} for topic in unique]
             await sql.insert(self.connection, EventTopic, rows)
@@ -114,10 +113,23 @@ class Recorder:
         subject_id: int,
     ) -> int:
         """The event, its topics and the subject's seq in one statement: one round trip of
-        PostgreSQL's rather than three."""
+        PostgreSQL's rather than three (four with the lock)."""
         p = sql.Params("postgres")
         seq = sql.column(Event, "seq")
-        parts = [f"e AS ({sql.insert_text(Event, [event], p)} RETURNING {seq})"]
+        parts = []
+        after = None
+        if not self._ordered:
+            # seq must follow commit order: a seq drawn inside a transaction could otherwise
+            # commit after a larger one, and a reader past the larger one would never see it.
+            # This lock is held until commit, and the event's row (its seq) is SELECTed from
+            # the lock's row, so it is drawn only once the lock is held: seqs are drawn in
+            # commit order. MATERIALIZED: the lock is taken even though nothing reads its value.
+            parts.append(
+                f"lock AS MATERIALIZED (SELECT pg_advisory_xact_lock({p(EVENT_LOG_LOCK)}))"
+            )
+            after = "lock"
+            self._ordered = True
+        parts.append(f"e AS ({sql.insert_text(Event, [event], p, after)} RETURNING {seq})")
         topic_columns = f"{sql.column(EventTopic, 'topic')}, {sql.column(EventTopic, 'seq')}"
         parts.append(
             f'e_topics AS (INSERT INTO "{EventTopic._meta.db_table}" ({topic_columns}) '
@@ -133,17 +145,6 @@ class Recorder:
             f"WITH {', '.join(parts)} SELECT {seq} AS seq FROM e", p.values
         )
         return int(found[0]["seq"])
-
-    async def _order_by_commit(self) -> None:
-        # seq must follow commit order: a seq taken inside a transaction could otherwise commit
-        # after a larger one, and a reader past the larger one would never see it. On PostgreSQL
-        # this lock is held until commit, so seqs are drawn in commit order; SQLite already
-        # serialises every write transaction.
-        if self.connection.capabilities.dialect == "postgres":
-            await self.connection.execute_query(
-                "SELECT pg_advisory_xact_lock($1)", [EVENT_LOG_LOCK]
-            )
-        self._ordered = True
 
 
 class Subject(Protocol):

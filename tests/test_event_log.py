@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+from tortoise import Tortoise
+
 from models import clock
 from models.events import Event, EventKind, EventTopic
 from models.shipments.tables import EventClassifier, TrackingEvent, TrackingEventType
 from subscriptions.log import Audience, recording
 from subscriptions.reader import latest_seq, read_topic, topics_after
 from subscriptions.topics import Topic
+from tests.conftest import postgres
 
 
 async def append(log, topic: str = "t:1") -> int:
@@ -25,10 +28,12 @@ async def append(log, topic: str = "t:1") -> int:
 async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_the_first(database):
     appended, release = asyncio.Event(), asyncio.Event()
     commits: list[tuple[str, int]] = []
+    drawn: list[int] = []
 
     async def first() -> None:
         async with recording() as log:
             seq = await append(log)
+            drawn.append(seq)
             appended.set()
             await release.wait()  # still open: its seq is not committed
         commits.append(("first", seq))
@@ -42,9 +47,17 @@ async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_t
     tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
     await appended.wait()
     await asyncio.sleep(0.3)
-    assert commits == []  # the second writer waits for the first one's commit
-    release.set()
-    await asyncio.gather(*tasks)
+    try:
+        assert commits == []  # the second writer waits for the first one's commit
+        if postgres():  # ... and has drawn no seq yet: it draws one only once it holds the lock
+            (row,) = await Tortoise.get_connection("default").execute_query_dict(
+                "SELECT last_value FROM pg_sequences WHERE sequencename = $1",
+                ["event_log_seq_seq"],
+            )
+            assert row["last_value"] == drawn[0]  # the first's, uncommitted
+    finally:  # both transactions end, also when an assert failed (the clean-up waits for them)
+        release.set()
+        await asyncio.gather(*tasks)
 
     (name_a, seq_a), (name_b, seq_b) = commits
     assert (name_a, name_b) == ("first", "second")
