@@ -51,18 +51,26 @@ def python_value(model: type[Model], name: str, value: Any) -> Any:
 
 
 def insert_text(
-    model: type[Model], rows: Sequence[Mapping[str, Any]], p: Params, after: str | None = None
+    model: type[Model],
+    rows: Sequence[Mapping[str, Any]],
+    p: Params,
+    after: str | None = None,
+    computed: Mapping[str, str] | None = None,
 ) -> str:
-    """INSERT of `rows`; with `after` (a one-row relation, such as a CTE that takes a lock),
-    one row SELECTed FROM it: its defaults (a seq) are drawn only once `after` is read."""
+    """INSERT of `rows` (values by field name). With `after` (a one-row relation, such as a
+    CTE that takes a lock) or `computed` (SQL expressions by field name, such as a column of
+    `after`), one row SELECTed instead: its defaults (a seq) are drawn only once `after` is
+    read."""
     names = list(rows[0])
     values = [", ".join(p(db_value(model, name, row[name])) for name in names) for row in rows]
-    columns = ", ".join(column(model, name) for name in names)
+    computed = computed or {}
+    columns = ", ".join(column(model, name) for name in [*names, *computed])
     into = f'INSERT INTO "{model._meta.db_table}" ({columns})'
-    if after is not None:
-        (one,) = values
-        return f"{into} SELECT {one} FROM {after}"
-    return f"{into} VALUES " + ", ".join(f"({row})" for row in values)
+    if after is None and not computed:
+        return f"{into} VALUES " + ", ".join(f"({row})" for row in values)
+    (one,) = values
+    selected = ", ".join(part for part in [one, *computed.values()] if part)
+    return f"{into} SELECT {selected}" + (f" FROM {after}" if after else "")
 
 
 async def insert(

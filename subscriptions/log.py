@@ -4,7 +4,7 @@ who may see each event: the `Audience` written with it and the rule that reads i
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable, Hashable, Iterable
+from collections.abc import AsyncIterator, Callable, Hashable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, cast
@@ -65,6 +65,10 @@ class Recorder:
     notices: list[Notice] = field(default_factory=list)
     _ordered: bool = False  # PostgreSQL: this transaction holds EVENT_LOG_LOCK
 
+    @property
+    def _postgres(self) -> bool:
+        return self.connection.capabilities.dialect == "postgres"
+
     async def append(
         self,
         *,
@@ -80,71 +84,135 @@ class Recorder:
         them) in this transaction; returns its seq. `facts`: what a later reader of the log
         needs and cannot read back from the rows (models/events.py). `subject`: the table
         whose row `subject_id` keeps the seq in its `seq` column (its cursor), set here too."""
-        everyone = [*topics, *(organization_topic(org) for org in sorted(audience.orgs))]
-        unique = list(dict.fromkeys(topic.name for topic in everyone))
-        event = {
-            "kind": kind,
-            "subject_id": subject_id,
-            "audience_orgs": sorted(audience.orgs),
-            "staff": audience.staff,
-            "public": audience.public,
-            "occurred_at": occurred_at,
-            "recorded_at": clock.now(),
-            "facts": facts,
-        }
+        event, unique = _event(kind, topics, audience, occurred_at, facts)
+        event["subject_id"] = subject_id
         # hand-written: through the ORM these rows cost a fifth of a recordTrackingEvent
-        if self.connection.capabilities.dialect == "postgres":
-            seq = await self._append_at_once(event, unique, subject, subject_id)
+        if self._postgres:
+            p = sql.Params("postgres")
+            parts, after = self._lock(p)
+            seq = sql.column(Event, "seq")
+            parts.append(f"e AS ({sql.insert_text(Event, [event], p, after)} RETURNING {seq})")
+            parts.append(_topics_part(p, unique))
+            if subject is not None:
+                key = sql.column(subject, subject._meta.pk_attr)
+                parts.append(
+                    f'e_subject AS (UPDATE "{subject._meta.db_table}" SET '
+                    f"{sql.column(subject, 'seq')} = e.{seq} FROM e WHERE {key} = {p(subject_id)})"
+                )
+            found = await self.connection.execute_query_dict(
+                f"WITH {', '.join(parts)} SELECT {seq} AS seq FROM e", p.values
+            )
+            number = int(found[0]["seq"])
         else:  # SQLite: no INSERT in a WITH, and a statement is a call in this process;
             # every write transaction is serialised already, so seqs follow commit order
-            (seq,) = await sql.insert(self.connection, Event, [event], returning="seq")
-            rows = [{"topic": topic, "seq": seq} for topic in unique]
+            (number,) = await sql.insert(self.connection, Event, [event], returning="seq")
+            rows = [{"topic": topic, "seq": number} for topic in unique]
             await sql.insert(self.connection, EventTopic, rows)
             if subject is not None:
-                await sql.update(self.connection, subject, subject_id, {"seq": seq})
-        self.notices.append(Notice(seq, tuple(unique)))
-        return seq
+                await sql.update(self.connection, subject, subject_id, {"seq": number})
+        self.notices.append(Notice(number, tuple(unique)))
+        return number
 
-    async def _append_at_once(
+    async def create(
         self,
-        event: dict[str, object],
-        topics: list[str],
-        subject: type[Model] | None,
-        subject_id: int,
-    ) -> int:
-        """The event, its topics and the subject's seq in one statement: one round trip of
-        PostgreSQL's rather than three (four with the lock)."""
+        model: type[S],
+        values: Mapping[str, object],
+        *,
+        kind: EventKind,
+        topics: Iterable[Topic],
+        audience: Audience,
+        occurred_at: dt.datetime,
+        facts: Facts | None = None,
+    ) -> S:
+        """INSERTs a row of `model` (every column but its id and seq, by field name, as
+        `sql.create`) and appends its event, whose seq the row keeps (its cursor): `log_row`
+        for a new row. On PostgreSQL the row, the event and its topics are one statement
+        (`append` is one more round trip after the row's own INSERT)."""
+        table = cast("type[Model]", model)
+        if not self._postgres:
+            created = cast("S", await sql.create(self.connection, table, values))
+            return await log_row(
+                self,
+                created,
+                kind=kind,
+                topics=topics,
+                audience=audience,
+                occurred_at=occurred_at,
+                facts=facts,
+            )
+        event, unique = _event(kind, topics, audience, occurred_at, facts)
         p = sql.Params("postgres")
+        parts, after = self._lock(p)
         seq = sql.column(Event, "seq")
-        parts = []
-        after = None
-        if not self._ordered:
-            # seq must follow commit order: a seq drawn inside a transaction could otherwise
-            # commit after a larger one, and a reader past the larger one would never see it.
-            # This lock is held until commit, and the event's row (its seq) is SELECTed from
-            # the lock's row, so it is drawn only once the lock is held: seqs are drawn in
-            # commit order. MATERIALIZED: the lock is taken even though nothing reads its value.
-            parts.append(
-                f"lock AS MATERIALIZED (SELECT pg_advisory_xact_lock({p(EVENT_LOG_LOCK)}))"
-            )
-            after = "lock"
-            self._ordered = True
-        parts.append(f"e AS ({sql.insert_text(Event, [event], p, after)} RETURNING {seq})")
-        topic_columns = f"{sql.column(EventTopic, 'topic')}, {sql.column(EventTopic, 'seq')}"
-        parts.append(
-            f'e_topics AS (INSERT INTO "{EventTopic._meta.db_table}" ({topic_columns}) '
-            f"SELECT topic, e.{seq} FROM e, unnest({p(topics)}::text[]) AS topic)"
+        # the row draws the event's seq (once the lock is held), the event takes it and the
+        # row's id from the row
+        draw = f"nextval(pg_get_serial_sequence('{Event._meta.db_table}', {_text(seq)}))"
+        row_text = sql.insert_text(table, [values], p, after, {"seq": draw})
+        parts.append(f"s AS ({row_text} RETURNING *)")
+        from_row = {
+            "seq": f"s.{sql.column(table, 'seq')}",
+            "subject_id": f"s.{sql.column(table, table._meta.pk_attr)}",
+        }
+        event_text = sql.insert_text(Event, [event], p, "s", from_row)
+        parts.append(f"e AS ({event_text} RETURNING {seq})")
+        parts.append(_topics_part(p, unique))
+        (found,) = await self.connection.execute_query_dict(
+            f"WITH {', '.join(parts)} SELECT * FROM s", p.values
         )
-        if subject is not None:
-            key = sql.column(subject, subject._meta.pk_attr)
-            parts.append(
-                f'e_subject AS (UPDATE "{subject._meta.db_table}" '
-                f"SET {sql.column(subject, 'seq')} = e.{seq} FROM e WHERE {key} = {p(subject_id)})"
-            )
-        found = await self.connection.execute_query_dict(
-            f"WITH {', '.join(parts)} SELECT {seq} AS seq FROM e", p.values
+        row = cast("S", table._init_from_db(**found))
+        self.notices.append(
+            Notice(int(found[table._meta.fields_db_projection["seq"]]), tuple(unique))
         )
-        return int(found[0]["seq"])
+        return row
+
+    def _lock(self, p: sql.Params) -> tuple[list[str], str | None]:
+        """PostgreSQL: the first statement of a transaction that appends takes EVENT_LOG_LOCK.
+        seq must follow commit order: a seq drawn inside a transaction could otherwise commit
+        after a larger one, and a reader past the larger one would never see it. The lock is
+        held until commit, and the first row that draws a seq is SELECTed from the lock's row
+        (the relation returned, None once held), so it is drawn only once the lock is held:
+        seqs are drawn in commit order. MATERIALIZED: taken though nothing reads its value."""
+        if self._ordered:
+            return [], None
+        self._ordered = True
+        return [f"lock AS MATERIALIZED (SELECT pg_advisory_xact_lock({p(EVENT_LOG_LOCK)}))"], "lock"
+
+
+def _event(
+    kind: EventKind,
+    topics: Iterable[Topic],
+    audience: Audience,
+    occurred_at: dt.datetime,
+    facts: Facts | None,
+) -> tuple[dict[str, object], list[str]]:
+    """An event row's values but its subject, and its topics' names, each once: the given
+    ones, then one per organization of its audience."""
+    everyone = [*topics, *(organization_topic(org) for org in sorted(audience.orgs))]
+    event: dict[str, object] = {
+        "kind": kind,
+        "audience_orgs": sorted(audience.orgs),
+        "staff": audience.staff,
+        "public": audience.public,
+        "occurred_at": occurred_at,
+        "recorded_at": clock.now(),
+        "facts": facts,
+    }
+    return event, list(dict.fromkeys(topic.name for topic in everyone))
+
+
+def _topics_part(p: sql.Params, topics: list[str]) -> str:
+    """The CTE that files the event of CTE `e` under each of `topics`."""
+    columns = f"{sql.column(EventTopic, 'topic')}, {sql.column(EventTopic, 'seq')}"
+    seq = sql.column(Event, "seq")
+    return (
+        f'e_topics AS (INSERT INTO "{EventTopic._meta.db_table}" ({columns}) '
+        f"SELECT topic, e.{seq} FROM e, unnest({p(topics)}::text[]) AS topic)"
+    )
+
+
+def _text(quoted: str) -> str:
+    """A quoted identifier as an SQL string literal ("seq" -> 'seq')."""
+    return "'" + quoted.strip('"') + "'"
 
 
 class Subject(Protocol):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from tortoise import Tortoise
 
 from models import clock
@@ -25,14 +26,56 @@ async def append(log, topic: str = "t:1") -> int:
     )
 
 
-async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_the_first(database):
+def tracking_values(shipment_id: int) -> dict[str, object]:
+    """A tracking event's every column but its id and seq (what `Recorder.create` takes)."""
+    now = clock.now()
+    return {
+        "shipment_id": shipment_id,
+        "container_id": None,
+        "type": TrackingEventType.DELAYED,
+        "classifier": EventClassifier.ACTUAL,
+        "occurred_at": now,
+        "recorded_at": now,
+        "location_name": None,
+        "location_unlocode": None,
+        "location_country": None,
+        "description": "held at anchorage",
+        "recorded_by_id": None,
+        "late": False,
+        "statuses_after": {str(shipment_id): "BOOKED"},
+    }
+
+
+async def create(log, shipment_id: int) -> int:
+    row = await log.create(
+        TrackingEvent,
+        tracking_values(shipment_id),
+        kind=EventKind.TRACKING,
+        topics=[Topic("shipment", shipment_id)],
+        audience=Audience(public=True),
+        occurred_at=clock.now(),
+    )
+    return row.seq
+
+
+@pytest.mark.parametrize("write", ["append", "create"])
+async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_the_first(
+    database, make, dealer, write
+):
+    """Both ways to write the log (an event for a row written before, or a new row with its
+    event in one step) take the log's order before they draw a seq."""
+    shipment = await make.shipment(customer=dealer.organization_id)
+
+    async def write_once(log) -> int:
+        return await (append(log) if write == "append" else create(log, shipment.id))
+
     appended, release = asyncio.Event(), asyncio.Event()
     commits: list[tuple[str, int]] = []
     drawn: list[int] = []
 
     async def first() -> None:
         async with recording() as log:
-            seq = await append(log)
+            seq = await write_once(log)
             drawn.append(seq)
             appended.set()
             await release.wait()  # still open: its seq is not committed
@@ -41,7 +84,7 @@ async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_t
     async def second() -> None:
         await appended.wait()
         async with recording() as log:
-            seq = await append(log)
+            seq = await write_once(log)
         commits.append(("second", seq))
 
     tasks = [asyncio.create_task(first()), asyncio.create_task(second())]
@@ -134,3 +177,41 @@ async def test_an_appended_event_sets_its_subjects_seq_and_no_other_row(database
     )
     topics = await EventTopic.filter(seq=seq).order_by("topic").values_list("topic", flat=True)
     assert topics == sorted([f"shipment:{shipment.id}", f"org:{dealer.organization_id}"])
+
+
+async def test_a_created_row_and_its_event_are_written_together(database, make, dealer):
+    """`Recorder.create`: the row comes back as the ORM reads it, with the seq of its event,
+    which names it as subject, is filed under its topics and the organizations of its
+    audience, and is announced after commit."""
+    shipment = await make.shipment(customer=dealer.organization_id)
+    values = tracking_values(shipment.id)
+    async with recording() as log:
+        for _ in range(2):  # the second one in the same transaction: it holds the order already
+            row = await log.create(
+                TrackingEvent,
+                values,
+                kind=EventKind.TRACKING,
+                topics=[Topic("shipment", shipment.id)],
+                audience=Audience(orgs=frozenset({dealer.organization_id}), public=True),
+                occurred_at=values["occurred_at"],
+            )
+        notices = list(log.notices)
+    stored = await TrackingEvent.get(id=row.id)
+    assert (row.seq, row.description, row.type, row.occurred_at) == (
+        stored.seq,
+        stored.description,
+        TrackingEventType.DELAYED,
+        stored.occurred_at,
+    )
+    assert row.statuses_after == {str(shipment.id): "BOOKED"}
+    event = await Event.get(seq=row.seq)
+    assert (event.kind, event.subject_id, event.audience_orgs, event.public) == (
+        EventKind.TRACKING,
+        row.id,
+        [dealer.organization_id],
+        True,
+    )
+    topics = await EventTopic.filter(seq=row.seq).order_by("topic").values_list("topic", flat=True)
+    assert topics == sorted([f"shipment:{shipment.id}", f"org:{dealer.organization_id}"])
+    assert [notice.seq for notice in notices] == [row.seq - 1, row.seq]
+    assert notices[-1].topics == (f"shipment:{shipment.id}", f"org:{dealer.organization_id}")

@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from models import clock, sql
+from models import clock
 from models.events import EventKind, Facts, ShipmentFact
 from models.shipments.containers import Container, LoadingChange
 from models.shipments.rules import (
@@ -121,7 +121,7 @@ def _effects(
     return changes
 
 
-async def _create_event(
+async def _record(
     log: Recorder,
     *,
     shipment: Shipment | None = None,
@@ -134,12 +134,14 @@ async def _create_event(
     recorded_by: int | None,
     late: bool,
     concerned: list[Shipment],
+    before: dict[int, ShipmentStatus],
+    topics: list[Topic],
 ) -> TrackingEvent:
-    """The row, with the status of each shipment in `concerned` as the event left it."""
-    # hand-written (models/sql.py): the busiest write there is, and the ORM's INSERT cost more
-    # to build than to run
-    return await sql.create(
-        log.connection,
+    """The row, with the status of each shipment in `concerned` as the event left it, and its
+    event in the log: for the parties of those shipments, staff and the public view."""
+    # hand-written (Recorder.create): the busiest write there is, and the ORM's INSERT cost
+    # more to build than to run
+    return await log.create(
         TrackingEvent,
         {
             "shipment_id": shipment.id if shipment else None,
@@ -154,25 +156,11 @@ async def _create_event(
             "late": late,
             "statuses_after": {str(s.id): s.status.value for s in concerned},
         },
-    )
-
-
-async def _log_tracking(
-    log: Recorder,
-    row: TrackingEvent,
-    topics: list[Topic],
-    shipments: list[Shipment],
-    before: dict[int, ShipmentStatus],
-) -> TrackingEvent:
-    audience = Audience(orgs=parties(shipments), staff=True, public=True)
-    return await log_row(
-        log,
-        row,
         kind=EventKind.TRACKING,
         topics=topics,
-        audience=audience,
-        occurred_at=row.occurred_at,
-        facts=facts(shipments, before),
+        audience=Audience(orgs=parties(concerned), staff=True, public=True),
+        occurred_at=occurred_at,
+        facts=facts(concerned, before),
     )
 
 
@@ -204,7 +192,7 @@ async def record_on_shipment(
     changes |= _effects(shipment, moved, event, classifier, occurred_at)
     if changes:
         await update_shipment(shipment, **changes)
-    row = await _create_event(
+    return await _record(
         log,
         shipment=shipment,
         event=event,
@@ -215,8 +203,9 @@ async def record_on_shipment(
         recorded_by=recorded_by,
         late=late,
         concerned=[shipment],
+        before=before,
+        topics=[shipment_topic(shipment.id)],
     )
-    return await _log_tracking(log, row, [shipment_topic(shipment.id)], [shipment], before)
 
 
 async def record_on_container(
@@ -249,7 +238,7 @@ async def record_on_container(
         changes = _effects(shipment, moved, event, classifier, occurred_at)
         if changes:
             await update_shipment(shipment, **changes)
-    row = await _create_event(
+    return await _record(
         log,
         container=container,
         event=event,
@@ -260,9 +249,9 @@ async def record_on_container(
         recorded_by=recorded_by,
         late=late,
         concerned=inside,
+        before=before,
+        topics=[container_topic(container.id), *(shipment_topic(s.id) for s in inside)],
     )
-    topics = [container_topic(container.id), *(shipment_topic(s.id) for s in inside)]
-    return await _log_tracking(log, row, topics, inside, before)
 
 
 async def log_loading_change(
