@@ -13,6 +13,7 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from schema.accounts.blocking import BlockingMutation
 from schema.accounts.types import AccountsMutation, AccountsQuery
@@ -31,6 +32,7 @@ from schema.documents.requests import DocumentsMutation
 from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.execution import PlainLeaves
+from schema.hooks import HookRunner
 from schema.integrations.gate import ScopeGate
 from schema.integrations.live import IntegrationsSubscription
 from schema.integrations.reports import ReportsMutation, ReportsQuery
@@ -128,6 +130,15 @@ class Subscription(
     pass
 
 
+class CargoliveSchema(strawberry.Schema):
+    """strawberry's schema, with the extensions' hooks entered by `HookRunner`."""
+
+    def create_extensions_runner(
+        self, execution_context: ExecutionContext, extensions: list[SchemaExtension]
+    ) -> HookRunner:
+        return HookRunner(execution_context=execution_context, extensions=extensions)
+
+
 def assemble(
     *,
     max_depth: int = 12,
@@ -183,7 +194,7 @@ def _build(limits: Limits, tracing: type[SchemaExtension] | None) -> strawberry.
     ]
     if tracing is not None:
         extensions.insert(0, tracing)  # outermost: the span holds the whole operation
-    return strawberry.Schema(
+    return CargoliveSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,

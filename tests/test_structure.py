@@ -45,6 +45,7 @@ SHARED = {
         "cost",
         "errors",
         "execution",
+        "hooks",
         "ids",
         "node",
         "parsing",
