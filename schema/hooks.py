@@ -2,12 +2,13 @@
 
 For each phase of every operation (operation, parse, validate, execute), strawberry's runner
 inspects every extension's hook, wraps it in a `contextmanager` and enters it through an
-`ExitStack`: a fifth of the CPU of a request's GraphQL machinery with our seven extensions
-(bench/RESULTS.md). Every hook of ours is a generator function, so here the kind of each
-extension class's hook is looked up once, and its generators are driven directly, with the
-ExitStack's rules as strawberry applies them: entered in order, left in reverse, an exception
-thrown into each on the way out (a hook may raise another in its place). A phase where some hook is
-not a generator function (a plain or async one) is left to strawberry's own manager.
+`ExitStack`: with our seven extensions, 50-90 µs of a write's CPU and 55 µs of a trivial
+query's (bench/RESULTS.md). Every hook of ours is a generator function, so here the kind of
+each extension class's hook is looked up once, and its generators are driven directly, with
+the ExitStack's rules as strawberry applies them: entered in order, left in reverse, an
+exception thrown into each on the way out (a hook may raise another in its place). A phase
+where some hook is not a generator function (a plain or async one) is left to strawberry's
+own manager.
 """
 
 from __future__ import annotations

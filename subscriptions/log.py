@@ -146,7 +146,8 @@ class Recorder:
         seq = sql.column(Event, "seq")
         # the row draws the event's seq (once the lock is held), the event takes it and the
         # row's id from the row
-        draw = f"nextval(pg_get_serial_sequence('{Event._meta.db_table}', {_text(seq)}))"
+        column = Event._meta.fields_db_projection["seq"]
+        draw = f"nextval(pg_get_serial_sequence('{Event._meta.db_table}', '{column}'))"
         row_text = sql.insert_text(table, [values], p, after, {"seq": draw})
         parts.append(f"s AS ({row_text} RETURNING *)")
         from_row = {
@@ -208,11 +209,6 @@ def _topics_part(p: sql.Params, topics: list[str]) -> str:
         f'e_topics AS (INSERT INTO "{EventTopic._meta.db_table}" ({columns}) '
         f"SELECT topic, e.{seq} FROM e, unnest({p(topics)}::text[]) AS topic)"
     )
-
-
-def _text(quoted: str) -> str:
-    """A quoted identifier as an SQL string literal ("seq" -> 'seq')."""
-    return "'" + quoted.strip('"') + "'"
 
 
 class Subject(Protocol):

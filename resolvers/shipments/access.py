@@ -87,8 +87,8 @@ def visible_tracking_events(viewer: Viewer) -> QuerySet[TrackingEvent]:
 async def find_shipment(viewer: Viewer, key: int, field: Path) -> Shipment:
     """The shipment, or NOT_FOUND naming `field` whether it is missing or hidden. Every write
     on a shipment starts here, so it reads the row by its key in a hand-written statement and
-    applies `sees_shipment` (through the ORM, composing the statement cost twice as much as the
-    rest of the look-up; models/sql.py)."""
+    applies `sees_shipment` (through the ORM, composing the statement cost three times as much
+    as the rest of the look-up; models/sql.py)."""
     row = await sql.by_key(Shipment, key)
     if row is None or not sees_shipment(viewer, row):
         raise not_found(field, "shipment")
