@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import strawberry
 from strawberry.extensions import (
@@ -33,6 +33,7 @@ from schema.documents.types import DocumentsQuery
 from schema.errors import ErrorPolicy
 from schema.execution import PlainLeaves
 from schema.hooks import HookRunner
+from schema.inputs import compile_inputs
 from schema.integrations.gate import ScopeGate
 from schema.integrations.live import IntegrationsSubscription
 from schema.integrations.reports import ReportsMutation, ReportsQuery
@@ -131,7 +132,12 @@ class Subscription(
 
 
 class CargoliveSchema(strawberry.Schema):
-    """strawberry's schema, with the extensions' hooks entered by `HookRunner`."""
+    """strawberry's schema, with the extensions' hooks entered by `HookRunner` and its input
+    objects built by plans made once (schema/inputs.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        compile_inputs(self)
 
     def create_extensions_runner(
         self, execution_context: ExecutionContext, extensions: list[SchemaExtension]

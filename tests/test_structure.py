@@ -46,6 +46,7 @@ SHARED = {
         "errors",
         "execution",
         "hooks",
+        "inputs",
         "ids",
         "node",
         "parsing",
