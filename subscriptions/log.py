@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, cast
 
+from tortoise import Tortoise
 from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.models import Model
 from tortoise.transactions import in_transaction
@@ -63,11 +64,16 @@ class Notice:
 class Recorder:
     connection: BaseDBAsyncClient
     notices: list[Notice] = field(default_factory=list)
+    one_statement: bool = False  # see `recording`
     _ordered: bool = False  # PostgreSQL: this transaction holds EVENT_LOG_LOCK
 
     @property
     def _postgres(self) -> bool:
         return self.connection.capabilities.dialect == "postgres"
+
+    def _writes(self) -> None:
+        if self.one_statement and self.notices:
+            raise RuntimeError("a one-statement recording writes one event: use recording()")
 
     async def append(
         self,
@@ -84,6 +90,7 @@ class Recorder:
         them) in this transaction; returns its seq. `facts`: what a later reader of the log
         needs and cannot read back from the rows (models/events.py). `subject`: the table
         whose row `subject_id` keeps the seq in its `seq` column (its cursor), set here too."""
+        self._writes()
         event, unique = _event(kind, topics, audience, occurred_at, facts)
         event["subject_id"] = subject_id
         # hand-written: through the ORM these rows cost a fifth of a recordTrackingEvent
@@ -128,6 +135,7 @@ class Recorder:
         `sql.create`) and appends its event, whose seq the row keeps (its cursor): `log_row`
         for a new row. On PostgreSQL the row, the event and its topics are one statement
         (`append` is one more round trip after the row's own INSERT)."""
+        self._writes()
         table = cast("type[Model]", model)
         if not self._postgres:
             created = cast("S", await sql.create(self.connection, table, values))
@@ -245,10 +253,24 @@ async def log_row(
 
 
 @asynccontextmanager
-async def recording() -> AsyncIterator[Recorder]:
-    """A write transaction whose appended events are announced on the bus once it commits."""
+async def recording(*, one_statement: bool = False) -> AsyncIterator[Recorder]:
+    """A write transaction whose appended events are announced on the bus once it commits.
+
+    `one_statement`: the caller writes one event (`create` or `append`) and nothing else; on
+    PostgreSQL, where that is one statement and so a transaction of its own, it runs without
+    BEGIN and COMMIT (two round trips of a write's five). The Recorder refuses a second event;
+    the caller must not write through the ORM meanwhile (it would not be part of it)."""
+    pool = Tortoise.get_connection("default") if one_statement else None
+    if pool is not None and pool.capabilities.dialect == "postgres":
+        recorder = Recorder(pool, one_statement=True)
+        try:
+            yield recorder
+        finally:  # committed with its statement, whatever happens after it
+            if recorder.notices:
+                bus.announce(recorder.notices)
+        return
     async with in_transaction() as connection:
-        recorder = Recorder(connection)
+        recorder = Recorder(connection, one_statement=one_statement)
         yield recorder
     if recorder.notices:
         bus.announce(recorder.notices)

@@ -58,12 +58,15 @@ async def create(log, shipment_id: int) -> int:
     return row.seq
 
 
-@pytest.mark.parametrize("write", ["append", "create"])
+@pytest.mark.parametrize(
+    ("write", "alone"), [("append", False), ("create", False), ("append", True), ("create", True)]
+)
 async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_the_first(
-    database, make, dealer, write
+    database, make, dealer, write, alone
 ):
     """Both ways to write the log (an event for a row written before, or a new row with its
-    event in one step) take the log's order before they draw a seq."""
+    event in one step) take the log's order before they draw a seq; also as one statement
+    without a transaction around it (`alone`: the second writer)."""
     shipment = await make.shipment(customer=dealer.organization_id)
 
     async def write_once(log) -> int:
@@ -83,7 +86,7 @@ async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_t
 
     async def second() -> None:
         await appended.wait()
-        async with recording() as log:
+        async with recording(one_statement=alone) as log:
             seq = await write_once(log)
         commits.append(("second", seq))
 
@@ -108,10 +111,10 @@ async def test_a_transaction_that_starts_later_commits_a_larger_seq_only_after_t
 
 
 async def test_concurrent_writers_leave_a_gapless_ordered_log_for_a_reader(database):
-    async def writer(count: int) -> list[int]:
+    async def writer(count: int, alone: bool = False) -> list[int]:
         seqs = []
         for _ in range(count):
-            async with recording() as log:
+            async with recording(one_statement=alone) as log:
                 seqs.append(await append(log, "t:2"))
         return seqs
 
@@ -126,7 +129,7 @@ async def test_concurrent_writers_leave_a_gapless_ordered_log_for_a_reader(datab
                 last = event.seq
             await asyncio.sleep(0.005)
 
-    written = await asyncio.gather(writer(25), writer(25), writer(25), reader())
+    written = await asyncio.gather(writer(25), writer(25), writer(25, alone=True), reader())
     for event in await read_topic("t:2", after=seen[-1] if seen else mark, limit=500):
         seen.append(event.seq)
     every = sorted(seq for seqs in written[:3] for seq in seqs)
@@ -215,3 +218,17 @@ async def test_a_created_row_and_its_event_are_written_together(database, make, 
     assert topics == sorted([f"shipment:{shipment.id}", f"org:{dealer.organization_id}"])
     assert [notice.seq for notice in notices] == [row.seq - 1, row.seq]
     assert notices[-1].topics == (f"shipment:{shipment.id}", f"org:{dealer.organization_id}")
+
+
+async def test_a_one_statement_recording_writes_one_event(database, make, dealer):
+    """The second event of a one-statement recording is refused before it is written. On
+    PostgreSQL the first has committed with its own statement; on SQLite, where a row and its
+    event are several statements, the recording is a transaction and nothing is left."""
+    shipment = await make.shipment(customer=dealer.organization_id)
+    mark = await latest_seq()
+    with pytest.raises(RuntimeError, match="one event"):
+        async with recording(one_statement=True) as log:
+            first = await create(log, shipment.id)
+            await append(log)
+    rows = await Event.filter(seq__gt=mark).values_list("seq", flat=True)
+    assert rows == ([first] if postgres() else [])

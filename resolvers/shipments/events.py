@@ -169,6 +169,18 @@ async def shipments_inside(container: Container) -> list[Shipment]:
     return await Shipment.filter(container_id=container.id).select_for_update().order_by("id")
 
 
+def shipment_changes(
+    shipment: Shipment,
+    event: TrackingEventType,
+    classifier: EventClassifier,
+    occurred_at: dt.datetime,
+) -> dict[str, Any]:
+    """What recording `event` writes to the shipment (Refused when the table forbids it):
+    nothing for most events, whose recording is then one statement (`recording`)."""
+    moved = after_event(position(shipment), event, classifier)
+    return _effects(shipment, moved, event, classifier, occurred_at)
+
+
 async def record_on_shipment(
     log: Recorder,
     shipment: Shipment,
@@ -183,14 +195,16 @@ async def record_on_shipment(
 ) -> TrackingEvent:
     """Records an event on one shipment and applies it (Refused when the table forbids it).
 
-    `changes` are written with the shipment in the same conditional UPDATE.
+    `changes` are written with the shipment in the same conditional UPDATE. In a one-statement
+    recording the event must change nothing (`moves_nothing`).
     """
     occurred_at = occurred_at or clock.now()
     before = {shipment.id: shipment.status}
     late = is_late(position(shipment), event, classifier)
-    moved = after_event(position(shipment), event, classifier)
-    changes |= _effects(shipment, moved, event, classifier, occurred_at)
+    changes |= shipment_changes(shipment, event, classifier, occurred_at)
     if changes:
+        if log.one_statement:
+            raise RuntimeError(f"{event.value} changes the shipment: use recording()")
         await update_shipment(shipment, **changes)
     return await _record(
         log,

@@ -12,7 +12,7 @@ from models import clock, validators
 from models.enums import ErrorCode, Role
 from models.events import EventTopic
 from models.shipments.containers import Container
-from models.shipments.rules import HOLD_EVENTS, Refused, after_event
+from models.shipments.rules import HOLD_EVENTS, Refused
 from models.shipments.tables import EventClassifier, Shipment, TrackingEvent, TrackingEventType
 from models.viewer import Viewer
 from resolvers import checks
@@ -21,9 +21,9 @@ from resolvers.checks import Place
 from resolvers.errors import DomainError, forbidden, invalid, invalid_transition
 from resolvers.shipments.access import find_container, find_shipment
 from resolvers.shipments.events import (
-    position,
     record_on_container,
     record_on_shipment,
+    shipment_changes,
     shipment_topic,
 )
 from subscriptions.log import recording
@@ -108,10 +108,12 @@ async def record_tracking_event(
         async with recording() as log:
             return await record_on_container(log, target, **details)
     try:
-        after_event(position(target), event, classifier)
+        changes = shipment_changes(target, event, classifier, occurred_at)
     except Refused as refused:
         raise invalid_transition(str(refused), ["input", "type"]) from None
-    async with recording() as log:
+    # an event that changes nothing on the shipment (most: a delay, a position) is its row and
+    # its event, one statement
+    async with recording(one_statement=not changes) as log:
         return await record_on_shipment(log, target, **details)
 
 
