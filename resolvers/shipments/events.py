@@ -1,6 +1,6 @@
 """Writing tracking events: the row, its entry in the event log, and what it does to shipments.
 
-Every function here runs inside a use case's `recording()` transaction and appends its events
+Every function here runs inside a use case's `recording()` and appends its events
 to that log, so the change and its events commit together or not at all.
 """
 
