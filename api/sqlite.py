@@ -6,8 +6,13 @@ statements) those hand-offs cost about a ninth of the request's CPU on uvloop, 3
 2.9-3.6 ms (`python -m bench.write_cpu`, bench/RESULTS.md), more than the statements themselves
 take. Cargolive's statements are short (keyset pages, single-row writes, WAL with
 synchronous=NORMAL syncing only at checkpoints), and tortoise already lets one call at a time
-use the connection, so they run where they are awaited. Each still yields to the loop first,
-so concurrent requests interleave statement by statement as they did with the thread.
+use the connection, so they run where they are awaited. A statement outside a transaction
+still yields to the loop first, so concurrent requests interleave statement by statement as
+they did with the thread. Inside a transaction they run back to back: the transaction holds
+the one connection (and the file's write lock) until it ends, so nothing another task could do
+with the database goes faster for the yield, and the lock is held shorter without it (a
+recordTrackingEvent: 5 of its 9 calls, 1,612-1,713 → 1,544-1,633 µs of CPU in
+`python -m bench.write_cpu`).
 
 The one long wait SQLite has is for another process's write lock, which its busy handler
 spends asleep: on the loop, that would stop every request of the process. So the connection
@@ -56,8 +61,11 @@ class InlineConnection(aiosqlite.Connection):
         self.patience = patience_ms / 1000
 
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        # other tasks run between two statements, as they did while the thread ran one
-        await asyncio.sleep(0)
+        # other tasks run between two statements, as they did while the thread ran one, but in a
+        # transaction (tortoise's commit() after COMMIT is one too: nothing to wait for)
+        busy = self._connection is not None and self._connection.in_transaction
+        if not (busy or getattr(fn, "__name__", "") == "commit"):
+            await asyncio.sleep(0)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
         if getattr(fn, "__name__", "") in ("executemany", "executescript"):

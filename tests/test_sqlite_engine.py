@@ -132,6 +132,32 @@ async def test_executemany_waits_in_the_thread_with_a_busy_timeout(engine):
     holder.close()
 
 
+async def test_other_tasks_run_between_statements_but_not_inside_a_transaction(engine):
+    """Outside a transaction each statement lets the loop run other tasks first; inside one the
+    statements run back to back (the transaction holds the connection and the write lock)."""
+    client, _ = engine
+    ran: list[str] = []
+
+    async def statements(connection, tag: str) -> None:
+        for n in range(3):
+            await connection.execute_query(f"INSERT INTO t (v) VALUES ('{tag}{n}')")
+            ran.append(f"{tag}{n}")
+
+    async def other_task() -> None:
+        for n in range(3):
+            ran.append(f"other{n}")
+            await asyncio.sleep(0)
+
+    await asyncio.gather(statements(client, "a"), other_task())
+    assert ran.index("other1") < ran.index("a2")  # interleaved
+    ran.clear()
+    async with client._in_transaction() as transaction:
+        await asyncio.gather(statements(transaction, "b"), other_task())
+    assert ran == ["b0", "b1", "b2", "other0", "other1", "other2"]  # back to back
+    _, rows = await client.execute_query("SELECT count(*) AS n FROM t")
+    assert rows[0]["n"] == 6
+
+
 def test_a_lock_refusal_is_retried_and_other_errors_are_not(tmp_path):
     path = tmp_path / "plain.sqlite3"
     holder, refused = other(path), other(path)
