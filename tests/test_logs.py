@@ -34,6 +34,14 @@ class Captured:
         self.stream = io.StringIO()
         configure_logging("INFO", production=production, stream=self.stream)
         logging.getLogger("httpx2").setLevel(logging.WARNING)  # the tests' own client
+        # asyncio's "Task was destroyed but it is pending" about earlier tests' leftovers, which
+        # it writes whenever the collector finds them: in a whole run, now and then mid-test
+        logging.getLogger("asyncio").setLevel(logging.CRITICAL)
+
+    @staticmethod
+    def close() -> None:
+        configure_logging("WARNING")
+        logging.getLogger("asyncio").setLevel(logging.NOTSET)
 
     def lines(self) -> list[str]:
         return self.stream.getvalue().splitlines()
@@ -45,13 +53,13 @@ class Captured:
 @pytest.fixture
 def development(app) -> Iterator[Captured]:  # after the app, which configures logging itself
     yield Captured(production=False)
-    configure_logging("WARNING")
+    Captured.close()
 
 
 @pytest.fixture
 def production(app) -> Iterator[Captured]:
     yield Captured(production=True)
-    configure_logging("WARNING")
+    Captured.close()
 
 
 async def test_development_logs_one_readable_line_per_request(client, development):
@@ -155,7 +163,7 @@ async def test_the_app_says_once_that_it_is_ready_and_once_that_it_stopped(datab
         async with app.router.lifespan_context(app):
             pass
     finally:
-        configure_logging("WARNING")
+        Captured.close()
 
     lines = captured.lines()
     assert [line for line in lines if " ready " in line or "] ready" in line]
