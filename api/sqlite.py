@@ -63,12 +63,13 @@ class InlineConnection(aiosqlite.Connection):
     async def _execute(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         # other tasks run between two statements, as they did while the thread ran one, but in a
         # transaction (tortoise's commit() after COMMIT is one too: nothing to wait for)
+        name = getattr(fn, "__name__", "")
         busy = self._connection is not None and self._connection.in_transaction
-        if not (busy or getattr(fn, "__name__", "") == "commit"):
+        if not (busy or name == "commit"):
             await asyncio.sleep(0)
         if not self._running or not self._connection:
             raise ValueError("Connection closed")
-        if getattr(fn, "__name__", "") in ("executemany", "executescript"):
+        if name in ("executemany", "executescript"):
             return await super()._execute(self._patiently, fn, *args, **kwargs)
         loop = asyncio.get_running_loop()
         deadline, pause = loop.time() + self.patience, FIRST_PAUSE

@@ -38,11 +38,10 @@ Convert = Callable[[object, InputContext, str], object]
 Plan = tuple[dict[str, None], list[tuple[str, str, Convert | None]]]
 
 
-def compile_inputs(schema: strawberry.Schema) -> list[StrawberryObjectDefinition]:
-    """Gives each input type of `schema` that has no `from_input` its planned one; returns
-    their definitions. A type with a `Maybe` field keeps strawberry's conversion (its null
-    check is a validation rule that skips types with a `from_input`)."""
-    compiled = []
+def compile_inputs(schema: strawberry.Schema) -> None:
+    """Gives each input type of `schema` that has no `from_input` its planned one. A type
+    with a `Maybe` field keeps strawberry's conversion (its null check is a validation rule
+    that skips types with a `from_input`)."""
     for _, concrete in schema.schema_converter.type_map.items():
         definition = concrete.definition
         if (
@@ -52,8 +51,6 @@ def compile_inputs(schema: strawberry.Schema) -> list[StrawberryObjectDefinition
             and not any(isinstance(f.type, StrawberryMaybe) for f in definition.fields)
         ):
             definition.from_input = _planned(definition)
-            compiled.append(definition)
-    return compiled
 
 
 def _planned(definition: StrawberryObjectDefinition) -> Callable[..., object]:

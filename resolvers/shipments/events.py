@@ -196,7 +196,7 @@ async def record_on_shipment(
     """Records an event on one shipment and applies it (Refused when the table forbids it).
 
     `changes` are written with the shipment in the same conditional UPDATE. In a one-statement
-    recording the event must change nothing (`moves_nothing`).
+    recording the event must change nothing (`shipment_changes`).
     """
     occurred_at = occurred_at or clock.now()
     before = {shipment.id: shipment.status}
