@@ -222,7 +222,7 @@ class CargoliveGraphQL(GraphQL[Context, None]):
 
     async def _look_up(self, token: str) -> Viewer:
         pepper = self.settings.api_key_pepper
-        viewer = await viewer_for_bearer(token, pepper=pepper)
+        viewer = await viewer_for_bearer(token, pepper=pepper, remembered=self.results.viewers)
         if viewer is None:
             raise await refusal(token, pepper=pepper)
         return viewer

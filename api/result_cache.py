@@ -21,6 +21,12 @@ A kept answer carries an ETag (a digest of its bytes: the bytes themselves are w
 revalidation must match) and a request whose If-None-Match names it gets 304. GET answers say
 `no-cache` (revalidate every time: a CDN in front may keep them, never serve them stale), public
 for anonymous viewers, private otherwise.
+
+The same news keeps `viewers` (resolvers/integrations/credentials.py `Remembered`): the viewer
+of each bearer credential a request brought, so the next request of that client skips the
+look-up. Every change a viewer is read from is an event on the credentials or access topic (a
+revocation, a block); on such news they are all forgotten, and a look-up that overlapped it is
+not kept. Expiry needs no news: a viewer carries its credential's.
 """
 
 from __future__ import annotations
@@ -42,6 +48,7 @@ from strawberry.http import GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from models.viewer import Viewer
+from resolvers.integrations.credentials import Remembered
 from schema.caching import Plan, plan, unrecorded
 from schema.context import Context
 from schema.parsing import parsed, types_of
@@ -54,6 +61,7 @@ RELAY_SECONDS = 1.0
 PLANS = 1024  # remembered plans of query texts (then start over)
 TOUCHED = 10_000  # news kept per topic before old news is pruned
 ENTRY_OVERHEAD = 400  # bytes an entry costs beside its answer
+VIEWERS = 10_000  # credentials' viewers remembered (the oldest go first)
 
 
 @dataclass(eq=False)
@@ -119,6 +127,8 @@ class ResultCache:
         self.hits = self.misses = self.stored = 0
         self._tasks: list[asyncio.Task[None]] = []
         self._unlisten: Callable[[], None] | None = None
+        # the viewers of credentials, forgotten on the same news; only while it is heard
+        self.viewers = Remembered(limit=0, max_age=settings.token_recheck_seconds)
         missing = unrecorded(schema)
         if missing:  # a kept answer would outlive a change of these objects
             raise RuntimeError(f"declared with topics but not recorded: {', '.join(missing)}")
@@ -134,8 +144,11 @@ class ResultCache:
             asyncio.create_task(self._listen(), name="result-cache-listen"),
             asyncio.create_task(self._relay(), name="result-cache-relay"),
         ]
+        self.viewers.limit = VIEWERS
 
     async def stop(self) -> None:
+        self.viewers.limit = 0
+        self.viewers.forget()
         if self._unlisten is not None:
             self._unlisten()
             self._unlisten = None
@@ -159,6 +172,8 @@ class ResultCache:
         ]
         if not news:
             return
+        if any(topic in Remembered.TOPICS for topic, _ in news):
+            self.viewers.forget()
         self.clock += 1
         for topic, seq in news:
             self.touched[topic] = (self.clock, seq)

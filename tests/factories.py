@@ -15,7 +15,9 @@ from models.enums import OrganizationKind, Role
 from models.shipments.containers import Container, ContainerType, LoadingStatus
 from models.shipments.tables import Shipment, ShipmentStatus, Vehicle
 from models.validators import new_waybill
+from resolvers.accounts.blocking import block_organization
 from resolvers.accounts.users import issue_token
+from subscriptions.log import recording
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -78,6 +80,11 @@ class Factory:
 
     async def token(self, user: User, ttl: dt.timedelta = dt.timedelta(hours=1)) -> str:
         return await issue_token(user, ttl)
+
+    async def block(self, organization_id: int) -> None:
+        """As support's fraud refund blocks a carrier: the flag, its audit row, its event."""
+        async with recording() as log:
+            await block_organization(log, organization_id, reason="a test", by=None)
 
     # Shipments and containers, written straight to the tables in the state a test needs.
 

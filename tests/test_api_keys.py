@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 
 from models import clock
-from models.accounts.tables import Organization
 from models.enums import Role
 from models.integrations.tables import ApiKey
 from models.shipments.tables import Shipment
@@ -212,7 +211,7 @@ async def test_a_keys_own_user_cannot_sign_in(http, dealer):
 async def test_blocked_organizations_keys_read_but_cannot_create_keys(http, make):
     blocked = await make.party(Role.DEALER)
     key = await key_party(http, blocked, "WRITE")
-    await Organization.filter(id=blocked.organization_id).update(blocked=True)
+    await make.block(blocked.organization_id)
     refused = await gql(http, CREATE, {"input": booking()}, token=key.token)
     assert refused["data"]["createShipment"]["errors"] == [{"code": "ACCOUNT_BLOCKED"}]
     again = await gql(

@@ -7,7 +7,6 @@ import asyncio
 
 import pytest
 
-from models.accounts.tables import Organization
 from models.shipments.reassignments import CarrierReassignment
 from models.shipments.tables import Shipment, ShipmentStatus
 from tests.disputing import accepted_shipment
@@ -55,7 +54,7 @@ query ($id: ID!) {
 
 @pytest.fixture
 async def blocked(make, dealer, carrier):
-    await Organization.filter(id=carrier.organization_id).update(blocked=True)
+    await make.block(carrier.organization_id)
     return carrier
 
 
@@ -94,6 +93,7 @@ async def test_an_admin_unblocks_with_a_reason_and_the_change_is_audited(
     assert after["errors"] == []
     audit = await payload(client, AUDIT, {"id": org}, admin)
     assert audit["blockChanges"] == [
+        {"blocked": True, "reason": "a test", "changedBy": None},
         {
             "blocked": False,
             "reason": "Cleared by the review",

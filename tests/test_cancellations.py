@@ -170,7 +170,7 @@ async def test_only_the_parties_ask_and_others_find_nothing(
 
 async def test_a_blocked_carrier_cannot_cancel(client, make, dealer, carrier):
     shipment = await accepted_shipment(make, dealer, carrier)
-    await Organization.filter(id=carrier.organization_id).update(blocked=True)
+    await make.block(carrier.organization_id)
 
     result = await ask(client, carrier, shipment)
 

@@ -46,12 +46,13 @@ query ($first: Int!) {
   }
 }
 """
-# The token's viewer, the total, the page, then one batch each for the organizations, the
-# groups, the users (assignees and authors), the shipments, the timers, the ratings, the
-# messages and the members. The users are two batches (assignees, then the authors a level
-# deeper) or one when both levels reach the loader in the same turn of the loop, which depends
-# on how fast the database answers; so one fewer is allowed, and never more.
-QUERIES_PER_PAGE = 12
+# The total, the page, then one batch each for the organizations, the groups, the users
+# (assignees and authors), the shipments, the timers, the ratings, the messages and the members.
+# The users are two batches (assignees, then the authors a level deeper) or one when both levels
+# reach the loader in the same turn of the loop, which depends on how fast the database answers;
+# so one fewer is allowed, and never more. The token's viewer is not counted: it is looked up or
+# remembered (tests/test_remembered_viewers.py) depending on the access events before.
+QUERIES_PER_PAGE = 11
 
 
 @pytest.fixture
@@ -205,5 +206,5 @@ async def test_a_page_of_threads_costs_the_same_queries_whatever_its_size(client
         assert node["messages"]["totalCount"] == 3
         assert len(node["messages"]["edges"]) == 2
     # The hub's relay reads the event log every second, whatever the request does.
-    ours = [statement for statement in statements if "event_log" not in statement]
+    ours = [s for s in statements if "event_log" not in s and "access_token" not in s]
     assert QUERIES_PER_PAGE - 1 <= len(ours) <= QUERIES_PER_PAGE, "\n".join(ours)

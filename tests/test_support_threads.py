@@ -127,10 +127,8 @@ async def test_subject_and_body_are_checked(client, desk, field, value):
     ]
 
 
-async def test_a_blocked_dealer_reads_but_cannot_open(client, desk):
-    from models.accounts.tables import Organization
-
-    await Organization.filter(id=desk.dealer.organization_id).update(blocked=True)
+async def test_a_blocked_dealer_reads_but_cannot_open(client, desk, make):
+    await make.block(desk.dealer.organization_id)
     result = await payload(client, OPEN_THREAD, {"input": enquiry()}, desk.dealer)
     assert result["errors"][0]["code"] == "ACCOUNT_BLOCKED"
 

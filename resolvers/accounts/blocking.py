@@ -2,9 +2,9 @@
 
 Decisions (issue 15): support blocks a carrier through a fraud refund (resolvers/disputes/
 fraud.py); only an ADMIN unblocks, with a reason. Both write a BlockChange in the change's
-transaction. Unblocking takes effect on the next request: the token look-up reads `blocked`
-every time. Two unblocks at once: the conditional UPDATE lets one through, the other gets
-INVALID_TRANSITION (not blocked any more).
+transaction, and an access event: the next request, open sockets and remembered viewers
+(resolvers/integrations/credentials.py) learn of it at once. Two unblocks at once: the
+conditional UPDATE lets one through, the other gets INVALID_TRANSITION (not blocked any more).
 """
 
 from __future__ import annotations
@@ -22,9 +22,19 @@ from resolvers.access import writer
 from resolvers.accounts.events import organization_access_changed
 from resolvers.errors import forbidden, invalid_transition, not_found
 from resolvers.loaders import Loaders, group_rows
-from subscriptions.log import recording
+from subscriptions.log import Recorder, recording
 
 REASON_LIMIT = 2000
+
+
+async def block_organization(
+    log: Recorder, organization_id: int, *, reason: str, by: int | None
+) -> None:
+    """Blocks the organization, in the caller's transaction: the flag, its audit row and the
+    access event by which every process learns of it."""
+    await Organization.filter(id=organization_id).update(blocked=True)
+    await record_block_change(organization_id, blocked=True, reason=reason, by=by)
+    await organization_access_changed(log, organization_id)
 
 
 async def record_block_change(

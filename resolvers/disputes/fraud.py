@@ -28,7 +28,6 @@ from zoneinfo import ZoneInfo
 from tortoise.expressions import F
 
 from models import clock
-from models.accounts.tables import Organization
 from models.alerts.tables import StaffAlertKind
 from models.disputes.tables import (
     CancellationReason,
@@ -43,8 +42,7 @@ from models.shipments.rules import TERMINAL
 from models.shipments.tables import CancelledBy, Shipment
 from models.viewer import Viewer
 from resolvers.access import writer
-from resolvers.accounts.blocking import record_block_change
-from resolvers.accounts.events import organization_access_changed
+from resolvers.accounts.blocking import block_organization
 from resolvers.alerts.events import raise_staff_alert
 from resolvers.disputes.access import find_dispute
 from resolvers.disputes.events import (
@@ -238,14 +236,12 @@ async def refund_for_fraud(
             recorded_by=viewer.user_id,
         )
         await write_refund(shipment, whole(shipment), RefundKind.FRAUD, dispute)
-        await Organization.filter(id=shipment.carrier_id).update(blocked=True)
-        await record_block_change(
+        await block_organization(
+            log,
             shipment.carrier_id,
-            blocked=True,
             reason=f"Fraud refund on {shipment.waybill}: {dispute.unanswered_reminders}"
             " reminders went unanswered",
             by=viewer.user_id,
         )
-        await organization_access_changed(log, shipment.carrier_id)
         await log_update(log, dispute, shipment, DisputeUpdateKind.FRAUD_REFUNDED)
     return dispute

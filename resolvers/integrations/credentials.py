@@ -4,13 +4,18 @@ credentials of open sockets still live, and when keys were last used (written in
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
+from collections import OrderedDict
 from collections.abc import Collection
 
 from tortoise.expressions import Q
 
 from models import clock, sql
+from models.events import ACCESS_TOPIC
 from models.integrations.tables import ApiKey, ApiScope
 from models.viewer import Viewer
+from resolvers.accounts.events import CREDENTIALS_TOPIC
 from resolvers.accounts.users import live_sessions, token_refusal, viewer_for_token, viewer_of_row
 from resolvers.errors import Unauthenticated
 from resolvers.integrations import key_secrets
@@ -20,14 +25,80 @@ Credential = tuple[str, int]  # ("token", access_token.id) or ("key", api_key.id
 _used: dict[int, dt.datetime] = {}  # key id -> last use not yet written
 
 
-async def viewer_for_bearer(secret: str, *, pepper: str) -> Viewer | None:
-    """The viewer of a login token or an API key; None when unknown, expired or revoked."""
-    if key_secrets.is_key(secret):
-        viewer = await viewer_for_api_key(secret, pepper=pepper)
-        if viewer is not None and viewer.api_key_id is not None:
-            note_use(viewer.api_key_id)
+class Remembered:
+    """The viewers of credentials accepted lately, so that a client's next request skips the
+    look-up (a round trip, and a wait of the request's: bench/RESULTS.md, 2026-12-06).
+
+    What a viewer is read from changes only with an event on one of `TOPICS`: a token or key
+    revoked (`record_revocation`), an organization blocked or unblocked, who serves whom
+    (`access_changed`); expiry is a time the viewer carries. Whoever hears of such an event
+    calls `forget` (api/result_cache.py: this process's commits at once, the other processes'
+    from the bus, and those the bus lost from the log within a second), and a look-up that
+    began before it is not kept (`generation`). A viewer is remembered `max_age` seconds at
+    most: a change written to the database by hand, with no event, counts after that, as it
+    does for open sockets (`token_recheck_seconds`). Held by digest, not by the secret itself.
+    """
+
+    TOPICS = frozenset({CREDENTIALS_TOPIC.name, ACCESS_TOPIC})
+
+    def __init__(self, limit: int = 10_000, max_age: float = 15.0) -> None:
+        self.limit = limit  # 0: remembers nothing
+        self.max_age = max_age
+        self.generation = 0
+        self._viewers: OrderedDict[bytes, tuple[Viewer, float]] = OrderedDict()
+
+    @staticmethod
+    def _key(secret: str) -> bytes:
+        return hashlib.blake2b(secret.encode(), digest_size=16).digest()
+
+    def get(self, secret: str) -> Viewer | None:
+        key = self._key(secret)
+        found = self._viewers.get(key)
+        if found is None:
+            return None
+        viewer, until = found
+        if until <= time.monotonic() or (
+            viewer.expires_at is not None and viewer.expires_at <= clock.now()
+        ):
+            del self._viewers[key]  # the look-up says why it is refused
+            return None
         return viewer
-    return await viewer_for_token(secret)
+
+    def keep(self, secret: str, viewer: Viewer, generation: int) -> None:
+        """Remembers `viewer`, read by a look-up that began at `generation`."""
+        if generation != self.generation or not self.limit:
+            return
+        self._viewers[self._key(secret)] = (viewer, time.monotonic() + self.max_age)
+        while len(self._viewers) > self.limit:
+            self._viewers.popitem(last=False)
+
+    def forget(self) -> None:
+        self.generation += 1
+        self._viewers.clear()
+
+    def __len__(self) -> int:
+        return len(self._viewers)
+
+
+async def viewer_for_bearer(
+    secret: str, *, pepper: str, remembered: Remembered | None = None
+) -> Viewer | None:
+    """The viewer of a login token or an API key; None when unknown, expired or revoked.
+    `remembered`: viewers accepted before, asked first and told of this one."""
+    viewer = remembered.get(secret) if remembered is not None else None
+    if viewer is None:
+        generation = remembered.generation if remembered is not None else 0
+        if key_secrets.is_key(secret):
+            viewer = await viewer_for_api_key(secret, pepper=pepper)
+        else:
+            viewer = await viewer_for_token(secret)
+        if viewer is None:
+            return None
+        if remembered is not None:
+            remembered.keep(secret, viewer, generation)
+    if viewer.api_key_id is not None:
+        note_use(viewer.api_key_id)
+    return viewer
 
 
 async def refusal(secret: str, *, pepper: str) -> Unauthenticated:

@@ -9,11 +9,12 @@ from decimal import Decimal
 from models import clock
 from models.accounts.tables import Organization, User
 from models.viewer import Viewer
-from resolvers.accounts.blocking import record_block_change
+from resolvers.accounts.blocking import block_organization
 from resolvers.checks import Amount
 from resolvers.shipments import bookings, reassignments
 from resolvers.shipments.bookings import VehicleSpec
 from resolvers.shipments.demo import PORTS, YARDS
+from subscriptions.log import recording
 
 MUSTANG = VehicleSpec("7R02C179544", "Ford", "Mustang", 1967, "Mecum", "F112")
 
@@ -47,13 +48,13 @@ async def seed_blocked_carrier(
     with clock.travel(booked_at + dt.timedelta(hours=5)):
         await bookings.accept_shipment(viewer=danube, shipment_id=shipment.id)
     with clock.travel(clock.now() - dt.timedelta(hours=20)):
-        await Organization.filter(id=danube.organization_id).update(blocked=True)
-        await record_block_change(
-            danube.organization_id,
-            blocked=True,
-            reason="Fraud refund on CA-0902: three reminders went unanswered",
-            by=admin.user_id,
-        )
+        async with recording() as log:
+            await block_organization(
+                log,
+                danube.organization_id,
+                reason="Fraud refund on CA-0902: three reminders went unanswered",
+                by=admin.user_id,
+            )
     with clock.travel(clock.now() - dt.timedelta(hours=2)):
         await reassignments.propose_reassignment(
             viewer=admin,
