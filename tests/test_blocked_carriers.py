@@ -98,7 +98,7 @@ async def test_an_admin_unblocks_with_a_reason_and_the_change_is_audited(
             "blocked": False,
             "reason": "Cleared by the review",
             "changedBy": {"id": gid("User", admin.user.id)},
-        }
+        },
     ]
     hidden = await payload(client, AUDIT, {"id": org}, blocked)
     assert hidden["blockChanges"] is None
