@@ -61,7 +61,6 @@ RELAY_SECONDS = 1.0
 PLANS = 1024  # remembered plans of query texts (then start over)
 TOUCHED = 10_000  # news kept per topic before old news is pruned
 ENTRY_OVERHEAD = 400  # bytes an entry costs beside its answer
-VIEWERS = 10_000  # credentials' viewers remembered (the oldest go first)
 
 
 @dataclass(eq=False)
@@ -144,7 +143,7 @@ class ResultCache:
             asyncio.create_task(self._listen(), name="result-cache-listen"),
             asyncio.create_task(self._relay(), name="result-cache-relay"),
         ]
-        self.viewers.limit = VIEWERS
+        self.viewers.limit = Remembered.LIMIT
 
     async def stop(self) -> None:
         self.viewers.limit = 0

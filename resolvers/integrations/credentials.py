@@ -40,8 +40,9 @@ class Remembered:
     """
 
     TOPICS = frozenset({CREDENTIALS_TOPIC.name, ACCESS_TOPIC})
+    LIMIT = 10_000  # viewers remembered at most (the oldest go first)
 
-    def __init__(self, limit: int = 10_000, max_age: float = 15.0) -> None:
+    def __init__(self, limit: int = LIMIT, max_age: float = 15.0) -> None:
         self.limit = limit  # 0: remembers nothing
         self.max_age = max_age
         self.generation = 0
